@@ -1,0 +1,2 @@
+//! `outpost` command line.
+fn main() {}

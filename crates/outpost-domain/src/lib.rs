@@ -1,0 +1,16 @@
+//! The pure core of Outpost: what a clinical record is, which values are allowed, how a
+//! record is laid out as an Automerge document, and what travels over the sync wire.
+//!
+//! Nothing here touches disk, network or clocks of its own (the caller passes the time in),
+//! so the replica, the sync server and the tests all share one definition of the rules.
+
+pub mod clock;
+pub mod document;
+pub mod error;
+pub mod ids;
+pub mod patient;
+pub mod protocol;
+pub mod version_vector;
+pub mod vitals;
+
+pub use error::{DomainError, FieldError};

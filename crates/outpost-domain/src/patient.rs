@@ -1,0 +1,193 @@
+//! The patient record: who the person is. For now demographics only (name, date of birth,
+//! sex, MRN); allergies, medications and problems join later as keyed maps.
+
+use crate::error::{DomainError, FieldError};
+use crate::ids::DocId;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Longest accepted name, in characters; longer input is almost certainly a paste error.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Longest accepted medical record number.
+pub const MAX_MRN_CHARS: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub enum Sex {
+    Female,
+    Male,
+    Other,
+    Unknown,
+}
+
+impl Sex {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Female => "female",
+            Self::Male => "male",
+            Self::Other => "other",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "female" | "f" => Ok(Self::Female),
+            "male" | "m" => Ok(Self::Male),
+            "other" | "o" => Ok(Self::Other),
+            "unknown" | "u" => Ok(Self::Unknown),
+            _ => Err(DomainError::invalid(
+                "sex",
+                format!("\"{s}\" is not a sex; use female, male, other or unknown"),
+            )),
+        }
+    }
+}
+
+/// What the front desk enters to register a patient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct NewPatient {
+    pub name: String,
+    /// ISO date, `YYYY-MM-DD`.
+    pub date_of_birth: String,
+    pub sex: Sex,
+    pub mrn: String,
+}
+
+/// A registered patient as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct Patient {
+    pub id: DocId,
+    pub name: String,
+    pub date_of_birth: NaiveDate,
+    pub sex: Sex,
+    pub mrn: String,
+}
+
+impl NewPatient {
+    /// Checks every field against `today` (the caller's date) and returns the patient to
+    /// store, or every problem at once so a form can mark all offending fields.
+    pub fn validate(&self, id: DocId, today: NaiveDate) -> Result<Patient, DomainError> {
+        let mut errors = Vec::new();
+        let name = self.name.trim();
+        if name.is_empty() {
+            errors.push(field("name", "enter the patient's name"));
+        } else if name.chars().count() > MAX_NAME_CHARS {
+            errors.push(field(
+                "name",
+                format!("a name may have at most {MAX_NAME_CHARS} characters"),
+            ));
+        }
+        let dob = match NaiveDate::parse_from_str(self.date_of_birth.trim(), "%Y-%m-%d") {
+            Ok(d) if d > today => {
+                errors.push(field("date_of_birth", "the date of birth is in the future"));
+                None
+            }
+            Ok(d) if d < NaiveDate::from_ymd_opt(1880, 1, 1).unwrap_or(NaiveDate::MIN) => {
+                errors.push(field("date_of_birth", "the date of birth is before 1880"));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(field(
+                    "date_of_birth",
+                    "enter the date of birth as YYYY-MM-DD, e.g. 1984-03-07",
+                ));
+                None
+            }
+        };
+        let mrn = self.mrn.trim();
+        if mrn.is_empty() {
+            errors.push(field("mrn", "enter the medical record number"));
+        } else if mrn.chars().count() > MAX_MRN_CHARS
+            || !mrn.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            errors.push(field(
+                "mrn",
+                format!("an MRN is 1 to {MAX_MRN_CHARS} letters, digits or dashes"),
+            ));
+        }
+        match (errors.is_empty(), dob) {
+            (true, Some(date_of_birth)) => Ok(Patient {
+                id,
+                name: name.to_owned(),
+                date_of_birth,
+                sex: self.sex,
+                mrn: mrn.to_owned(),
+            }),
+            _ => Err(DomainError::Invalid(errors)),
+        }
+    }
+}
+
+pub(crate) fn field(name: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: name.to_owned(),
+        message: message.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    }
+
+    fn input() -> NewPatient {
+        NewPatient {
+            name: "  Amara Okafor ".into(),
+            date_of_birth: "1984-03-07".into(),
+            sex: Sex::Female,
+            mrn: "MRN-001".into(),
+        }
+    }
+
+    #[test]
+    fn valid_patient_is_trimmed() {
+        let p = input().validate(DocId::new(), today()).unwrap();
+        assert_eq!(p.name, "Amara Okafor");
+        assert_eq!(p.date_of_birth.to_string(), "1984-03-07");
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let bad = NewPatient {
+            name: " ".into(),
+            date_of_birth: "07/03/1984".into(),
+            sex: Sex::Unknown,
+            mrn: "no spaces allowed".into(),
+        };
+        let err = bad.validate(DocId::new(), today()).unwrap_err();
+        let fields: Vec<_> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(fields, ["name", "date_of_birth", "mrn"]);
+        assert!(err.to_string().contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn future_birth_date_is_refused() {
+        let mut p = input();
+        p.date_of_birth = "2030-01-01".into();
+        let err = p.validate(DocId::new(), today()).unwrap_err();
+        assert!(err.to_string().contains("future"), "{err}");
+    }
+
+    #[test]
+    fn sex_parses_common_spellings() {
+        assert_eq!(Sex::parse("F").unwrap(), Sex::Female);
+        assert_eq!(Sex::parse("male").unwrap(), Sex::Male);
+        assert!(Sex::parse("x")
+            .unwrap_err()
+            .to_string()
+            .contains("female, male"));
+    }
+}

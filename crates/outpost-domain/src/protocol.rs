@@ -1,0 +1,136 @@
+//! The sync wire format (JSON over HTTP), version 1. Fields added later must carry
+//! `#[serde(default)]` so older peers keep working; unknown fields are ignored.
+
+use crate::document::DocKind;
+use crate::ids::{ClinicId, DeviceId, DocId, ReplicaId};
+use crate::version_vector::VersionVector;
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The protocol version this build speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Most changes one push or one pull page carries.
+pub const MAX_BATCH: usize = 500;
+
+/// Change bytes, base64 on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bytes(pub Vec<u8>);
+
+impl Serialize for Bytes {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(s)
+            .map(Bytes)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// One change as it travels: who made it (replica, counter), which document, and the
+/// Automerge change bytes with their SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireChange {
+    pub replica_id: ReplicaId,
+    pub counter: u64,
+    pub doc_id: DocId,
+    pub kind: DocKind,
+    pub digest: String,
+    pub bytes: Bytes,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    pub protocol: u32,
+    pub code: String,
+    pub replica_id: ReplicaId,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub device_id: DeviceId,
+    pub clinic_id: ClinicId,
+    pub clinic_name: String,
+    pub device_name: String,
+    /// Secret; the server keeps only its hash.
+    pub device_token: String,
+}
+
+/// Changes of the caller's own replica, in counter order, starting right after what the
+/// server already holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub protocol: u32,
+    pub replica_id: ReplicaId,
+    pub changes: Vec<WireChange>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Highest contiguous counter the server now holds for the replica.
+    pub stored_through: u64,
+}
+
+/// What the caller holds; the server answers with what it lacks.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PullRequest {
+    pub protocol: u32,
+    pub have: VersionVector,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// In server-arrival order, so every change comes after the changes it depends on.
+    pub changes: Vec<WireChange>,
+    /// More changes are waiting beyond this page.
+    pub more: bool,
+    pub server_time: DateTime<Utc>,
+}
+
+/// The body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable machine-readable code, e.g. `gap`, `unauthorized`.
+    pub code: String,
+    /// A sentence for the operator.
+    pub message: String,
+    /// For `gap`: the counter the server expects next from this replica.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_counter: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_travel_as_base64_and_unknown_fields_are_ignored() {
+        let c = WireChange {
+            replica_id: ReplicaId::new(),
+            counter: 3,
+            doc_id: DocId::new(),
+            kind: DocKind::Vitals,
+            digest: "ab".into(),
+            bytes: Bytes(vec![0, 1, 2, 255]),
+        };
+        let mut json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["bytes"], "AAEC/w==");
+        json["added_in_a_later_version"] = serde_json::json!(true);
+        let back: WireChange = serde_json::from_value(json).unwrap();
+        assert_eq!(back, c);
+    }
+
+    #[test]
+    fn an_error_body_without_the_optional_field_parses() {
+        let e: ErrorBody = serde_json::from_str(r#"{"code":"gap","message":"m"}"#).unwrap();
+        assert_eq!(e.expected_counter, None);
+    }
+}

@@ -1,0 +1,1 @@
+//! Starts a throwaway Postgres cluster for tests.
