@@ -14,7 +14,7 @@ apt_packages=(
   # desktop under test
   xvfb xauth webkit2gtk-driver imagemagick
   # Postgres helpers (pg_ctl etc. are already on the machine)
-  procps util-linux
+  procps util-linux curl python3
 )
 
 missing=()

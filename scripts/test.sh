@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every Outpost test on this machine: formatting and lints, the front end's unit
+# tests, every Rust test (domain, replica on real SQLCipher files with the real Secret
+# Service keyring, server and end-to-end scenarios on real Postgres clusters started and
+# removed by the tests), then the real desktop app under Xvfb driven by tauri-driver.
+# Installs what it needs first; safe to run again.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+step() { printf '\n==> %s\n' "$*"; }
+started=$(date +%s)
+
+step "installing dependencies (skipped when present)"
+scripts/install-deps.sh
+
+step "front end: type check, unit tests, production build"
+(cd ui && npm run --silent typecheck && npm test --silent && npm run --silent build)
+
+step "formatting and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests (real SQLCipher, Secret Service keyring, Postgres)"
+scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
+
+if [ "${CI:-}" = "true" ]; then
+  step "generated TypeScript bindings are committed and current"
+  git diff --exit-code -- ui/src/bindings || {
+    echo "ui/src/bindings changed when the Rust types were exported: run the tests locally and commit ui/src/bindings" >&2
+    exit 1
+  }
+fi
+
+step "desktop end-to-end (real app under Xvfb, tauri-driver + WebKitWebDriver)"
+tests/desktop/run.sh
+
+printf '\nall tests passed in %ss\n' "$(( $(date +%s) - started ))"
