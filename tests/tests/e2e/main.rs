@@ -1,0 +1,10 @@
+//! End-to-end scenarios, one module each: real Postgres, the real sync server over HTTP,
+//! real replicas. Run under `scripts/with-keyring.sh` (the replicas' keys live in the OS
+//! keyring).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod offline_merge;
+mod server_restart;
+mod tenant_isolation;
