@@ -1,1 +1,31 @@
-//! The workstation replica.
+//! The offline-first engine of a workstation (ARCHITECTURE §3): an encrypted SQLCipher
+//! replica whose key lives in the OS keyring, local writes that are validated and made
+//! durable in one transaction each, projections for queries, the outbox of local changes,
+//! and the sync client that pushes and pulls them. Usable headless: the desktop app, the
+//! `outpost` CLI and the end-to-end tests all drive this same API.
+
+mod audit;
+mod enroll;
+mod error;
+mod keys;
+mod meta;
+mod peer_clock;
+mod projection;
+mod query;
+mod remote;
+mod replica;
+mod secret;
+mod store;
+pub mod sync;
+mod write;
+
+pub use enroll::enroll;
+pub use error::{ReplicaError, ENROLL_HINT};
+pub use meta::Enrollment;
+pub use query::PatientSummary;
+pub use replica::Replica;
+pub use secret::DeviceToken;
+pub use store::DB_FILE;
+
+/// The domain vocabulary this API speaks (ids, records, protocol types).
+pub use outpost_domain;

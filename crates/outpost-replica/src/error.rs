@@ -1,0 +1,123 @@
+//! Errors of the replica. Each message says what the operator can do about it, because the
+//! desktop app and the CLI show them as they are. Validation errors keep one entry per
+//! field so a form can show each message next to its field.
+
+use outpost_domain::{DomainError, FieldError};
+use std::path::PathBuf;
+
+use crate::sync::TransportError;
+
+/// What the enrollment hint looks like everywhere.
+pub const ENROLL_HINT: &str = "run `outpost enroll --server URL --code CODE`";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReplicaError {
+    /// Input refused by the record rules; nothing was written.
+    #[error("{}", join_fields(.0))]
+    Invalid(Vec<FieldError>),
+
+    #[error("there is no replica at {path}; to set up this workstation, {ENROLL_HINT}", path = .path.display())]
+    NoReplica { path: PathBuf },
+
+    #[error("a replica already exists at {path}; open it instead, or move it away to start over", path = .path.display())]
+    AlreadyExists { path: PathBuf },
+
+    #[error("the encryption key for {path} is not in the OS keyring; restore it from your backup, or move the database away and enroll again with `outpost enroll`", path = .path.display())]
+    KeyMissing { path: PathBuf },
+
+    #[error("the OS keyring holds a different key than the database {path} was encrypted with; restore the right keyring entry from your backup, or move the database away and re-create the replica with `outpost enroll`", path = .path.display())]
+    WrongKey { path: PathBuf },
+
+    #[error("no OS keyring is reachable: start and unlock a Secret Service such as gnome-keyring (see README), then retry ({detail})")]
+    KeyringUnavailable { detail: String },
+
+    #[error("the OS keyring refused the request: {0}")]
+    Keyring(String),
+
+    #[error("the replica at {path} is incomplete ({reason}); move it away and enroll again with `outpost enroll`", path = .path.display())]
+    Incomplete { path: PathBuf, reason: String },
+
+    #[error("this workstation is not enrolled with a sync server; {ENROLL_HINT}")]
+    NotEnrolled,
+
+    #[error("the device token for {path} is not in the OS keyring; enroll this workstation again with `outpost enroll` (move the database away first)", path = .path.display())]
+    TokenMissing { path: PathBuf },
+
+    #[error("no patient with id {0} on this workstation")]
+    PatientNotFound(outpost_domain::ids::DocId),
+
+    #[error(transparent)]
+    Transport(TransportError),
+
+    #[error("enrollment failed: {0}")]
+    Enroll(#[source] TransportError),
+
+    #[error("the server sent a change this replica cannot apply: {0}; nothing from that page was applied; tell your administrator")]
+    BadRemoteChange(String),
+
+    #[error("the operating system's random number generator failed; retry")]
+    Random,
+
+    #[error("the database failed its integrity check: {0}; restore it from a backup")]
+    IntegrityCheck(String),
+
+    #[error("stored data is not readable: {0}")]
+    Corrupt(String),
+
+    #[error("{action} {path}: {source}", path = .path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+
+    #[error(transparent)]
+    Domain(Box<DomainError>),
+}
+
+impl From<DomainError> for ReplicaError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid(fields) => Self::Invalid(fields),
+            other => Self::Domain(Box::new(other)),
+        }
+    }
+}
+
+impl ReplicaError {
+    /// One refused field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+
+    /// The per-field errors of a validation failure; empty for other errors.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Self::Invalid(fields) => fields,
+            _ => &[],
+        }
+    }
+
+    pub(crate) fn io(action: &'static str, path: &std::path::Path, source: std::io::Error) -> Self {
+        Self::Io {
+            action,
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+fn join_fields(errors: &[FieldError]) -> String {
+    let parts: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    parts.join("; ")
+}

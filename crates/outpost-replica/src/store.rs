@@ -1,0 +1,115 @@
+//! Opening the SQLCipher file: key first, then the cipher settings, a read that proves the
+//! key is right, the durability settings (WAL, synchronous = FULL) and the embedded
+//! migrations from `migrations/replica/`.
+
+use crate::error::ReplicaError;
+use crate::secret::DbKey;
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite_migration::{Migrations, M};
+use std::path::Path;
+use std::time::Duration;
+
+/// The file name of the database inside the data directory.
+pub const DB_FILE: &str = "replica.sqlite3";
+
+/// Append-only: add a new timestamped file at the end; never edit a shipped one.
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!(
+    "../../../migrations/replica/20261122000000_init.sql"
+))];
+
+fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(MIGRATIONS)
+}
+
+/// Opens (or, with `create`, creates) the database at `path` with `key`, checks the key and
+/// brings the schema up to date.
+#[tracing::instrument(skip_all, fields(create))]
+pub(crate) fn open_connection(
+    path: &Path,
+    key: &DbKey,
+    create: bool,
+) -> Result<Connection, ReplicaError> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let mut conn = Connection::open_with_flags(path, flags)?;
+    // The key must be the first statement on the connection.
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.hex()))?;
+    conn.execute_batch("PRAGMA cipher_compatibility = 4;")?;
+    set_cipher_log_level_none(&conn)?;
+    verify_key(&conn, path)?;
+
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(ReplicaError::Corrupt(format!(
+            "the database refused write-ahead logging (journal mode {mode})"
+        )));
+    }
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    migrations().to_latest(&mut conn)?;
+    Ok(conn)
+}
+
+/// SQLCipher logs "hmac check failed" to stderr on a wrong key; the error we return says
+/// it better. The pragma answers with the level now in force, which must be NONE.
+fn set_cipher_log_level_none(conn: &Connection) -> Result<(), ReplicaError> {
+    let level: Option<String> = conn
+        .query_row("PRAGMA cipher_log_level = NONE", [], |r| r.get(0))
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            other => Err(other),
+        })?;
+    let level = match level {
+        Some(l) => l,
+        None => conn.query_row("PRAGMA cipher_log_level", [], |r| r.get(0))?,
+    };
+    if level.eq_ignore_ascii_case("NONE") {
+        Ok(())
+    } else {
+        Err(ReplicaError::Corrupt(format!(
+            "SQLCipher did not accept cipher_log_level = NONE (it reports {level}); \
+             this build's SQLCipher is not the one Outpost was made for"
+        )))
+    }
+}
+
+/// `PRAGMA key` never fails by itself; a wrong key shows at the first read as
+/// "file is not a database".
+fn verify_key(conn: &Connection, path: &Path) -> Result<(), ReplicaError> {
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::NotADatabase => {
+            Err(ReplicaError::WrongKey {
+                path: path.to_owned(),
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Removes the database and its WAL and shared-memory files; missing ones are fine.
+pub(crate) fn remove_db_files(db_path: &Path) -> Result<(), ReplicaError> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = db_path.as_os_str().to_owned();
+        name.push(suffix);
+        match std::fs::remove_file(&name) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(ReplicaError::io("removing", Path::new(&name), e)),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().unwrap();
+    }
+}

@@ -1,0 +1,166 @@
+//! The HTTP transport (reqwest with rustls): JSON bodies, Bearer device token, short
+//! connect timeout so an outage is noticed fast, and the server's `ErrorBody` mapped to
+//! `TransportError`.
+
+use super::transport::{Transport, TransportError};
+use crate::error::ReplicaError;
+use crate::keys;
+use crate::replica::Replica;
+use crate::secret::DeviceToken;
+use outpost_domain::protocol::{
+    EnrollRequest, EnrollResponse, ErrorBody, PullRequest, PullResponse, PushRequest, PushResponse,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::time::Duration;
+
+/// Endpoints of protocol v1, relative to the server URL.
+pub const ENROLL_PATH: &str = "/v1/enroll";
+pub const PUSH_PATH: &str = "/v1/push";
+pub const PULL_PATH: &str = "/v1/pull";
+pub const HEALTH_PATH: &str = "/health";
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Talks to one sync server as one enrolled device.
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    client: reqwest::Client,
+    base: String,
+    token: DeviceToken,
+}
+
+impl HttpTransport {
+    pub fn new(server_url: &str, token: DeviceToken) -> Result<Self, TransportError> {
+        Ok(Self {
+            client: client()?,
+            base: server_url.trim_end_matches('/').to_owned(),
+            token,
+        })
+    }
+
+    /// The server URL this transport talks to.
+    pub fn server_url(&self) -> &str {
+        &self.base
+    }
+
+    /// A quick reachability check (`GET /health`), without touching the replica.
+    #[tracing::instrument(skip_all)]
+    pub async fn health(&self) -> Result<(), TransportError> {
+        let url = format!("{}{HEALTH_PATH}", self.base);
+        let resp = self
+            .client
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| unreachable(&url, &e))?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(error_answer(resp).await)
+        }
+    }
+}
+
+impl Transport for HttpTransport {
+    async fn push(&self, req: &PushRequest) -> Result<PushResponse, TransportError> {
+        let url = format!("{}{PUSH_PATH}", self.base);
+        post_json(&self.client, &url, Some(&self.token), req).await
+    }
+
+    async fn pull(&self, req: &PullRequest) -> Result<PullResponse, TransportError> {
+        let url = format!("{}{PULL_PATH}", self.base);
+        post_json(&self.client, &url, Some(&self.token), req).await
+    }
+}
+
+/// The transport for an enrolled replica: its server URL and the device token from the
+/// OS keyring.
+pub fn transport_for(replica: &Replica) -> Result<HttpTransport, ReplicaError> {
+    let enrollment = replica.enrollment()?.ok_or(ReplicaError::NotEnrolled)?;
+    let token = keys::read_token(replica.db_path())?;
+    HttpTransport::new(&enrollment.server_url, token).map_err(ReplicaError::Transport)
+}
+
+/// `POST /v1/enroll` (no token yet).
+pub(crate) async fn post_enroll(
+    server_url: &str,
+    req: &EnrollRequest,
+) -> Result<EnrollResponse, TransportError> {
+    let url = format!("{}{ENROLL_PATH}", server_url.trim_end_matches('/'));
+    post_json(&client()?, &url, None, req).await
+}
+
+fn client() -> Result<reqwest::Client, TransportError> {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .user_agent(concat!("outpost-replica/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| TransportError::Setup(chain(&e)))
+}
+
+#[tracing::instrument(skip_all, fields(url = %url))]
+async fn post_json<Req: Serialize + Sync, Resp: DeserializeOwned>(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&DeviceToken>,
+    body: &Req,
+) -> Result<Resp, TransportError> {
+    let mut request = client.post(url).json(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token.expose());
+    }
+    let resp = request.send().await.map_err(|e| unreachable(url, &e))?;
+    if !resp.status().is_success() {
+        return Err(error_answer(resp).await);
+    }
+    let bytes = resp.bytes().await.map_err(|e| unreachable(url, &e))?;
+    serde_json::from_slice(&bytes).map_err(|e| TransportError::Decode(e.to_string()))
+}
+
+async fn error_answer(resp: reqwest::Response) -> TransportError {
+    let status = resp.status();
+    let text = resp.text().await.unwrap_or_default();
+    let body: Option<ErrorBody> = serde_json::from_str(&text).ok();
+    match body {
+        Some(ErrorBody {
+            code,
+            expected_counter: Some(expected_counter),
+            ..
+        }) if code == "gap" => TransportError::Gap { expected_counter },
+        body if matches!(status.as_u16(), 401 | 403) => TransportError::Unauthorized {
+            message: body.map_or_else(|| status.to_string(), |b| b.message),
+        },
+        Some(b) => TransportError::Server {
+            status: status.as_u16(),
+            code: b.code,
+            message: b.message,
+        },
+        None => TransportError::Server {
+            status: status.as_u16(),
+            code: "http".into(),
+            message: text.chars().take(200).collect(),
+        },
+    }
+}
+
+fn unreachable(url: &str, e: &reqwest::Error) -> TransportError {
+    TransportError::Unreachable {
+        url: url.to_owned(),
+        detail: chain(e),
+    }
+}
+
+/// An error and its causes on one line (reqwest's own message leaves out the cause).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}

@@ -1,0 +1,17 @@
+//! The sync client, "compute, then apply": what to send and what an answer means is
+//! decided by pure functions (`plan`); I/O stays at the edges (`http`, `run`). The replica
+//! is shared behind a `std::sync::Mutex` that is never held across an `.await`.
+
+mod http;
+mod plan;
+mod run;
+mod status;
+mod transport;
+
+pub use http::{transport_for, HttpTransport};
+pub use plan::{check_pull_page, server_holds, PushAnswer, PushProgress};
+pub use run::{run_background, sync_once, SyncError, SyncReport};
+pub use status::{backoff_delay, SyncState, SyncStatus, HEALTHY_INTERVAL, MAX_BACKOFF};
+pub use transport::{Transport, TransportError};
+
+pub(crate) use http::post_enroll;

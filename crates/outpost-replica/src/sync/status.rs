@@ -1,0 +1,95 @@
+//! What the UI shows about sync (`SyncStatus`), and the retry timing of the background
+//! loop: a short interval while healthy, exponential backoff with jitter while not.
+
+use crate::error::ReplicaError;
+use crate::replica::Replica;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use ts_rs::TS;
+
+/// Pause between rounds while the server answers.
+pub const HEALTHY_INTERVAL: Duration = Duration::from_secs(2);
+/// First pause after a failure; it doubles per failure up to `MAX_BACKOFF`.
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub enum SyncState {
+    Online,
+    Offline,
+    Syncing,
+    NotEnrolled,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct SyncStatus {
+    pub state: SyncState,
+    /// Local changes the server does not hold yet.
+    #[ts(type = "number")]
+    pub pending_changes: u64,
+    pub last_sync_at: Option<DateTime<Utc>>,
+    /// Why the last round failed, as a sentence for the user.
+    pub last_error: Option<String>,
+}
+
+impl SyncStatus {
+    /// The replica's current numbers with the given state and no error.
+    pub fn of(replica: &Replica, state: SyncState) -> Result<Self, ReplicaError> {
+        Ok(Self {
+            state,
+            pending_changes: replica.pending_changes()?,
+            last_sync_at: replica.last_sync_at()?,
+            last_error: None,
+        })
+    }
+}
+
+/// The pause after `failures` consecutive failed rounds (1 or more): doubling from 1 s,
+/// capped at 30 s, then spread over `[half, full)` by `jitter` in `[0, 1)` so many
+/// workstations coming back together do not hit the server in step.
+pub fn backoff_delay(failures: u32, jitter: f64) -> Duration {
+    let exp = failures.saturating_sub(1).min(16);
+    let full = FIRST_BACKOFF.saturating_mul(1u32 << exp).min(MAX_BACKOFF);
+    let jitter = if jitter.is_finite() {
+        jitter.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    full / 2 + full.mul_f64(jitter / 2.0)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_one_second_to_thirty_and_jitter_stays_within_it() {
+        assert_eq!(backoff_delay(1, 0.0), Duration::from_millis(500));
+        assert_eq!(backoff_delay(1, 1.0), Duration::from_secs(1));
+        assert_eq!(backoff_delay(2, 1.0), Duration::from_secs(2));
+        assert_eq!(backoff_delay(5, 1.0), Duration::from_secs(16));
+        assert_eq!(backoff_delay(6, 1.0), MAX_BACKOFF);
+        assert_eq!(backoff_delay(u32::MAX, 1.0), MAX_BACKOFF);
+        assert_eq!(backoff_delay(u32::MAX, 0.0), MAX_BACKOFF / 2);
+        assert_eq!(backoff_delay(3, f64::NAN), Duration::from_secs(2));
+    }
+
+    #[test]
+    fn status_serializes_in_the_shape_the_ui_reads() {
+        let s = SyncStatus {
+            state: SyncState::NotEnrolled,
+            pending_changes: 3,
+            last_sync_at: None,
+            last_error: None,
+        };
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["state"], "not_enrolled");
+        assert_eq!(json["pending_changes"], 3);
+    }
+}

@@ -1,0 +1,57 @@
+//! How the sync client reaches a server: the `Transport` trait (HTTP in the app, anything
+//! that speaks the same protocol elsewhere) and the errors a round trip can end in.
+
+use outpost_domain::protocol::{PullRequest, PullResponse, PushRequest, PushResponse};
+use std::future::Future;
+
+/// One sync server, as the client sees it.
+pub trait Transport: Send + Sync {
+    /// Sends this replica's changes; the answer says how far the server now holds them.
+    fn push(
+        &self,
+        req: &PushRequest,
+    ) -> impl Future<Output = Result<PushResponse, TransportError>> + Send;
+
+    /// Asks for the changes the version vector `req.have` lacks, one page at a time.
+    fn pull(
+        &self,
+        req: &PullRequest,
+    ) -> impl Future<Output = Result<PullResponse, TransportError>> + Send;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("the sync server at {url} cannot be reached ({detail}); work continues offline and syncs when the connection is back")]
+    Unreachable { url: String, detail: String },
+
+    #[error("the sync server refused this workstation's device token ({message}); the device may have been revoked: ask an administrator, then move the database away and enroll again with `outpost enroll`")]
+    Unauthorized { message: String },
+
+    #[error("the sync server expects change {expected_counter} next from this replica")]
+    Gap { expected_counter: u64 },
+
+    #[error("the sync server answered {status} ({code}): {message}")]
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
+
+    #[error("the sync server's answer could not be read: {0}")]
+    Decode(String),
+
+    #[error("the HTTP client could not be set up: {0}")]
+    Setup(String),
+}
+
+impl TransportError {
+    /// Whether the server is out of reach or temporarily unavailable (retry later) rather
+    /// than refusing.
+    pub fn is_offline(&self) -> bool {
+        match self {
+            Self::Unreachable { .. } => true,
+            Self::Server { status, .. } => matches!(status, 502..=504),
+            _ => false,
+        }
+    }
+}

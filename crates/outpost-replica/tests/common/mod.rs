@@ -1,0 +1,71 @@
+//! Helpers shared by the replica's integration tests: sample input, and a second, raw
+//! SQLCipher connection (keyed from the real keyring) to look at what was stored.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use outpost_replica::outpost_domain::ids::DocId;
+use outpost_replica::outpost_domain::patient::{NewPatient, Sex};
+use outpost_replica::outpost_domain::vitals::NewVitals;
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+pub fn new_patient(name: &str, mrn: &str) -> NewPatient {
+    NewPatient {
+        name: name.into(),
+        date_of_birth: "1984-03-07".into(),
+        sex: Sex::Female,
+        mrn: mrn.into(),
+    }
+}
+
+pub fn normal_vitals(patient_id: DocId) -> NewVitals {
+    NewVitals {
+        patient_id,
+        temperature_c: Some(36.8),
+        systolic_mmhg: Some(120.0),
+        diastolic_mmhg: Some(80.0),
+        heart_rate_per_min: Some(72.0),
+        spo2_percent: Some(98.0),
+        ..Default::default()
+    }
+}
+
+/// The keyring entry holding the key of the database at `db_path`.
+pub fn key_entry(db_path: &Path) -> keyring::Entry {
+    keyring::Entry::new("outpost", &format!("replica-key:{}", db_path.display())).unwrap()
+}
+
+/// A second connection to the replica's database, for inspecting rows directly.
+pub fn raw(db_path: &Path) -> Connection {
+    let key = key_entry(db_path).get_password().unwrap();
+    let conn = Connection::open(db_path).unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA key = \"x'{key}'\"; PRAGMA cipher_compatibility = 4;"
+    ))
+    .unwrap();
+    conn
+}
+
+pub fn count(conn: &Connection, table: &str) -> i64 {
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Names of the files in `dir`, sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The database file and its WAL and shared-memory companions.
+pub fn db_files(db_path: &Path) -> [PathBuf; 3] {
+    let with = |suffix: &str| {
+        let mut s = db_path.as_os_str().to_owned();
+        s.push(suffix);
+        PathBuf::from(s)
+    };
+    [with(""), with("-wal"), with("-shm")]
+}
