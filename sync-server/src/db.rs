@@ -1,0 +1,113 @@
+//! The server's storage, behind one trait so handlers and admin commands do not care how
+//! it is kept. [`postgres::PgDatabase`] is the implementation. Every method takes the
+//! clinic it acts for (or, for redeeming an enrollment code, discovers it), and every
+//! query filters by it.
+
+pub mod postgres;
+
+use crate::error::ServerError;
+use crate::secrets::SecretHash;
+use chrono::{DateTime, Utc};
+use outpost_domain::ids::{ClinicId, DeviceId, ReplicaId};
+use outpost_domain::protocol::WireChange;
+use outpost_domain::version_vector::VersionVector;
+use serde::Serialize;
+
+/// A tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Clinic {
+    pub id: ClinicId,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An enrolled workstation as the server knows it (never its token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    pub clinic_id: ClinicId,
+    pub id: DeviceId,
+    pub name: String,
+    pub replica_id: ReplicaId,
+    pub enrolled_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub flagged_at: Option<DateTime<Utc>>,
+    pub flag_reason: Option<String>,
+}
+
+/// What redeeming an enrollment code produced.
+#[derive(Debug, Clone)]
+pub struct Enrolled {
+    pub device: Device,
+    pub clinic_name: String,
+}
+
+/// A new device to bind when an enrollment code is redeemed.
+#[derive(Debug, Clone)]
+pub struct NewDevice {
+    pub id: DeviceId,
+    pub replica_id: ReplicaId,
+    pub token_hash: SecretHash,
+}
+
+/// One page of a pull.
+#[derive(Debug, Clone)]
+pub struct PullPage {
+    pub changes: Vec<WireChange>,
+    pub more: bool,
+}
+
+/// Storage for clinics, devices, enrollment codes and changes.
+#[async_trait::async_trait]
+pub trait Database: Send + Sync + std::fmt::Debug + 'static {
+    /// Succeeds when the database answers.
+    async fn health(&self) -> Result<(), ServerError>;
+
+    async fn create_clinic(&self, id: ClinicId, name: &str) -> Result<Clinic, ServerError>;
+
+    async fn list_clinics(&self) -> Result<Vec<Clinic>, ServerError>;
+
+    /// Stores a one-time code for `device_name` in `clinic`, valid for `valid_for`.
+    /// [`ServerError::NotFound`] if the clinic does not exist.
+    async fn add_enrollment_code(
+        &self,
+        clinic: ClinicId,
+        code_hash: SecretHash,
+        device_name: &str,
+        valid_for: chrono::Duration,
+    ) -> Result<(), ServerError>;
+
+    /// In one transaction: finds the unused, unexpired code, marks it used and creates
+    /// the device. [`ServerError::EnrollmentCodeRefused`] otherwise.
+    async fn redeem_enrollment_code(
+        &self,
+        code_hash: SecretHash,
+        device: NewDevice,
+    ) -> Result<Enrolled, ServerError>;
+
+    /// The device holding this token in this clinic, revoked or not.
+    async fn device_by_token(
+        &self,
+        clinic: ClinicId,
+        token_hash: SecretHash,
+    ) -> Result<Option<Device>, ServerError>;
+
+    async fn list_devices(&self, clinic: ClinicId) -> Result<Vec<Device>, ServerError>;
+
+    /// Marks the device revoked; `false` if the clinic has no such device.
+    async fn revoke_device(&self, clinic: ClinicId, device: DeviceId) -> Result<bool, ServerError>;
+
+    /// Stores a batch of the device's own changes, already checked by
+    /// [`crate::push::check_batch`], atomically; returns the highest contiguous counter
+    /// now held for the device's replica. Refuses gaps ([`ServerError::Gap`]) and a
+    /// known `(replica, counter)` with a different digest
+    /// ([`ServerError::ConflictingChange`], after flagging the device).
+    async fn push(&self, device: &Device, changes: &[WireChange]) -> Result<u64, ServerError>;
+
+    /// The clinic's changes `have` does not cover, in arrival order, at most `limit`.
+    async fn pull(
+        &self,
+        clinic: ClinicId,
+        have: &VersionVector,
+        limit: usize,
+    ) -> Result<PullPage, ServerError>;
+}

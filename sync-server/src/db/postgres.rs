@@ -1,0 +1,256 @@
+//! [`Database`] on Postgres through sqlx: connecting, the embedded migrations
+//! (`migrations/server`), clinics, enrollment and devices. Push and pull live in
+//! [`changes`].
+
+mod changes;
+
+use super::{Clinic, Database, Device, Enrolled, NewDevice, PullPage};
+use crate::error::ServerError;
+use crate::secrets::SecretHash;
+use outpost_domain::ids::{ClinicId, DeviceId};
+use outpost_domain::protocol::WireChange;
+use outpost_domain::version_vector::VersionVector;
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::Row;
+use std::time::Duration;
+
+/// The Postgres-backed store; cheap to clone (a connection pool).
+#[derive(Debug, Clone)]
+pub struct PgDatabase {
+    pool: PgPool,
+}
+
+impl PgDatabase {
+    /// Connects a pool to `database_url` (`postgres://user@host:port/db`).
+    pub async fn connect(database_url: &str) -> Result<Self, ServerError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(database_url)
+            .await
+            .map_err(ServerError::Connect)?;
+        Ok(Self { pool })
+    }
+
+    /// Applies the migrations this build embeds; safe to run concurrently and repeatedly.
+    #[tracing::instrument(skip_all)]
+    pub async fn migrate(&self) -> Result<(), ServerError> {
+        sqlx::migrate!("../migrations/server")
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The pool, for tests and tools that need plain SQL.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+/// The columns [`device_from`] reads, for `concat!` into static SQL.
+macro_rules! device_columns {
+    () => {
+        "clinic_id, device_id, name, replica_id, enrolled_at, revoked_at, flagged_at, flag_reason"
+    };
+}
+
+fn device_from(row: &PgRow) -> Result<Device, sqlx::Error> {
+    Ok(Device {
+        clinic_id: ClinicId(row.try_get("clinic_id")?),
+        id: DeviceId(row.try_get("device_id")?),
+        name: row.try_get("name")?,
+        replica_id: outpost_domain::ids::ReplicaId(row.try_get("replica_id")?),
+        enrolled_at: row.try_get("enrolled_at")?,
+        revoked_at: row.try_get("revoked_at")?,
+        flagged_at: row.try_get("flagged_at")?,
+        flag_reason: row.try_get("flag_reason")?,
+    })
+}
+
+fn is_violation_of(e: &sqlx::Error, constraint: &str) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.constraint() == Some(constraint))
+}
+
+#[async_trait::async_trait]
+impl Database for PgDatabase {
+    async fn health(&self) -> Result<(), ServerError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn create_clinic(&self, id: ClinicId, name: &str) -> Result<Clinic, ServerError> {
+        let created_at = sqlx::query_scalar(
+            "INSERT INTO clinics (clinic_id, name) VALUES ($1, $2) RETURNING created_at",
+        )
+        .bind(id.0)
+        .bind(name)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Clinic {
+            id,
+            name: name.to_owned(),
+            created_at,
+        })
+    }
+
+    async fn list_clinics(&self) -> Result<Vec<Clinic>, ServerError> {
+        let rows = sqlx::query(
+            "SELECT clinic_id, name, created_at FROM clinics ORDER BY created_at, clinic_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Clinic {
+                    id: ClinicId(r.try_get("clinic_id")?),
+                    name: r.try_get("name")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn add_enrollment_code(
+        &self,
+        clinic: ClinicId,
+        code_hash: SecretHash,
+        device_name: &str,
+        valid_for: chrono::Duration,
+    ) -> Result<(), ServerError> {
+        let seconds = valid_for.num_milliseconds() as f64 / 1000.0;
+        let inserted = sqlx::query(
+            "INSERT INTO enrollment_codes (clinic_id, code_hash, device_name, expires_at) \
+             SELECT clinic_id, $2, $3, now() + make_interval(secs => $4) \
+             FROM clinics WHERE clinic_id = $1",
+        )
+        .bind(clinic.0)
+        .bind(code_hash.0.as_slice())
+        .bind(device_name)
+        .bind(seconds)
+        .execute(&self.pool)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(ServerError::NotFound(format!(
+                "there is no clinic {clinic}; list clinics with `outpost-server clinic list`"
+            )));
+        }
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn redeem_enrollment_code(
+        &self,
+        code_hash: SecretHash,
+        device: NewDevice,
+    ) -> Result<Enrolled, ServerError> {
+        let mut tx = self.pool.begin().await?;
+        // A code is how a workstation discovers its clinic, so this lookup is by code
+        // alone. FOR UPDATE makes a second redeemer of the same code wait, then see it used.
+        let found = sqlx::query(
+            "SELECT e.clinic_id, e.device_name, c.name AS clinic_name \
+             FROM enrollment_codes e JOIN clinics c ON c.clinic_id = e.clinic_id \
+             WHERE e.code_hash = $1 AND e.used_at IS NULL AND e.expires_at > now() \
+             LIMIT 1 FOR UPDATE OF e",
+        )
+        .bind(code_hash.0.as_slice())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(ServerError::EnrollmentCodeRefused)?;
+        let clinic: uuid::Uuid = found.try_get("clinic_id")?;
+        let device_name: String = found.try_get("device_name")?;
+        let clinic_name: String = found.try_get("clinic_name")?;
+
+        sqlx::query(
+            "UPDATE enrollment_codes SET used_at = now(), device_id = $3 \
+             WHERE clinic_id = $1 AND code_hash = $2",
+        )
+        .bind(clinic)
+        .bind(code_hash.0.as_slice())
+        .bind(device.id.0)
+        .execute(&mut *tx)
+        .await?;
+
+        let row = sqlx::query(concat!(
+            "INSERT INTO devices (clinic_id, device_id, name, replica_id, token_hash) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING ",
+            device_columns!()
+        ))
+        .bind(clinic)
+        .bind(device.id.0)
+        .bind(&device_name)
+        .bind(device.replica_id.0)
+        .bind(device.token_hash.0.as_slice())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| {
+            if is_violation_of(&e, "devices_live_replica") {
+                ServerError::ReplicaInUse(device.replica_id)
+            } else {
+                ServerError::Database(e)
+            }
+        })?;
+        let enrolled = Enrolled {
+            device: device_from(&row)?,
+            clinic_name,
+        };
+        tx.commit().await?;
+        Ok(enrolled)
+    }
+
+    async fn device_by_token(
+        &self,
+        clinic: ClinicId,
+        token_hash: SecretHash,
+    ) -> Result<Option<Device>, ServerError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            device_columns!(),
+            " FROM devices WHERE clinic_id = $1 AND token_hash = $2"
+        ))
+        .bind(clinic.0)
+        .bind(token_hash.0.as_slice())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(device_from).transpose()?)
+    }
+
+    async fn list_devices(&self, clinic: ClinicId) -> Result<Vec<Device>, ServerError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            device_columns!(),
+            " FROM devices WHERE clinic_id = $1 ORDER BY enrolled_at, device_id"
+        ))
+        .bind(clinic.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(device_from).collect::<Result<_, _>>()?)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn revoke_device(&self, clinic: ClinicId, device: DeviceId) -> Result<bool, ServerError> {
+        let done = sqlx::query(
+            "UPDATE devices SET revoked_at = COALESCE(revoked_at, now()) \
+             WHERE clinic_id = $1 AND device_id = $2",
+        )
+        .bind(clinic.0)
+        .bind(device.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn push(&self, device: &Device, batch: &[WireChange]) -> Result<u64, ServerError> {
+        changes::push(&self.pool, device, batch).await
+    }
+
+    async fn pull(
+        &self,
+        clinic: ClinicId,
+        have: &VersionVector,
+        limit: usize,
+    ) -> Result<PullPage, ServerError> {
+        changes::pull(&self.pool, clinic, have, limit).await
+    }
+}

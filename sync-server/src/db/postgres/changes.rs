@@ -1,0 +1,189 @@
+//! Push and pull on Postgres. A push locks the device row, so pushes of one replica take
+//! turns; it then lines the batch up with what is stored and inserts the new changes in
+//! one statement, which assigns their `server_seq` in counter order. A pull filters by the
+//! caller's version vector in SQL and pages by `server_seq`.
+
+use crate::db::{Device, PullPage};
+use crate::error::ServerError;
+use crate::push::{first_conflict, split_at_stored};
+use outpost_domain::document::DocKind;
+use outpost_domain::ids::{ClinicId, DocId, ReplicaId};
+use outpost_domain::protocol::{Bytes, WireChange};
+use outpost_domain::version_vector::VersionVector;
+use sqlx::postgres::PgPool;
+use sqlx::Row;
+use std::collections::HashMap;
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn to_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+#[tracing::instrument(skip_all, fields(device = %device.id, changes = batch.len()))]
+pub(super) async fn push(
+    pool: &PgPool,
+    device: &Device,
+    batch: &[WireChange],
+) -> Result<u64, ServerError> {
+    let clinic = device.clinic_id.0;
+    let replica = device.replica_id.0;
+    let mut tx = pool.begin().await?;
+
+    let revoked: Option<Option<chrono::DateTime<chrono::Utc>>> = sqlx::query_scalar(
+        "SELECT revoked_at FROM devices WHERE clinic_id = $1 AND device_id = $2 FOR UPDATE",
+    )
+    .bind(clinic)
+    .bind(device.id.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    match revoked {
+        None => {
+            return Err(ServerError::Unauthorized(
+                "this device is not enrolled in its clinic".into(),
+            ))
+        }
+        Some(Some(_)) => return Err(ServerError::DeviceRevoked),
+        Some(None) => {}
+    }
+
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(counter), 0) FROM changes WHERE clinic_id = $1 AND replica_id = $2",
+    )
+    .bind(clinic)
+    .bind(replica)
+    .fetch_one(&mut *tx)
+    .await?;
+    let stored = to_u64(stored);
+    let (already, new) = split_at_stored(stored, batch)?;
+
+    if let (Some(first), Some(last)) = (already.first(), already.last()) {
+        let rows = sqlx::query(
+            "SELECT counter, digest FROM changes \
+             WHERE clinic_id = $1 AND replica_id = $2 AND counter BETWEEN $3 AND $4",
+        )
+        .bind(clinic)
+        .bind(replica)
+        .bind(to_i64(first.counter))
+        .bind(to_i64(last.counter))
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut digests = HashMap::with_capacity(rows.len());
+        for r in rows {
+            digests.insert(
+                to_u64(r.try_get("counter")?),
+                r.try_get::<String, _>("digest")?,
+            );
+        }
+        if let Some(counter) = first_conflict(already, &digests) {
+            tracing::warn!(device = %device.id, counter, "conflicting change; flagging the device");
+            sqlx::query(
+                "UPDATE devices SET flagged_at = now(), flag_reason = $3 \
+                 WHERE clinic_id = $1 AND device_id = $2",
+            )
+            .bind(clinic)
+            .bind(device.id.0)
+            .bind(format!(
+                "pushed change {counter} of replica {} again with different content",
+                device.replica_id
+            ))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            return Err(ServerError::ConflictingChange {
+                replica_id: device.replica_id,
+                counter,
+            });
+        }
+    }
+
+    if new.is_empty() {
+        tx.commit().await?;
+        return Ok(stored);
+    }
+    let counters: Vec<i64> = new.iter().map(|c| to_i64(c.counter)).collect();
+    let docs: Vec<uuid::Uuid> = new.iter().map(|c| c.doc_id.0).collect();
+    let kinds: Vec<&str> = new.iter().map(|c| c.kind.as_str()).collect();
+    let digests: Vec<&str> = new.iter().map(|c| c.digest.as_str()).collect();
+    let bytes: Vec<&[u8]> = new.iter().map(|c| c.bytes.0.as_slice()).collect();
+    sqlx::query(
+        "INSERT INTO changes (clinic_id, replica_id, counter, doc_id, kind, digest, bytes, device_id) \
+         SELECT $1, $2, u.counter, u.doc_id, u.kind, u.digest, u.bytes, $3 \
+         FROM unnest($4::bigint[], $5::uuid[], $6::text[], $7::text[], $8::bytea[]) \
+              WITH ORDINALITY AS u(counter, doc_id, kind, digest, bytes, ord) \
+         ORDER BY u.ord",
+    )
+    .bind(clinic)
+    .bind(replica)
+    .bind(device.id.0)
+    .bind(&counters)
+    .bind(&docs)
+    .bind(&kinds)
+    .bind(&digests)
+    .bind(&bytes)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let through = new.last().map_or(stored, |c| c.counter);
+    tracing::debug!(stored = new.len(), through, "push stored");
+    Ok(through)
+}
+
+/// Rows above the caller's vector, in arrival order. The `start` bound lets Postgres skip
+/// the history everyone has: for each replica of the clinic (every change was pushed by
+/// a device bound to its replica, and devices are never deleted) it finds the arrival of
+/// the first change the caller lacks; nothing the caller lacks arrived earlier, because
+/// each replica's counters are stored contiguously and in arrival order.
+const PULL_SQL: &str = "
+WITH vv AS (
+    SELECT * FROM unnest($2::uuid[], $3::bigint[]) AS t(replica_id, counter)
+), start AS (
+    SELECT min(c.server_seq) AS seq
+    FROM (SELECT DISTINCT replica_id FROM devices WHERE clinic_id = $1) d
+    LEFT JOIN vv ON vv.replica_id = d.replica_id
+    JOIN changes c ON c.clinic_id = $1 AND c.replica_id = d.replica_id
+                  AND c.counter = COALESCE(vv.counter, 0) + 1
+)
+SELECT c.replica_id, c.counter, c.doc_id, c.kind, c.digest, c.bytes
+FROM changes c
+LEFT JOIN vv ON vv.replica_id = c.replica_id
+WHERE c.clinic_id = $1
+  AND c.server_seq >= (SELECT seq FROM start)
+  AND c.counter > COALESCE(vv.counter, 0)
+ORDER BY c.server_seq
+LIMIT $4";
+
+#[tracing::instrument(skip_all, fields(clinic = %clinic, limit))]
+pub(super) async fn pull(
+    pool: &PgPool,
+    clinic: ClinicId,
+    have: &VersionVector,
+    limit: usize,
+) -> Result<PullPage, ServerError> {
+    let replicas: Vec<uuid::Uuid> = have.0.keys().map(|r| r.0).collect();
+    let counters: Vec<i64> = have.0.values().map(|c| to_i64(*c)).collect();
+    let rows = sqlx::query(PULL_SQL)
+        .bind(clinic.0)
+        .bind(&replicas)
+        .bind(&counters)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1))
+        .fetch_all(pool)
+        .await?;
+    let more = rows.len() > limit;
+    let mut changes = Vec::with_capacity(rows.len().min(limit));
+    for r in rows.iter().take(limit) {
+        let kind: String = r.try_get("kind")?;
+        changes.push(WireChange {
+            replica_id: ReplicaId(r.try_get("replica_id")?),
+            counter: to_u64(r.try_get("counter")?),
+            doc_id: DocId(r.try_get("doc_id")?),
+            kind: DocKind::parse(&kind).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            digest: r.try_get("digest")?,
+            bytes: Bytes(r.try_get("bytes")?),
+        });
+    }
+    tracing::debug!(sent = changes.len(), more, "pull page");
+    Ok(PullPage { changes, more })
+}

@@ -1,0 +1,16 @@
+//! Sync protocol version 1: enroll a workstation, push its changes, pull the clinic's.
+
+mod enroll;
+mod pull;
+mod push;
+
+use crate::state::AppState;
+use axum::routing::post;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/enroll", post(enroll::enroll))
+        .route("/push", post(push::push))
+        .route("/pull", post(pull::pull))
+}

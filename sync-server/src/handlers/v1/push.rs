@@ -1,0 +1,22 @@
+//! `POST /v1/push`: the device's own changes, checked (see [`crate::push`]) and stored
+//! atomically.
+
+use crate::auth::AuthedDevice;
+use crate::error::AppError;
+use crate::handlers::ApiJson;
+use crate::push::check_batch;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use outpost_domain::protocol::{PushRequest, PushResponse};
+
+#[tracing::instrument(skip_all, fields(device = %device.id, changes = req.changes.len()))]
+pub async fn push(
+    State(state): State<AppState>,
+    AuthedDevice(device): AuthedDevice,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, AppError> {
+    check_batch(device.replica_id, &req)?;
+    let stored_through = state.db().push(&device, &req.changes).await?;
+    Ok(Json(PushResponse { stored_through }))
+}

@@ -1,0 +1,201 @@
+//! Shared set-up for the server's tests: a real Postgres cluster, the migrated database,
+//! the real `app()` called in-process with `oneshot`, enrolled devices, and real
+//! Automerge changes to push.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use chrono::NaiveDate;
+use outpost_domain::clock::Hlc;
+use outpost_domain::document::{ChangeMeta, Document};
+use outpost_domain::ids::{ClinicId, DeviceId, DocId, ReplicaId};
+use outpost_domain::patient::{Patient, Sex};
+use outpost_domain::protocol::{
+    Bytes, EnrollRequest, EnrollResponse, PullRequest, PullResponse, PushRequest, WireChange,
+    PROTOCOL_VERSION,
+};
+use outpost_domain::version_vector::VersionVector;
+use outpost_pgtest::PgCluster;
+use outpost_sync_server::{admin, AppState, PgDatabase};
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// Postgres, the migrated database and the app on it.
+pub struct Server {
+    pub db: PgDatabase,
+    pub app: Router,
+    // Last, so the pool is dropped before Postgres goes away.
+    pub pg: PgCluster,
+}
+
+impl Server {
+    pub async fn start() -> Server {
+        let pg = PgCluster::start().expect("postgres starts");
+        let db = outpost_sync_server::connect(&pg.url()).await.expect("connects");
+        outpost_sync_server::migrate(&db).await.expect("migrates");
+        let app = outpost_sync_server::app(AppState::new(db.clone()));
+        Server { db, app, pg }
+    }
+
+    /// One request through the real router; the JSON answer (or Null).
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        (status, json)
+    }
+
+    pub async fn clinic(&self, name: &str) -> ClinicId {
+        admin::create_clinic(&self.db, name).await.unwrap()
+    }
+
+    pub async fn code(&self, clinic: ClinicId) -> String {
+        admin::create_enrollment_code(&self.db, clinic, "Ward 3 desk", chrono::Duration::hours(1))
+            .await
+            .unwrap()
+    }
+
+    /// Enrolls a fresh replica in `clinic` through the API.
+    pub async fn device(&self, clinic: ClinicId) -> Device {
+        let code = self.code(clinic).await;
+        let replica = ReplicaId::new();
+        let (status, body) = self
+            .call("POST", "/v1/enroll", None, Some(enroll_body(&code, replica)))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let res: EnrollResponse = serde_json::from_value(body).unwrap();
+        Device {
+            id: res.device_id,
+            clinic,
+            replica,
+            token: res.device_token,
+        }
+    }
+
+    pub async fn push(&self, d: &Device, changes: &[WireChange]) -> (StatusCode, Value) {
+        self.push_as(d, d.replica, changes).await
+    }
+
+    pub async fn push_as(
+        &self,
+        d: &Device,
+        replica: ReplicaId,
+        changes: &[WireChange],
+    ) -> (StatusCode, Value) {
+        let req = PushRequest {
+            protocol: PROTOCOL_VERSION,
+            replica_id: replica,
+            changes: changes.to_vec(),
+        };
+        let body = serde_json::to_value(req).unwrap();
+        self.call("POST", "/v1/push", Some(&d.token), Some(body)).await
+    }
+
+    pub async fn pull(&self, d: &Device, have: &VersionVector, limit: u32) -> PullResponse {
+        let req = PullRequest {
+            protocol: PROTOCOL_VERSION,
+            have: have.clone(),
+            limit,
+        };
+        let body = serde_json::to_value(req).unwrap();
+        let (status, body) = self.call("POST", "/v1/pull", Some(&d.token), Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+
+    /// Pulls every page; returns the changes in order and the number of pages.
+    pub async fn pull_all(&self, d: &Device, have: &VersionVector, limit: u32) -> (Vec<WireChange>, Vec<bool>) {
+        let mut have = have.clone();
+        let mut all = Vec::new();
+        let mut mores = Vec::new();
+        loop {
+            let page = self.pull(d, &have, limit).await;
+            for c in &page.changes {
+                assert!(have.advance(c.replica_id, c.counter), "pulled out of order: {c:?}");
+            }
+            all.extend(page.changes);
+            mores.push(page.more);
+            if !page.more {
+                return (all, mores);
+            }
+        }
+    }
+
+    /// How many changes the database holds, across all clinics.
+    pub async fn stored_changes(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM changes")
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap()
+    }
+}
+
+/// An enrolled device as a test sees it.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub id: DeviceId,
+    pub clinic: ClinicId,
+    pub replica: ReplicaId,
+    pub token: String,
+}
+
+pub fn enroll_body(code: &str, replica: ReplicaId) -> Value {
+    serde_json::to_value(EnrollRequest {
+        protocol: PROTOCOL_VERSION,
+        code: code.to_owned(),
+        replica_id: replica,
+    })
+    .unwrap()
+}
+
+/// A real Automerge change: a new patient document made by `replica`.
+pub fn change(replica: ReplicaId, counter: u64) -> WireChange {
+    let patient = Patient {
+        id: DocId::new(),
+        name: "Test Patient".into(),
+        date_of_birth: NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
+        sex: Sex::Female,
+        mrn: format!("MRN-{counter}-{}", DocId::new()),
+    };
+    let meta = ChangeMeta {
+        author: "nurse.test".into(),
+        wall_ms: 1_763_800_000_000,
+        hlc: Hlc::default(),
+    };
+    let (doc, local) = Document::create_patient(replica, &patient, &meta).unwrap();
+    WireChange {
+        replica_id: replica,
+        counter,
+        doc_id: doc.id,
+        kind: doc.kind,
+        digest: local.digest,
+        bytes: Bytes(local.bytes),
+    }
+}
+
+/// Changes `from..=to` of `replica`.
+pub fn changes(replica: ReplicaId, from: u64, to: u64) -> Vec<WireChange> {
+    (from..=to).map(|n| change(replica, n)).collect()
+}
