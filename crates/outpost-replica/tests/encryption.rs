@@ -139,10 +139,7 @@ fn a_missing_key_is_refused_with_what_to_do_and_creates_nothing() {
     assert!(msg.contains("outpost enroll"), "{msg}");
 
     assert_eq!(files_in(dir.path()), before, "no file was created");
-    assert!(matches!(
-        entry.get_password(),
-        Err(keyring::Error::NoEntry)
-    ));
+    assert!(matches!(entry.get_password(), Err(keyring::Error::NoEntry)));
 }
 
 #[test]

@@ -31,7 +31,11 @@ fn applying_the_same_page_twice_adds_nothing_the_second_time() {
     let conn = raw(a.db_path());
     assert_eq!(count(&conn, "documents"), 2);
     assert_eq!(count(&conn, "vitals"), 1);
-    assert_eq!(count(&conn, "changes"), 0, "remote changes are not in the outbox");
+    assert_eq!(
+        count(&conn, "changes"),
+        0,
+        "remote changes are not in the outbox"
+    );
     assert_eq!(a.pending_changes().unwrap(), 0);
     assert_eq!(a.version_vector().unwrap().get(&b.replica_id()), 2);
 
@@ -67,10 +71,17 @@ fn a_damaged_or_out_of_order_page_is_refused_whole() {
     let mut tampered = page.clone();
     tampered[1].digest = "00".repeat(32);
     let err = a.apply_remote_changes(&tampered).unwrap_err();
-    assert!(err.to_string().contains("does not match its digest"), "{err}");
+    assert!(
+        err.to_string().contains("does not match its digest"),
+        "{err}"
+    );
 
     let conn = raw(a.db_path());
-    assert_eq!(count(&conn, "documents"), 0, "the good first change was rolled back");
+    assert_eq!(
+        count(&conn, "documents"),
+        0,
+        "the good first change was rolled back"
+    );
     assert_eq!(a.version_vector().unwrap().get(&b.replica_id()), 0);
     assert_eq!(a.apply_remote_changes(&page).unwrap(), 2);
 }
@@ -80,8 +91,11 @@ fn acknowledging_marks_pushed_and_a_rewind_puts_changes_back_in_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let mut r = Replica::create(dir.path()).unwrap();
     for i in 0..4 {
-        r.register_patient(&new_patient("Amara Okafor", &format!("MRN-{i}")), "desk.ana")
-            .unwrap();
+        r.register_patient(
+            &new_patient("Amara Okafor", &format!("MRN-{i}")),
+            "desk.ana",
+        )
+        .unwrap();
     }
     assert_eq!(r.acknowledge_pushed(3).unwrap(), 3);
     assert_eq!(r.pending_changes().unwrap(), 1);

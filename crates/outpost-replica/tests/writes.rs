@@ -30,13 +30,24 @@ fn out_of_range_vitals_are_refused_naming_field_and_range_and_nothing_is_stored(
     input.temperature_c = Some(47.0);
     input.spo2_percent = Some(55.0);
     let err = r.record_vitals(&input, "nurse.kim").unwrap_err();
-    let fields: Vec<&str> = err.field_errors().iter().map(|f| f.field.as_str()).collect();
+    let fields: Vec<&str> = err
+        .field_errors()
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
     assert_eq!(fields, ["temperature_c", "spo2_percent"]);
     let msg = err.to_string();
-    assert!(msg.contains("temperature must be between 30 and 45 °C (got 47)"), "{msg}");
+    assert!(
+        msg.contains("temperature must be between 30 and 45 °C (got 47)"),
+        "{msg}"
+    );
     assert!(msg.contains("between 70 and 100 %"), "{msg}");
 
-    assert_eq!(tables(&conn), before, "no document, change, vitals or audit row");
+    assert_eq!(
+        tables(&conn),
+        before,
+        "no document, change, vitals or audit row"
+    );
     assert_eq!(r.local_counter().unwrap(), counter);
     assert_eq!(r.version_vector().unwrap(), vv);
     assert!(r.list_vitals(p.id).unwrap().is_empty());
@@ -92,13 +103,20 @@ fn each_write_is_one_document_one_change_one_audit_row_and_advances_the_clock() 
     assert_eq!(
         audit,
         [
-            ("desk.ana".into(), "patient.register".into(), p.id.to_string()),
+            (
+                "desk.ana".into(),
+                "patient.register".into(),
+                p.id.to_string()
+            ),
             ("nurse.kim".into(), "vitals.record".into(), v.id.to_string()),
         ]
     );
     let outbox = r.unpushed_changes(10).unwrap();
     assert_eq!(
-        outbox.iter().map(|c| (c.counter, c.doc_id)).collect::<Vec<_>>(),
+        outbox
+            .iter()
+            .map(|c| (c.counter, c.doc_id))
+            .collect::<Vec<_>>(),
         [(1, p.id), (2, v.id)]
     );
     assert_eq!(v.taken_by, "nurse.kim");
@@ -131,7 +149,11 @@ fn patients_sort_by_name_with_their_latest_vitals_and_vitals_list_newest_first()
     let names: Vec<&str> = list.iter().map(|s| s.patient.name.as_str()).collect();
     assert_eq!(names, ["Amara Okafor", "zoe Adams"]);
     assert_eq!(
-        list[0].latest_vitals.as_ref().unwrap().value("temperature_c"),
+        list[0]
+            .latest_vitals
+            .as_ref()
+            .unwrap()
+            .value("temperature_c"),
         Some(38.5)
     );
     assert_eq!(list[1].latest_vitals, None);

@@ -130,8 +130,17 @@ async fn error_answer(resp: reqwest::Response) -> TransportError {
             expected_counter: Some(expected_counter),
             ..
         }) if code == "gap" => TransportError::Gap { expected_counter },
-        body if matches!(status.as_u16(), 401 | 403) => TransportError::Unauthorized {
-            message: body.map_or_else(|| status.to_string(), |b| b.message),
+        body if matches!(status.as_u16(), 401 | 403) => match body {
+            Some(b) => TransportError::Unauthorized {
+                code: b.code,
+                message: b.message,
+            },
+            None => TransportError::Unauthorized {
+                code: status.to_string(),
+                message: "the credentials were not accepted; the device may have been revoked: \
+                          ask an administrator, then enroll again with `outpost enroll`"
+                    .into(),
+            },
         },
         Some(b) => TransportError::Server {
             status: status.as_u16(),

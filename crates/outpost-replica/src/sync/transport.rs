@@ -24,8 +24,10 @@ pub enum TransportError {
     #[error("the sync server at {url} cannot be reached ({detail}); work continues offline and syncs when the connection is back")]
     Unreachable { url: String, detail: String },
 
-    #[error("the sync server refused this workstation's device token ({message}); the device may have been revoked: ask an administrator, then move the database away and enroll again with `outpost enroll`")]
-    Unauthorized { message: String },
+    /// 401/403: the enrollment code, the device token or the device itself was refused.
+    /// The server's message says what to do (ask an administrator, enroll again).
+    #[error("the sync server refused this workstation ({code}): {message}")]
+    Unauthorized { code: String, message: String },
 
     #[error("the sync server expects change {expected_counter} next from this replica")]
     Gap { expected_counter: u64 },
