@@ -21,6 +21,9 @@ step "formatting and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "building the binaries (the end-to-end tests run the real outpost-server and app)"
+cargo build --workspace --bins --locked
+
 step "Rust tests (real SQLCipher, Secret Service keyring, Postgres)"
 scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
 

@@ -1,22 +1,28 @@
 //! Test harness for end-to-end scenarios: a real Postgres cluster, the real sync server
-//! (the same `app()` the binary serves) on a real TCP port, and workstations that are real
+//! (the `outpost-server` binary) on a real TCP port, and workstations that are real
 //! replicas (SQLCipher files in temp dirs, keys in the OS keyring) syncing over HTTP.
 //! Scenarios live in `tests/e2e/`, one module each.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_debug_implementations
+)]
 
 use anyhow::{Context, Result};
 use outpost_domain::ids::ClinicId;
 use outpost_pgtest::PgCluster;
 use outpost_replica::sync::{self, HttpTransport, SyncReport};
 use outpost_replica::Replica;
-use outpost_sync_server::{admin, AppState, PgDatabase};
+use outpost_sync_server::{admin, PgDatabase};
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tempfile::TempDir;
-use tokio::net::{TcpListener, TcpSocket};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
 
 /// Postgres plus a migrated Outpost database.
 pub struct Backend {
@@ -37,31 +43,47 @@ impl Backend {
     }
 
     pub async fn enrollment_code(&self, clinic: ClinicId, device: &str) -> Result<String> {
-        Ok(admin::create_enrollment_code(&self.db, clinic, device, chrono::Duration::hours(1)).await?)
+        Ok(
+            admin::create_enrollment_code(&self.db, clinic, device, chrono::Duration::hours(1))
+                .await?,
+        )
     }
 }
 
-/// The sync server running in this process on a fixed address, stoppable and restartable
-/// on the same port (workstations keep its URL).
+/// The real `outpost-server` binary as a child process on a fixed address. `kill` is
+/// SIGKILL — connections die mid-request as when the machine loses power — and `up`
+/// starts it again on the same port, so workstations keep its URL.
 pub struct Server {
     pub addr: SocketAddr,
-    db: PgDatabase,
-    task: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
+    database_url: String,
+    child: Option<Child>,
 }
 
-fn listener(addr: SocketAddr) -> Result<TcpListener> {
-    let socket = TcpSocket::new_v4()?;
-    socket.set_reuseaddr(true)?;
-    socket.bind(addr).with_context(|| format!("binding {addr}"))?;
-    Ok(socket.listen(1024)?)
+/// The server binary built next to this test binary (`target/<profile>/outpost-server`).
+fn server_binary() -> Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .context("locating the target directory")?;
+    let bin = dir.join("outpost-server");
+    anyhow::ensure!(
+        bin.exists(),
+        "{} is missing: build it first with `cargo build -p outpost-sync-server`",
+        bin.display()
+    );
+    Ok(bin)
 }
 
 impl Server {
     pub async fn start(backend: &Backend) -> Result<Server> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let mut s = Server {
-            addr: "127.0.0.1:0".parse()?,
-            db: backend.db.clone(),
-            task: None,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            database_url: backend.pg.url(),
+            child: None,
         };
         s.up().await?;
         Ok(s)
@@ -71,33 +93,56 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
-    /// Starts serving (again) on the same address.
+    /// Starts the server (again) on the same address and waits until it listens.
     pub async fn up(&mut self) -> Result<()> {
-        anyhow::ensure!(self.task.is_none(), "the server is already running");
-        let l = listener(self.addr)?;
-        self.addr = l.local_addr()?;
-        let state = AppState::new(self.db.clone());
-        let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = rx.await;
-            };
-            if let Err(e) = outpost_sync_server::serve(l, state, shutdown).await {
-                tracing::error!(error = %e, "test server stopped with an error");
+        anyhow::ensure!(self.child.is_none(), "the server is already running");
+        let mut child = Command::new(server_binary()?)
+            .args(["serve", "--listen", &self.addr.to_string()])
+            .env("OUTPOST_DATABASE_URL", &self.database_url)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting outpost-server")?;
+        let stdout = child.stdout.take().context("server stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let ready = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await? {
+                if line.starts_with("listening on ") {
+                    return Ok::<_, std::io::Error>(true);
+                }
             }
-        });
-        self.task = Some((tx, handle));
+            Ok(false)
+        })
+        .await;
+        match ready {
+            Ok(Ok(true)) => {}
+            _ => anyhow::bail!("outpost-server did not start listening on {}", self.addr),
+        }
+        // Keep draining stdout so the child never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        self.child = Some(child);
         Ok(())
     }
 
-    /// Kills the server at once: open connections are dropped mid-request, as when the
-    /// process dies.
+    /// Kills the server process at once (SIGKILL).
     pub async fn kill(&mut self) {
-        if let Some((_tx, handle)) = self.task.take() {
-            handle.abort();
-            let _ = handle.await;
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill().await;
         }
     }
+
+    /// The server's process id, to kill it from inside a transport wrapper.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().and_then(Child::id)
+    }
+}
+
+/// Sends SIGKILL to a process id (the server, from inside a test transport).
+pub fn kill_pid(pid: u32) {
+    let _ = std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status();
 }
 
 /// One workstation: a real replica in its own temp dir.

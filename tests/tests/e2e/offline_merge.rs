@@ -10,12 +10,18 @@ async fn offline_work_on_two_workstations_merges_with_nothing_lost_or_duplicated
     let backend = Backend::start().await.unwrap();
     let clinic = backend.clinic("Riverside Clinic").await.unwrap();
     let mut server = Server::start(&backend).await.unwrap();
-    let a = Workstation::enroll(&server, &backend.enrollment_code(clinic, "Ward A").await.unwrap())
-        .await
-        .unwrap();
-    let b = Workstation::enroll(&server, &backend.enrollment_code(clinic, "Ward B").await.unwrap())
-        .await
-        .unwrap();
+    let a = Workstation::enroll(
+        &server,
+        &backend.enrollment_code(clinic, "Ward A").await.unwrap(),
+    )
+    .await
+    .unwrap();
+    let b = Workstation::enroll(
+        &server,
+        &backend.enrollment_code(clinic, "Ward B").await.unwrap(),
+    )
+    .await
+    .unwrap();
 
     // Both workstations hold the shared patient before the link goes down.
     let shared = a
@@ -30,9 +36,14 @@ async fn offline_work_on_two_workstations_merges_with_nothing_lost_or_duplicated
     let newcomer = a
         .with(|r| r.register_patient(&patient("Offline Newcomer", "MRN-101"), "clerk.a"))
         .unwrap();
-    a.with(|r| r.record_vitals(&vitals(newcomer.id, 88.0), "nurse.a")).unwrap();
-    let from_a = a.with(|r| r.record_vitals(&vitals(shared.id, 80.0), "nurse.a")).unwrap();
-    let from_b = b.with(|r| r.record_vitals(&vitals(shared.id, 90.0), "nurse.b")).unwrap();
+    a.with(|r| r.record_vitals(&vitals(newcomer.id, 88.0), "nurse.a"))
+        .unwrap();
+    let from_a = a
+        .with(|r| r.record_vitals(&vitals(shared.id, 80.0), "nurse.a"))
+        .unwrap();
+    let from_b = b
+        .with(|r| r.record_vitals(&vitals(shared.id, 90.0), "nurse.b"))
+        .unwrap();
     assert!(a.sync().await.is_err(), "the server is down");
     assert!(b.sync().await.is_err(), "the server is down");
     assert_eq!(a.with(|r| r.pending_changes()).unwrap(), 3);
@@ -50,7 +61,11 @@ async fn offline_work_on_two_workstations_merges_with_nothing_lost_or_duplicated
         assert_eq!(names, ["Offline Newcomer", "Shared Patient"]);
         let shared_vitals = ws.with(|r| r.list_vitals(shared.id)).unwrap();
         let ids: BTreeSet<_> = shared_vitals.iter().map(|v| v.id).collect();
-        assert_eq!(ids, BTreeSet::from([from_a.id, from_b.id]), "both sets, once each");
+        assert_eq!(
+            ids,
+            BTreeSet::from([from_a.id, from_b.id]),
+            "both sets, once each"
+        );
         assert_eq!(shared_vitals.len(), 2);
         assert_eq!(ws.with(|r| r.list_vitals(newcomer.id)).unwrap().len(), 1);
         assert_eq!(ws.with(|r| r.pending_changes()).unwrap(), 0);

@@ -1,7 +1,7 @@
 //! A device of one clinic can neither read nor write another clinic's records.
 
 use crate::common::patient;
-use outpost_domain::protocol::{PullRequest, PushRequest, PROTOCOL_VERSION, MAX_BATCH};
+use outpost_domain::protocol::{PullRequest, PushRequest, MAX_BATCH, PROTOCOL_VERSION};
 use outpost_domain::version_vector::VersionVector;
 use outpost_e2e::{Backend, Server, Workstation};
 use outpost_replica::sync::Transport;
@@ -12,12 +12,18 @@ async fn a_device_of_one_clinic_cannot_push_to_or_pull_from_another() {
     let x = backend.clinic("Clinic X").await.unwrap();
     let y = backend.clinic("Clinic Y").await.unwrap();
     let server = Server::start(&backend).await.unwrap();
-    let wx = Workstation::enroll(&server, &backend.enrollment_code(x, "X desk").await.unwrap())
-        .await
-        .unwrap();
-    let wy = Workstation::enroll(&server, &backend.enrollment_code(y, "Y desk").await.unwrap())
-        .await
-        .unwrap();
+    let wx = Workstation::enroll(
+        &server,
+        &backend.enrollment_code(x, "X desk").await.unwrap(),
+    )
+    .await
+    .unwrap();
+    let wy = Workstation::enroll(
+        &server,
+        &backend.enrollment_code(y, "Y desk").await.unwrap(),
+    )
+    .await
+    .unwrap();
 
     wx.with(|r| r.register_patient(&patient("Sentinel Xavier", "X-1"), "clerk.x"))
         .unwrap();
@@ -61,7 +67,10 @@ async fn a_device_of_one_clinic_cannot_push_to_or_pull_from_another() {
             changes: everything.changes.clone(),
         })
         .await;
-    assert!(refused.is_err(), "pushing as another clinic's replica must be refused");
+    assert!(
+        refused.is_err(),
+        "pushing as another clinic's replica must be refused"
+    );
     wx.sync().await.unwrap();
     assert_eq!(names(&wx), ["Sentinel Xavier"]);
 }
