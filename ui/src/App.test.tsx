@@ -1,0 +1,110 @@
+// The whole window against a mocked shell: the header badge follows `status`, the list
+// shows each patient's latest vitals, and a replica that cannot open explains itself.
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, describe, expect, it } from "vitest";
+import { App } from "./App";
+import type { AppInfo } from "./bindings/AppInfo";
+import type { PatientSummary } from "./bindings/PatientSummary";
+import type { SyncStatus } from "./bindings/SyncStatus";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const PID = "0190f0a0-0000-7000-8000-000000000001";
+const info: AppInfo = { clinic_name: "Riverside Clinic", device_name: "Ward 3 desk", user: "nurse.kim", startup_error: null };
+const patients: PatientSummary[] = [
+  {
+    id: PID,
+    name: "Amara Okafor",
+    date_of_birth: "1984-03-07",
+    sex: "female",
+    mrn: "MRN-001",
+    latest_vitals: {
+      id: "0190f0a0-0000-7000-8000-0000000000aa",
+      patient_id: PID,
+      taken_at: "2026-11-22T10:42:00Z",
+      taken_by: "nurse.kim",
+      status: "final",
+      observations: [
+        { field: "temperature_c", loinc: "8310-5", ucum: "Cel", value: 36.8 },
+        { field: "systolic_mmhg", loinc: "8480-6", ucum: "mm[Hg]", value: 120 },
+        { field: "diastolic_mmhg", loinc: "8462-4", ucum: "mm[Hg]", value: 80 },
+      ],
+    },
+  },
+  { id: "0190f0a0-0000-7000-8000-000000000002", name: "Ben Tal", date_of_birth: "1990-01-02", sex: "male", mrn: "MRN-002", latest_vitals: null },
+];
+
+function shell(statuses: SyncStatus[], appInfo: AppInfo = info) {
+  let n = 0;
+  const calls: string[] = [];
+  mockIPC((cmd, args) => {
+    calls.push(cmd);
+    switch (cmd) {
+      case "app_info":
+        return appInfo;
+      case "status":
+        return statuses[Math.min(n++, statuses.length - 1)];
+      case "list_patients":
+        return patients;
+      case "list_vitals":
+        return (args as { patientId: string }).patientId === PID && patients[0]?.latest_vitals ? [patients[0].latest_vitals] : [];
+      default:
+        throw new Error(`unexpected command ${cmd}`);
+    }
+  });
+  return calls;
+}
+
+describe("app", () => {
+  it("shows the clinic, the badge from status, and each patient's latest vitals", async () => {
+    shell([{ state: "offline", pending_changes: 3, last_sync_at: null, last_error: null }]);
+    render(<App />);
+    expect((await screen.findByTestId("clinic-name")).textContent).toBe("Riverside Clinic");
+    await waitFor(() => expect(screen.getByTestId("sync-badge").textContent).toBe("Offline · 3 waiting"));
+    const rows = await screen.findAllByTestId("patient-row");
+    expect(rows).toHaveLength(2);
+    expect(rows[0]?.textContent).toContain("Amara Okafor");
+    expect(rows[0]?.textContent).toContain("T 36.8 °C · BP 120/80");
+    expect(rows[1]?.textContent).toContain("no vitals yet");
+  });
+
+  it("polls status so the badge follows the sync engine", async () => {
+    shell([
+      { state: "syncing", pending_changes: 1, last_sync_at: null, last_error: null },
+      { state: "online", pending_changes: 0, last_sync_at: new Date(2026, 10, 22, 9, 5).toISOString(), last_error: null },
+    ]);
+    render(<App />);
+    await waitFor(() => expect(screen.getByTestId("sync-badge").textContent).toBe("Syncing… · 1 waiting"));
+    await waitFor(() => expect(screen.getByTestId("sync-badge").textContent).toBe("Online · synced 09:05"), {
+      timeout: 3000,
+    });
+  });
+
+  it("selecting a patient opens the vitals form and history", async () => {
+    const calls = shell([{ state: "online", pending_changes: 0, last_sync_at: null, last_error: null }]);
+    render(<App />);
+    const rows = await screen.findAllByTestId("patient-row");
+    fireEvent.click(rows[0] as HTMLElement);
+    expect(await screen.findByTestId("vitals-form")).toBeTruthy();
+    const history = await screen.findAllByTestId("vitals-history-row");
+    expect(history[0]?.textContent).toContain("T 36.8 °C");
+    expect(history[0]?.textContent).toContain("nurse.kim");
+    expect(calls).toContain("list_vitals");
+  });
+
+  it("explains a replica that cannot be opened instead of showing empty screens", async () => {
+    shell([{ state: "error", pending_changes: 0, last_sync_at: null, last_error: "no OS keyring" }], {
+      ...info,
+      clinic_name: null,
+      startup_error: "no OS keyring is reachable: start and unlock a Secret Service such as gnome-keyring (see README), then retry",
+    });
+    render(<App />);
+    expect((await screen.findByTestId("startup-error")).textContent).toContain("unlock a Secret Service");
+    expect(screen.queryByTestId("register-form")).toBeNull();
+    await waitFor(() => expect(screen.getByTestId("sync-badge").textContent).toBe("Sync error"));
+  });
+});

@@ -1,0 +1,125 @@
+// Why: the front desk registers a patient here. The replica validates; its per-field
+// errors are shown next to the fields, and the form is cleared only after a successful save.
+import { useState, type FormEvent } from "react";
+import { api } from "../api";
+import type { FieldError } from "../bindings/FieldError";
+import type { Patient } from "../bindings/Patient";
+import type { Sex } from "../bindings/Sex";
+import { asCommandError, messageFor, otherErrors } from "../logic/commandError";
+import { Field } from "./Field";
+
+const SEXES: readonly { value: Sex; label: string }[] = [
+  { value: "female", label: "Female" },
+  { value: "male", label: "Male" },
+  { value: "other", label: "Other" },
+  { value: "unknown", label: "Unknown" },
+];
+
+const FIELDS = ["name", "date_of_birth", "sex", "mrn"] as const;
+
+interface Props {
+  onRegistered: (patient: Patient) => void;
+}
+
+export function RegisterPatientForm({ onRegistered }: Props) {
+  const [name, setName] = useState("");
+  const [dateOfBirth, setDateOfBirth] = useState("");
+  const [sex, setSex] = useState<Sex | "">("");
+  const [mrn, setMrn] = useState("");
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setMessage(null);
+    if (sex === "") {
+      setErrors([{ field: "sex", message: "choose the patient's sex (Unknown if not known)" }]);
+      return;
+    }
+    setSaving(true);
+    try {
+      const patient = await api.registerPatient({ name, date_of_birth: dateOfBirth, sex, mrn });
+      setErrors([]);
+      setName("");
+      setDateOfBirth("");
+      setSex("");
+      setMrn("");
+      setMessage(`Registered ${patient.name}`);
+      onRegistered(patient);
+    } catch (err) {
+      const ce = asCommandError(err);
+      setErrors(ce.field_errors.length > 0 ? ce.field_errors : [{ field: "form", message: ce.message }]);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const rest = otherErrors(errors, FIELDS);
+  return (
+    <form className="card" onSubmit={submit} data-testid="register-form" noValidate>
+      <h2>Register patient</h2>
+      <Field field="name" label="Name" error={messageFor(errors, "name")}>
+        <input
+          id="input-name"
+          name="name"
+          data-testid="patient-name"
+          autoComplete="off"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </Field>
+      <Field field="date_of_birth" label="Date of birth" error={messageFor(errors, "date_of_birth")}>
+        <input
+          id="input-date_of_birth"
+          name="date_of_birth"
+          data-testid="patient-dob"
+          type="date"
+          value={dateOfBirth}
+          onChange={(e) => setDateOfBirth(e.target.value)}
+        />
+      </Field>
+      <Field field="sex" label="Sex" error={messageFor(errors, "sex")}>
+        <select
+          id="input-sex"
+          name="sex"
+          data-testid="patient-sex"
+          value={sex}
+          onChange={(e) => setSex(e.target.value as Sex | "")}
+        >
+          <option value="">Choose…</option>
+          {SEXES.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field field="mrn" label="MRN" error={messageFor(errors, "mrn")}>
+        <input
+          id="input-mrn"
+          name="mrn"
+          data-testid="patient-mrn"
+          autoComplete="off"
+          value={mrn}
+          onChange={(e) => setMrn(e.target.value)}
+        />
+      </Field>
+      {rest.map((e) => (
+        <p key={e.field + e.message} className="form-error" role="alert" data-testid={`error-${e.field}`}>
+          {e.message}
+        </p>
+      ))}
+      <div className="actions">
+        <button type="submit" data-testid="register-submit" disabled={saving}>
+          {saving ? "Saving…" : "Register"}
+        </button>
+        {message ? (
+          <span className="saved" data-testid="register-message">
+            {message}
+          </span>
+        ) : null}
+      </div>
+    </form>
+  );
+}
