@@ -1,0 +1,49 @@
+//! Outpost desktop app: a thin Tauri 2 shell. It opens this workstation's replica, starts
+//! background sync, and exposes a handful of commands to the window (ui/). All record
+//! logic lives in outpost-replica and outpost-domain; nothing here knows SQL or HTTP.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod error;
+mod settings;
+mod state;
+
+use anyhow::Context;
+use tauri::{Manager, RunEvent};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+
+    let app = tauri::Builder::default()
+        .setup(|app| {
+            let data_dir = settings::data_dir(app.handle())?;
+            tracing::info!(data_dir = %data_dir.display(), "starting Outpost");
+            app.manage(state::AppState::start(&data_dir, settings::author()));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::status,
+            commands::list_patients,
+            commands::register_patient,
+            commands::record_vitals,
+            commands::list_vitals,
+        ])
+        .build(tauri::generate_context!())
+        .context("the Outpost window could not be created (is a display available? under a headless session use xvfb-run)")?;
+
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event {
+            if let Some(state) = handle.try_state::<state::AppState>() {
+                state.shut_down();
+            }
+        }
+    });
+    Ok(())
+}
