@@ -3,7 +3,7 @@
 
 pub mod v1;
 
-use crate::error::AppError;
+use crate::error::{AppError, ServerError};
 use crate::state::AppState;
 use axum::extract::{FromRequest, State};
 use axum::http::StatusCode;
@@ -16,9 +16,13 @@ use outpost_domain::protocol::ErrorBody;
 #[from_request(via(axum::Json), rejection(AppError))]
 pub struct ApiJson<T>(pub T);
 
+/// How long `/health` waits for the database before calling it unavailable.
+const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// `GET /health`: 200 `{"status":"ok"}` when the database answers, 503 otherwise.
 pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db().health().await {
+    let answer = tokio::time::timeout(HEALTH_TIMEOUT, state.db().health()).await;
+    match answer.unwrap_or_else(|_| Err(ServerError::Database(sqlx::Error::PoolTimedOut))) {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: the database does not answer");

@@ -27,7 +27,11 @@ async fn health_reports_ok_and_follows_the_database_through_a_restart() {
 
     s.pg.start_again().unwrap();
     let (status, _) = s.call("GET", "/health", None, None).await;
-    assert_eq!(status, StatusCode::OK, "the pool reconnects after Postgres restarts");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the pool reconnects after Postgres restarts"
+    );
 }
 
 #[tokio::test]
@@ -38,7 +42,12 @@ async fn an_enrollment_code_works_once() {
     let replica = ReplicaId::new();
 
     let (status, body) = s
-        .call("POST", "/v1/enroll", None, Some(enroll_body(&code, replica)))
+        .call(
+            "POST",
+            "/v1/enroll",
+            None,
+            Some(enroll_body(&code, replica)),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let res: EnrollResponse = serde_json::from_value(body).unwrap();
@@ -50,15 +59,26 @@ async fn an_enrollment_code_works_once() {
     let devices = admin::list_devices(&s.db, clinic).await.unwrap();
     assert_eq!(devices.len(), 1);
     assert_eq!(devices[0].id, res.device_id);
-    assert_eq!(devices[0].replica_id, replica, "the replica is bound to the device");
+    assert_eq!(
+        devices[0].replica_id, replica,
+        "the replica is bound to the device"
+    );
 
     let (status, body) = s
-        .call("POST", "/v1/enroll", None, Some(enroll_body(&code, ReplicaId::new())))
+        .call(
+            "POST",
+            "/v1/enroll",
+            None,
+            Some(enroll_body(&code, ReplicaId::new())),
+        )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["code"], "enrollment_code_invalid");
     assert!(
-        body["message"].as_str().unwrap().contains("outpost-server device enroll"),
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("outpost-server device enroll"),
         "{body}"
     );
     assert_eq!(admin::list_devices(&s.db, clinic).await.unwrap().len(), 1);
@@ -72,7 +92,12 @@ async fn codes_are_forgiving_when_retyped_but_refused_once_expired_or_unknown() 
     let code = s.code(clinic).await;
     let retyped = code.to_lowercase().replace('-', " ");
     let (status, body) = s
-        .call("POST", "/v1/enroll", None, Some(enroll_body(&retyped, ReplicaId::new())))
+        .call(
+            "POST",
+            "/v1/enroll",
+            None,
+            Some(enroll_body(&retyped, ReplicaId::new())),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
@@ -83,7 +108,12 @@ async fn codes_are_forgiving_when_retyped_but_refused_once_expired_or_unknown() 
         .unwrap();
     for code in [expiring.as_str(), "NOT0-A0RE-A1C0-DE00"] {
         let (status, body) = s
-            .call("POST", "/v1/enroll", None, Some(enroll_body(code, ReplicaId::new())))
+            .call(
+                "POST",
+                "/v1/enroll",
+                None,
+                Some(enroll_body(code, ReplicaId::new())),
+            )
             .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(body["code"], "enrollment_code_invalid");
@@ -114,7 +144,12 @@ async fn a_live_replica_cannot_be_enrolled_twice_in_a_clinic() {
     let first = s.device(clinic).await;
     let code = s.code(clinic).await;
     let (status, body) = s
-        .call("POST", "/v1/enroll", None, Some(enroll_body(&code, first.replica)))
+        .call(
+            "POST",
+            "/v1/enroll",
+            None,
+            Some(enroll_body(&code, first.replica)),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["code"], "replica_in_use");
@@ -122,7 +157,12 @@ async fn a_live_replica_cannot_be_enrolled_twice_in_a_clinic() {
     // Once revoked, the same workstation may enroll again (with the unused code).
     admin::revoke_device(&s.db, clinic, first.id).await.unwrap();
     let (status, body) = s
-        .call("POST", "/v1/enroll", None, Some(enroll_body(&code, first.replica)))
+        .call(
+            "POST",
+            "/v1/enroll",
+            None,
+            Some(enroll_body(&code, first.replica)),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
@@ -140,7 +180,9 @@ async fn requests_without_a_valid_token_are_refused() {
 
     let forged = format!("{}x", d.token);
     for token in ["garbage", forged.as_str()] {
-        let (status, body) = s.call("POST", "/v1/pull", Some(token), Some(pull.clone())).await;
+        let (status, body) = s
+            .call("POST", "/v1/pull", Some(token), Some(pull.clone()))
+            .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
         assert_eq!(body["code"], "unauthorized");
     }
@@ -161,7 +203,10 @@ async fn a_revoked_device_can_no_longer_push_or_pull() {
     let (status, body) = s.push(&d, &[change(d.replica, 2)]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["code"], "device_revoked");
-    assert!(body["message"].as_str().unwrap().contains("enroll"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("enroll"),
+        "{body}"
+    );
 
     let pull = json!({ "protocol": PROTOCOL_VERSION, "have": {}, "limit": 10 });
     let (status, body) = s.call("POST", "/v1/pull", Some(&d.token), Some(pull)).await;
@@ -170,7 +215,10 @@ async fn a_revoked_device_can_no_longer_push_or_pull() {
     assert_eq!(s.stored_changes().await, 1);
 
     let other = outpost_domain::ids::ClinicId::new();
-    assert!(admin::revoke_device(&s.db, other, d.id).await.is_err(), "scoped by clinic");
+    assert!(
+        admin::revoke_device(&s.db, other, d.id).await.is_err(),
+        "scoped by clinic"
+    );
 }
 
 #[tokio::test]
@@ -180,7 +228,12 @@ async fn malformed_bodies_unknown_paths_and_old_protocols_get_json_errors() {
     let d = s.device(clinic).await;
 
     let (status, body) = s
-        .call("POST", "/v1/pull", Some(&d.token), Some(json!({ "have": 3 })))
+        .call(
+            "POST",
+            "/v1/pull",
+            Some(&d.token),
+            Some(json!({ "have": 3 })),
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "bad_request");
@@ -190,10 +243,15 @@ async fn malformed_bodies_unknown_paths_and_old_protocols_get_json_errors() {
     assert_eq!(body["code"], "not_found");
 
     let future = json!({ "protocol": PROTOCOL_VERSION + 1, "have": {}, "limit": 10 });
-    let (status, body) = s.call("POST", "/v1/pull", Some(&d.token), Some(future)).await;
+    let (status, body) = s
+        .call("POST", "/v1/pull", Some(&d.token), Some(future))
+        .await;
     assert_eq!(status, StatusCode::UPGRADE_REQUIRED);
     assert_eq!(body["code"], "unsupported_protocol");
-    assert!(body["message"].as_str().unwrap().contains("update"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("update"),
+        "{body}"
+    );
 
     let mut enroll = enroll_body("whatever", ReplicaId::new());
     enroll["protocol"] = json!(0);

@@ -11,8 +11,12 @@ use outpost_domain::ids::{ClinicId, DeviceId};
 use outpost_domain::protocol::WireChange;
 use outpost_domain::version_vector::VersionVector;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
-use sqlx::Row;
+use sqlx::{Connection, PgConnection, Row};
 use std::time::Duration;
+
+/// How long a request waits for a database connection (e.g. while Postgres restarts)
+/// before it fails with a 500 the client retries.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The Postgres-backed store; cheap to clone (a connection pool).
 #[derive(Debug, Clone)]
@@ -21,11 +25,16 @@ pub struct PgDatabase {
 }
 
 impl PgDatabase {
-    /// Connects a pool to `database_url` (`postgres://user@host:port/db`).
+    /// Connects a pool to `database_url` (`postgres://user@host:port/db`). One direct
+    /// connection first, so a wrong URL fails at once instead of after the pool's retries.
     pub async fn connect(database_url: &str) -> Result<Self, ServerError> {
+        let probe = PgConnection::connect(database_url)
+            .await
+            .map_err(ServerError::Connect)?;
+        probe.close().await.map_err(ServerError::Connect)?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect(database_url)
             .await
             .map_err(ServerError::Connect)?;

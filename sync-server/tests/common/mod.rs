@@ -33,7 +33,9 @@ pub struct Server {
 impl Server {
     pub async fn start() -> Server {
         let pg = PgCluster::start().expect("postgres starts");
-        let db = outpost_sync_server::connect(&pg.url()).await.expect("connects");
+        let db = outpost_sync_server::connect(&pg.url())
+            .await
+            .expect("connects");
         outpost_sync_server::migrate(&db).await.expect("migrates");
         let app = outpost_sync_server::app(AppState::new(db.clone()));
         Server { db, app, pg }
@@ -82,7 +84,12 @@ impl Server {
         let code = self.code(clinic).await;
         let replica = ReplicaId::new();
         let (status, body) = self
-            .call("POST", "/v1/enroll", None, Some(enroll_body(&code, replica)))
+            .call(
+                "POST",
+                "/v1/enroll",
+                None,
+                Some(enroll_body(&code, replica)),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let res: EnrollResponse = serde_json::from_value(body).unwrap();
@@ -110,7 +117,8 @@ impl Server {
             changes: changes.to_vec(),
         };
         let body = serde_json::to_value(req).unwrap();
-        self.call("POST", "/v1/push", Some(&d.token), Some(body)).await
+        self.call("POST", "/v1/push", Some(&d.token), Some(body))
+            .await
     }
 
     pub async fn pull(&self, d: &Device, have: &VersionVector, limit: u32) -> PullResponse {
@@ -120,20 +128,30 @@ impl Server {
             limit,
         };
         let body = serde_json::to_value(req).unwrap();
-        let (status, body) = self.call("POST", "/v1/pull", Some(&d.token), Some(body)).await;
+        let (status, body) = self
+            .call("POST", "/v1/pull", Some(&d.token), Some(body))
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         serde_json::from_value(body).unwrap()
     }
 
     /// Pulls every page; returns the changes in order and the number of pages.
-    pub async fn pull_all(&self, d: &Device, have: &VersionVector, limit: u32) -> (Vec<WireChange>, Vec<bool>) {
+    pub async fn pull_all(
+        &self,
+        d: &Device,
+        have: &VersionVector,
+        limit: u32,
+    ) -> (Vec<WireChange>, Vec<bool>) {
         let mut have = have.clone();
         let mut all = Vec::new();
         let mut mores = Vec::new();
         loop {
             let page = self.pull(d, &have, limit).await;
             for c in &page.changes {
-                assert!(have.advance(c.replica_id, c.counter), "pulled out of order: {c:?}");
+                assert!(
+                    have.advance(c.replica_id, c.counter),
+                    "pulled out of order: {c:?}"
+                );
             }
             all.extend(page.changes);
             mores.push(page.more);

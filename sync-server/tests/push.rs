@@ -1,0 +1,178 @@
+//! Push against real Postgres: stored idempotently, contiguous per replica, a replayed
+//! counter with different content refused and the device flagged, damaged changes
+//! refused whole, and concurrent pushes of one replica never both passing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{change, changes, Server};
+use outpost_domain::document::digest;
+use outpost_domain::protocol::{Bytes, MAX_BATCH};
+use outpost_domain::version_vector::VersionVector;
+use outpost_sync_server::admin;
+use serde_json::json;
+
+#[tokio::test]
+async fn pushed_changes_come_back_byte_for_byte_on_pull() {
+    let s = Server::start().await;
+    let clinic = s.clinic("Riverside Clinic").await;
+    let (a, b) = (s.device(clinic).await, s.device(clinic).await);
+    let batch = changes(a.replica, 1, 3);
+
+    let (status, body) = s.push(&a, &batch).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({ "stored_through": 3 }));
+
+    let page = s.pull(&b, &VersionVector::default(), 100).await;
+    assert!(!page.more);
+    assert_eq!(page.changes, batch);
+    let mut doc = outpost_domain::document::Document::empty(batch[0].doc_id, batch[0].kind);
+    doc.apply_remote([page.changes[0].bytes.0.as_slice()])
+        .unwrap();
+    assert_eq!(doc.patient().unwrap().name, "Test Patient");
+
+    // An empty push reports what the server holds.
+    assert_eq!(s.push(&a, &[]).await.1, json!({ "stored_through": 3 }));
+}
+
+#[tokio::test]
+async fn pushing_the_same_batch_twice_stores_it_once() {
+    let s = Server::start().await;
+    let clinic = s.clinic("Riverside Clinic").await;
+    let a = s.device(clinic).await;
+    let batch = changes(a.replica, 1, 5);
+    assert_eq!(s.push(&a, &batch).await.1, json!({ "stored_through": 5 }));
+    assert_eq!(s.push(&a, &batch).await.1, json!({ "stored_through": 5 }));
+    assert_eq!(s.stored_changes().await, 5);
+
+    // A retry that overlaps what is stored and carries new changes stores only the new.
+    let mut overlap = batch[3..].to_vec();
+    overlap.extend(changes(a.replica, 6, 7));
+    let (status, body) = s.push(&a, &overlap).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({ "stored_through": 7 }));
+    assert_eq!(s.stored_changes().await, 7);
+}
+
+#[tokio::test]
+async fn a_gap_is_refused_with_the_counter_the_server_expects() {
+    let s = Server::start().await;
+    let clinic = s.clinic("Riverside Clinic").await;
+    let a = s.device(clinic).await;
+
+    let (status, body) = s.push(&a, &changes(a.replica, 2, 3)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["code"], "gap");
+    assert_eq!(body["expected_counter"], 1);
+
+    s.push(&a, &changes(a.replica, 1, 4)).await;
+    let (status, body) = s.push(&a, &changes(a.replica, 7, 8)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["expected_counter"], 5);
+    assert_eq!(s.stored_changes().await, 4);
+}
+
+#[tokio::test]
+async fn a_counter_replayed_with_different_content_is_refused_and_flags_the_device() {
+    let s = Server::start().await;
+    let clinic = s.clinic("Riverside Clinic").await;
+    let a = s.device(clinic).await;
+    s.push(&a, &changes(a.replica, 1, 2)).await;
+
+    // Counter 2 again but different bytes, followed by a new change 3.
+    let forged = vec![change(a.replica, 2), change(a.replica, 3)];
+    let (status, body) = s.push(&a, &forged).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["code"], "conflicting_change");
+    assert!(
+        body["message"].as_str().unwrap().contains("flagged"),
+        "{body}"
+    );
+    assert_eq!(
+        s.stored_changes().await,
+        2,
+        "nothing of the batch is stored"
+    );
+
+    let device = &admin::list_devices(&s.db, clinic).await.unwrap()[0];
+    assert!(device.flagged_at.is_some());
+    assert!(device.flag_reason.as_deref().unwrap().contains("change 2"));
+}
+
+#[tokio::test]
+async fn a_damaged_change_refuses_the_whole_batch() {
+    let s = Server::start().await;
+    let clinic = s.clinic("Riverside Clinic").await;
+    let a = s.device(clinic).await;
+
+    let mut batch = changes(a.replica, 1, 3);
+    batch[2].digest = digest(b"not these bytes");
+    let (status, body) = s.push(&a, &batch).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "bad_digest");
+
+    let mut batch = changes(a.replica, 1, 3);
+    batch[1].bytes = Bytes(b"this is not automerge".to_vec());
+    batch[1].digest = digest(&batch[1].bytes.0);
+    let (status, body) = s.push(&a, &batch).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "malformed_change");
+
+    assert_eq!(s.stored_changes().await, 0);
+}
+
+#[tokio::test]
+async fn an_oversized_batch_is_refused() {
+    let s = Server::start().await;
+    let clinic = s.clinic("Riverside Clinic").await;
+    let a = s.device(clinic).await;
+    let one = change(a.replica, 1);
+    let batch: Vec<_> = (1..=MAX_BATCH as u64 + 1)
+        .map(|n| outpost_domain::protocol::WireChange {
+            counter: n,
+            ..one.clone()
+        })
+        .collect();
+    let (status, body) = s.push(&a, &batch).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "batch_too_large");
+    assert_eq!(s.stored_changes().await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_pushes_of_one_replica_store_each_change_once() {
+    let s = Server::start().await;
+    let clinic = s.clinic("Riverside Clinic").await;
+    let a = s.device(clinic).await;
+    let batch = changes(a.replica, 1, 20);
+
+    let (r1, r2, r3, r4) = tokio::join!(
+        s.push(&a, &batch),
+        s.push(&a, &batch),
+        s.push(&a, &batch),
+        s.push(&a, &batch)
+    );
+    for (status, body) in [r1, r2, r3, r4] {
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body, json!({ "stored_through": 20 }));
+    }
+    assert_eq!(s.stored_changes().await, 20);
+
+    // Two different continuations race: exactly one wins, the other is a conflict.
+    let first = changes(a.replica, 21, 22);
+    let second = changes(a.replica, 21, 22);
+    let (r1, r2) = tokio::join!(s.push(&a, &first), s.push(&a, &second));
+    let results = [r1, r2];
+    let ok = results
+        .iter()
+        .filter(|(st, _)| *st == StatusCode::OK)
+        .count();
+    let conflicts = results
+        .iter()
+        .filter(|(st, b)| *st == StatusCode::CONFLICT && b["code"] == "conflicting_change")
+        .count();
+    assert_eq!((ok, conflicts), (1, 1), "{results:?}");
+    assert_eq!(s.stored_changes().await, 22);
+}
