@@ -50,7 +50,7 @@ pub enum ReplicaError {
     Transport(TransportError),
 
     #[error("enrollment failed: {0}")]
-    Enroll(#[source] TransportError),
+    Enroll(TransportError),
 
     #[error("the server sent a change this replica cannot apply: {0}; nothing from that page was applied; tell your administrator")]
     BadRemoteChange(String),
@@ -64,19 +64,20 @@ pub enum ReplicaError {
     #[error("stored data is not readable: {0}")]
     Corrupt(String),
 
-    #[error("{action} {path}: {source}", path = .path.display())]
+    #[error("{action} {path}: {error}", path = .path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
 
+    // No `#[source]` on these: the message already carries the cause, and `{:#}` printing
+    // would repeat it.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
 
     #[error("database migration failed: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
+    Migration(rusqlite_migration::Error),
 
     #[error(transparent)]
     Domain(Box<DomainError>),
@@ -88,6 +89,18 @@ impl From<DomainError> for ReplicaError {
             DomainError::Invalid(fields) => Self::Invalid(fields),
             other => Self::Domain(Box::new(other)),
         }
+    }
+}
+
+impl From<rusqlite::Error> for ReplicaError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Sqlite(e)
+    }
+}
+
+impl From<rusqlite_migration::Error> for ReplicaError {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        Self::Migration(e)
     }
 }
 
@@ -108,11 +121,11 @@ impl ReplicaError {
         }
     }
 
-    pub(crate) fn io(action: &'static str, path: &std::path::Path, source: std::io::Error) -> Self {
+    pub(crate) fn io(action: &'static str, path: &std::path::Path, error: std::io::Error) -> Self {
         Self::Io {
             action,
             path: path.to_owned(),
-            source,
+            error,
         }
     }
 }

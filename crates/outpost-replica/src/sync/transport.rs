@@ -21,7 +21,7 @@ pub trait Transport: Send + Sync {
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
-    #[error("the sync server at {url} cannot be reached ({detail}); work continues offline and syncs when the connection is back")]
+    #[error("the sync server at {url} cannot be reached ({detail}); check the network and the server address, then retry")]
     Unreachable { url: String, detail: String },
 
     /// 401/403: the enrollment code, the device token or the device itself was refused.
