@@ -2,7 +2,6 @@
 //! hide the password so it can be logged.
 
 use std::fmt;
-use std::net::SocketAddr;
 
 /// Where `outpost-server serve` listens unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8700";
@@ -10,16 +9,15 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8700";
 /// Largest request body accepted: a full push batch of large changes fits comfortably.
 pub const DEFAULT_BODY_LIMIT_BYTES: usize = 16 * 1024 * 1024;
 
+/// What [`crate::app_with`] is built with.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub listen: SocketAddr,
     pub body_limit_bytes: usize,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8700)),
             body_limit_bytes: DEFAULT_BODY_LIMIT_BYTES,
         }
     }

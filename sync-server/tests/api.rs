@@ -262,3 +262,32 @@ async fn malformed_bodies_unknown_paths_and_old_protocols_get_json_errors() {
     let page = s.pull(&d, &VersionVector::default(), 10).await;
     assert!(page.changes.is_empty() && !page.more);
 }
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_a_json_413() {
+    use tower::ServiceExt;
+    let s = Server::start().await;
+    let clinic = s.clinic("Riverside Clinic").await;
+    let d = s.device(clinic).await;
+    let small = outpost_sync_server::app_with(
+        outpost_sync_server::AppState::new(s.db.clone()),
+        &outpost_sync_server::Settings {
+            body_limit_bytes: 4096,
+        },
+    );
+    let batch = common::changes(d.replica, 1, 20);
+    let body = json!({ "protocol": PROTOCOL_VERSION, "replica_id": d.replica, "changes": batch });
+    let req = axum::http::Request::post("/v1/push")
+        .header("authorization", format!("Bearer {}", d.token))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    let res = small.oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let err: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(err["code"], "too_large");
+    assert_eq!(s.stored_changes().await, 0);
+}
