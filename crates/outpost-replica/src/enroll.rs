@@ -1,19 +1,22 @@
-//! Enrollment: a new workstation becomes a device of one clinic. It creates the replica
-//! (key + database), trades the one-time code for a device token, and keeps the token in
-//! the OS keyring. If anything fails, what was created is removed again, so the operator
-//! can simply retry.
+//! Enrollment: a workstation becomes a device of one clinic. It creates the replica (key +
+//! database) unless an unenrolled one is already there (charted before enrollment, or an
+//! enrollment interrupted earlier), trades the one-time code for a device token, and keeps
+//! the token in the OS keyring. If anything fails, what this call created is removed
+//! again, so the operator can simply retry.
 
 use crate::error::ReplicaError;
-use crate::keys;
+use crate::keys::{self, Slot};
 use crate::meta::{self, Enrollment};
 use crate::replica::{normalize_server_url, Replica};
 use crate::secret::DeviceToken;
+use crate::store::DB_FILE;
 use crate::sync::post_enroll;
 use outpost_domain::protocol::{EnrollRequest, PROTOCOL_VERSION};
 use std::path::Path;
 
-/// Creates a replica in `data_dir` and enrolls it with the server at `server_url` using the
-/// code an administrator issued.
+/// Enrolls the replica in `data_dir` (creating it if there is none) with the server at
+/// `server_url`, using the code an administrator issued. Refuses a replica that is already
+/// enrolled.
 #[tracing::instrument(skip_all)]
 pub async fn enroll(
     data_dir: &Path,
@@ -28,7 +31,22 @@ pub async fn enroll(
             "enter the enrollment code an administrator issued for this workstation",
         ));
     }
-    let replica = Replica::create(data_dir)?;
+    let db = data_dir.join(DB_FILE);
+    let existing = db
+        .try_exists()
+        .map_err(|e| ReplicaError::io("checking", &db, e))?;
+    let replica = if existing {
+        let replica = Replica::open(data_dir)?;
+        if let Some(e) = replica.enrollment()? {
+            return Err(ReplicaError::AlreadyEnrolled {
+                path: replica.db_path().to_owned(),
+                clinic_name: e.clinic_name,
+            });
+        }
+        replica
+    } else {
+        Replica::create(data_dir)?
+    };
     let req = EnrollRequest {
         protocol: PROTOCOL_VERSION,
         code: code.to_owned(),
@@ -53,9 +71,14 @@ pub async fn enroll(
             Ok(replica)
         }
         Err(err) => {
-            tracing::warn!(error = %err, "enrollment failed; removing the new replica");
-            if let Err(cleanup) = replica.discard() {
-                tracing::warn!(error = %cleanup, "could not remove the new replica");
+            tracing::warn!(error = %err, "enrollment failed; undoing what it created");
+            let undone = if existing {
+                keys::delete(Slot::DeviceToken, replica.db_path())
+            } else {
+                replica.discard()
+            };
+            if let Err(cleanup) = undone {
+                tracing::warn!(error = %cleanup, "could not undo the failed enrollment");
             }
             Err(err)
         }

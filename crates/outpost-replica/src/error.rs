@@ -37,6 +37,9 @@ pub enum ReplicaError {
     #[error("the replica at {path} is incomplete ({reason}); move it away and enroll again with `outpost enroll`", path = .path.display())]
     Incomplete { path: PathBuf, reason: String },
 
+    #[error("the replica at {path} is already enrolled with {clinic_name}; to enroll this workstation elsewhere, move the database away first", path = .path.display())]
+    AlreadyEnrolled { path: PathBuf, clinic_name: String },
+
     #[error("this workstation is not enrolled with a sync server; {ENROLL_HINT}")]
     NotEnrolled,
 

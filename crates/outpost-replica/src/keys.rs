@@ -64,7 +64,7 @@ fn write(slot: Slot, db_path: &Path, secret: &str) -> Result<(), ReplicaError> {
 }
 
 /// Removes a secret; one that is already gone is fine.
-#[tracing::instrument(skip_all, fields(?slot))]
+#[tracing::instrument(skip_all, fields(slot = ?slot))]
 pub(crate) fn delete(slot: Slot, db_path: &Path) -> Result<(), ReplicaError> {
     match entry(&slot.user(db_path))?.delete_credential() {
         Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),

@@ -57,7 +57,7 @@ impl Replica {
     /// Records that the server holds this replica's changes `1..=through` and nothing
     /// after: those become pushed, later ones unpushed (so they are sent again). Returns
     /// how many changes became pushed.
-    #[tracing::instrument(skip_all, fields(through))]
+    #[tracing::instrument(skip_all, fields(through = through))]
     pub fn acknowledge_pushed(&mut self, through: u64) -> Result<u64, ReplicaError> {
         let tx = self
             .conn

@@ -23,7 +23,7 @@ fn migrations() -> Migrations<'static> {
 
 /// Opens (or, with `create`, creates) the database at `path` with `key`, checks the key and
 /// brings the schema up to date.
-#[tracing::instrument(skip_all, fields(create))]
+#[tracing::instrument(skip_all, fields(create = create))]
 pub(crate) fn open_connection(
     path: &Path,
     key: &DbKey,

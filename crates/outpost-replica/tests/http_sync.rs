@@ -302,3 +302,49 @@ async fn more_than_one_batch_is_pushed_and_pulled_in_pages() {
     assert_eq!(sync_once(&b, &tb).await.unwrap().pulled, n as u64);
     assert_eq!(b.lock().unwrap().list_patients().unwrap().len(), n);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_charted_before_enrollment_is_enrolled_in_place_and_only_once() {
+    let server = TestServer::start().await;
+    let clinic = server.clinic("Riverside Clinic").await;
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let mut r = Replica::create(dir.path()).unwrap();
+        r.register_patient(&new_patient("Amara Okafor", "MRN-1"), "desk.ana")
+            .unwrap();
+        r.replica_id()
+    };
+
+    // A refused code leaves the existing replica and its data alone.
+    let err = enroll(dir.path(), &server.url, "wrong").await.unwrap_err();
+    assert!(matches!(err, ReplicaError::Enroll(_)), "{err:?}");
+    assert_eq!(
+        Replica::open(dir.path())
+            .unwrap()
+            .pending_changes()
+            .unwrap(),
+        1
+    );
+
+    let r = enroll(dir.path(), &server.url, &server.code(clinic, "Desk").await)
+        .await
+        .unwrap();
+    assert_eq!(r.replica_id(), id);
+    let t = sync::transport_for(&r).unwrap();
+    let r = Mutex::new(r);
+    assert_eq!(sync_once(&r, &t).await.unwrap().pushed, 1);
+    drop(r);
+
+    let err = enroll(
+        dir.path(),
+        &server.url,
+        &server.code(clinic, "Desk 2").await,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, ReplicaError::AlreadyEnrolled { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("Riverside Clinic"), "{err}");
+}
