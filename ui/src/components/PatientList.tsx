@@ -48,9 +48,9 @@ export function PatientList({ patients, selectedId, onSelect }: Props) {
               <td className="name" data-testid="patient-row-name">
                 {p.name}
               </td>
-              <td>{p.date_of_birth}</td>
-              <td>{SEX_LABEL[p.sex] ?? p.sex}</td>
-              <td>{p.mrn}</td>
+              <td className="nowrap">{p.date_of_birth}</td>
+              <td className="nowrap">{SEX_LABEL[p.sex] ?? p.sex}</td>
+              <td className="nowrap">{p.mrn}</td>
               <td className={p.latest_vitals ? "vitals" : "vitals none"} data-testid="patient-row-vitals">
                 {vitalsSummary(p.latest_vitals)}
               </td>

@@ -55,6 +55,12 @@ export function RegisterPatientForm({ onRegistered }: Props) {
     }
   }
 
+  // Editing a field retires its error: the message was about the old value.
+  function edit<T>(field: string, set: (v: T) => void, value: T) {
+    set(value);
+    setErrors((errs) => errs.filter((x) => x.field !== field));
+  }
+
   const rest = otherErrors(errors, FIELDS);
   return (
     <form className="card" onSubmit={submit} data-testid="register-form" noValidate>
@@ -66,7 +72,7 @@ export function RegisterPatientForm({ onRegistered }: Props) {
           data-testid="patient-name"
           autoComplete="off"
           value={name}
-          onChange={(e) => setName(e.target.value)}
+          onChange={(e) => edit("name", setName, e.target.value)}
         />
       </Field>
       <Field field="date_of_birth" label="Date of birth" error={messageFor(errors, "date_of_birth")}>
@@ -76,7 +82,7 @@ export function RegisterPatientForm({ onRegistered }: Props) {
           data-testid="patient-dob"
           type="date"
           value={dateOfBirth}
-          onChange={(e) => setDateOfBirth(e.target.value)}
+          onChange={(e) => edit("date_of_birth", setDateOfBirth, e.target.value)}
         />
       </Field>
       <Field field="sex" label="Sex" error={messageFor(errors, "sex")}>
@@ -85,7 +91,7 @@ export function RegisterPatientForm({ onRegistered }: Props) {
           name="sex"
           data-testid="patient-sex"
           value={sex}
-          onChange={(e) => setSex(e.target.value as Sex | "")}
+          onChange={(e) => edit("sex", setSex, e.target.value as Sex | "")}
         >
           <option value="">Choose…</option>
           {SEXES.map((s) => (
@@ -102,7 +108,7 @@ export function RegisterPatientForm({ onRegistered }: Props) {
           data-testid="patient-mrn"
           autoComplete="off"
           value={mrn}
-          onChange={(e) => setMrn(e.target.value)}
+          onChange={(e) => edit("mrn", setMrn, e.target.value)}
         />
       </Field>
       {rest.map((e) => (

@@ -60,7 +60,11 @@ export function VitalsForm({ patientId, onRecorded }: Props) {
               inputMode="decimal"
               step={step}
               value={values[field] ?? ""}
-              onChange={(e) => setValues((v) => ({ ...v, [field]: e.target.value }))}
+              onChange={(e) => {
+                const value = e.target.value;
+                setValues((v) => ({ ...v, [field]: value }));
+                setErrors((errs) => errs.filter((x) => x.field !== field));
+              }}
             />
           </Field>
         ))}

@@ -146,3 +146,25 @@ describe("record vitals form", () => {
     expect((screen.getByTestId("vitals-spo2_percent") as HTMLInputElement).value).toBe("");
   });
 });
+
+describe("editing after a refusal", () => {
+  it("retires the error of the field being corrected and keeps the others", async () => {
+    mockIPC(() => {
+      throw {
+        message: "two fields refused",
+        field_errors: [
+          { field: "temperature_c", message: "temperature must be between 30 and 45 °C (got 47)" },
+          { field: "spo2_percent", message: "SpO2 must be between 70 and 100 % (got 101)" },
+        ],
+      };
+    });
+    render(<VitalsForm patientId={PID} onRecorded={() => {}} />);
+    fireEvent.change(screen.getByTestId("vitals-temperature_c"), { target: { value: "47" } });
+    fireEvent.change(screen.getByTestId("vitals-spo2_percent"), { target: { value: "101" } });
+    fireEvent.click(screen.getByTestId("vitals-submit"));
+    await screen.findByTestId("error-temperature_c");
+    fireEvent.change(screen.getByTestId("vitals-temperature_c"), { target: { value: "37" } });
+    expect(screen.queryByTestId("error-temperature_c")).toBeNull();
+    expect(screen.getByTestId("error-spo2_percent").textContent).toContain("70 and 100");
+  });
+});
