@@ -87,7 +87,6 @@ pub async fn list_vitals(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests fail loudly by design
 mod tests {
     use super::*;
     use std::path::Path;

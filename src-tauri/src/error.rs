@@ -43,7 +43,6 @@ impl From<ReplicaError> for CommandError {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests fail loudly by design
 mod tests {
     use super::*;
 
