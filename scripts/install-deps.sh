@@ -33,15 +33,17 @@ if ! command -v cargo-nextest >/dev/null 2>&1 && ! cargo nextest --version >/dev
   cargo install cargo-nextest --locked
 fi
 
+# `npm install` (not `npm ci`): npm 11 leaves other platforms' optional packages (rollup's
+# native builds) out of the lock file, and `npm ci` then refuses the lock as out of sync.
 if [ -f "$here/ui/package.json" ]; then
   if [ ! -d "$here/ui/node_modules" ] || [ "$here/ui/package-lock.json" -nt "$here/ui/node_modules/.package-lock.json" ]; then
     echo "==> installing npm packages of ui/"
-    (cd "$here/ui" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$here/ui" && npm install --no-audit --no-fund --loglevel=error)
   fi
 fi
 if [ -f "$here/tests/desktop/package.json" ]; then
   if [ ! -d "$here/tests/desktop/node_modules" ] || [ "$here/tests/desktop/package-lock.json" -nt "$here/tests/desktop/node_modules/.package-lock.json" ]; then
     echo "==> installing npm packages of tests/desktop/"
-    (cd "$here/tests/desktop" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$here/tests/desktop" && npm install --no-audit --no-fund --loglevel=error)
   fi
 fi
