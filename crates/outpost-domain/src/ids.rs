@@ -39,6 +39,22 @@ macro_rules! id_type {
                 Uuid::parse_str(s).map(Self)
             }
         }
+
+        /// Stored in documents as its hyphenated string, as schema 1 wrote ids.
+        impl autosurgeon::Reconcile for $name {
+            type Key<'a> = autosurgeon::reconcile::NoKey;
+            fn reconcile<R: autosurgeon::Reconciler>(&self, mut r: R) -> Result<(), R::Error> {
+                r.str(self.0.hyphenated().to_string())
+            }
+        }
+
+        impl autosurgeon::Hydrate for $name {
+            fn hydrate_string(s: &str) -> Result<Self, autosurgeon::HydrateError> {
+                s.parse().map_err(|e: uuid::Error| {
+                    autosurgeon::HydrateError::unexpected("a UUID string", e.to_string())
+                })
+            }
+        }
     };
 }
 

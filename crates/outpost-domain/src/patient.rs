@@ -124,6 +124,12 @@ impl NewPatient {
     }
 }
 
+/// The provisional MRN for number `n` of a workstation's block: the block's prefix and the
+/// number padded to six digits, e.g. `provisional_mrn("P-", 42) == "P-000042"`.
+pub fn provisional_mrn(prefix: &str, n: u64) -> String {
+    format!("{prefix}{n:06}")
+}
+
 pub(crate) fn field(name: &str, message: impl Into<String>) -> FieldError {
     FieldError {
         field: name.to_owned(),
@@ -179,6 +185,15 @@ mod tests {
         p.date_of_birth = "2030-01-01".into();
         let err = p.validate(DocId::new(), today()).unwrap_err();
         assert!(err.to_string().contains("future"), "{err}");
+    }
+
+    #[test]
+    fn a_provisional_mrn_is_the_prefix_and_six_digits_and_valid() {
+        assert_eq!(provisional_mrn("P-", 42), "P-000042");
+        assert_eq!(provisional_mrn("P-", 1_234_567), "P-1234567");
+        let mut p = input();
+        p.mrn = provisional_mrn("P-", 7);
+        assert!(p.validate(DocId::new(), today()).is_ok());
     }
 
     #[test]

@@ -95,6 +95,41 @@ pub struct PullResponse {
     pub server_time: DateTime<Utc>,
 }
 
+/// `POST /v1/mrn-blocks`: a workstation asks for a block of provisional medical record
+/// numbers to hand out to patients registered while offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MrnBlockRequest {
+    pub protocol: u32,
+    /// How many numbers the workstation wants.
+    pub size: u64,
+}
+
+/// A block of provisional MRN numbers `first..=last`, reserved for one workstation. A
+/// number `n` of the block is written `format!("{prefix}{n:06}")` (see
+/// [`crate::patient::provisional_mrn`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MrnBlock {
+    pub prefix: String,
+    pub first: u64,
+    pub last: u64,
+}
+
+impl MrnBlock {
+    /// How many numbers the block holds.
+    pub fn len(&self) -> u64 {
+        (self.last + 1).saturating_sub(self.first)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether `n` belongs to the block.
+    pub fn contains(&self, n: u64) -> bool {
+        (self.first..=self.last).contains(&n)
+    }
+}
+
 /// The body of every error answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

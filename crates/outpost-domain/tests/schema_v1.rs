@@ -5,14 +5,22 @@
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::patient::Sex;
 
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+fn fixture(name: &str) -> std::io::Result<Vec<u8>> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
 }
 
 #[test]
 fn a_version_1_patient_still_loads() {
     let id = "0193a000-0000-7000-8000-0000000000a1".parse().unwrap();
-    let doc = Document::load(id, DocKind::Patient, &fixture("patient-v1.automerge")).unwrap();
+    let doc = Document::load(
+        id,
+        DocKind::Patient,
+        &fixture("patient-v1.automerge").unwrap(),
+    )
+    .unwrap();
     let p = doc.patient().unwrap();
     assert_eq!(p.id, id);
     assert_eq!(p.name, "Version One Patient");
@@ -24,7 +32,12 @@ fn a_version_1_patient_still_loads() {
 #[test]
 fn a_version_1_vitals_set_still_loads() {
     let id = "0193a000-0000-7000-8000-0000000000b1".parse().unwrap();
-    let doc = Document::load(id, DocKind::Vitals, &fixture("vitals-v1.automerge")).unwrap();
+    let doc = Document::load(
+        id,
+        DocKind::Vitals,
+        &fixture("vitals-v1.automerge").unwrap(),
+    )
+    .unwrap();
     let v = doc.vitals().unwrap();
     assert_eq!(v.taken_by, "nurse.v1");
     assert_eq!(v.value("temperature_c"), Some(37.2));

@@ -31,6 +31,11 @@ pub(crate) fn save(conn: &Connection, doc: &Document) -> Result<(), ReplicaError
     match doc.kind {
         DocKind::Patient => project_patient(conn, &doc.patient()?),
         DocKind::Vitals => project_vitals(conn, &doc.vitals()?),
+        // Temporary bridge (issue 3): kinds this replica has no projection table for yet are
+        // stored as documents only, so a pull carrying them still completes.
+        DocKind::Encounter | DocKind::Handover | DocKind::Template | DocKind::PatientLink => {
+            Ok(())
+        }
     }
 }
 

@@ -1,0 +1,424 @@
+//! Conflicts: one field given different values concurrently on two workstations. Automerge
+//! keeps every concurrent value (a multi-value register); this module lists them with who
+//! wrote each and when, and records a clinician's resolution inside the document so who
+//! chose what travels with the record. Nothing is ever settled by wall clock.
+//!
+//! This is the one generic walk over a document's Automerge tree: it is about registers,
+//! not about mapping records (that is autosurgeon's job). Paths are dotted: map keys, and
+//! for list items the item's `id` field when it has one (its index otherwise); a `.` or
+//! `\` inside a key is escaped with `\`.
+
+use super::{replica_of, ChangeMeta, Document, LocalChange, RESOLUTIONS_KEY};
+use crate::error::DomainError;
+use crate::ids::ReplicaId;
+use automerge::transaction::Transactable;
+use automerge::{ActorId, Automerge, ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value, ROOT};
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use ts_rs::TS;
+
+/// One field with concurrent different values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct Conflict {
+    /// Dotted path of the field, e.g. `phone` or `allergies.<id>.severity`.
+    pub path: String,
+    /// Every concurrent value, in Automerge's deterministic order (the same on every replica).
+    pub values: Vec<ConflictValue>,
+}
+
+/// One of the concurrent values and the change that wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct ConflictValue {
+    #[ts(type = "unknown")]
+    pub value: serde_json::Value,
+    /// Author of the change; empty if the change carries no Outpost metadata.
+    pub author: String,
+    /// The author's wall clock when writing it (ms since the epoch; 0 if unknown).
+    #[ts(type = "number")]
+    pub wall_ms: i64,
+    #[ts(optional)]
+    pub replica_id: Option<ReplicaId>,
+}
+
+/// A settled conflict: which value was kept, which were rejected, by whom, when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct Resolution {
+    pub path: String,
+    pub chosen: ConflictValue,
+    pub rejected: Vec<ConflictValue>,
+    pub by: String,
+    #[ts(type = "number")]
+    pub at_ms: i64,
+}
+
+impl Document {
+    /// Every open conflict, sorted by path. Concurrent writes of the same value are not
+    /// conflicts; narrative text never conflicts (it merges character-wise).
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        let authors = Authors::of(&self.doc);
+        let mut out = Vec::new();
+        walk(&self.doc, &ROOT, &mut Vec::new(), &authors, &mut out);
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out
+    }
+
+    /// Settles the conflict at `path` by keeping `chosen` (one of its values) and records
+    /// the resolution in the document. To enter a value nobody wrote, edit the field instead.
+    pub fn resolve(
+        &mut self,
+        actor: ReplicaId,
+        meta: &ChangeMeta,
+        path: &str,
+        chosen: &serde_json::Value,
+        by: &str,
+    ) -> Result<LocalChange, DomainError> {
+        let conflict = self
+            .conflicts()
+            .into_iter()
+            .find(|c| c.path == path)
+            .ok_or_else(|| {
+                DomainError::invalid("path", format!("there is no open conflict at \"{path}\""))
+            })?;
+        let pick = conflict
+            .values
+            .iter()
+            .position(|v| &v.value == chosen)
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "chosen",
+                    "choose one of the values in conflict; to enter another value, edit the field",
+                )
+            })?;
+        let (obj, prop) = locate(&self.doc, path).ok_or_else(|| {
+            DomainError::invalid("path", format!("\"{path}\" is not a field of this record"))
+        })?;
+        let keep = match self.doc.get_all(&obj, prop.clone())?.get(pick) {
+            Some((Value::Scalar(s), _)) => Keep::Scalar(s.clone().into_owned()),
+            Some((Value::Object(_), id)) => Keep::Object(ReadDoc::hydrate(&self.doc, id, None)?),
+            None => {
+                return Err(DomainError::invalid(
+                    "path",
+                    "the conflict changed; list it again",
+                ))
+            }
+        };
+        let mut rejected = conflict.values.clone();
+        let chosen_value = rejected.remove(pick);
+        let record = ResolutionDoc {
+            path: path.to_owned(),
+            chosen: StoredValue::from(&chosen_value),
+            rejected: rejected.iter().map(StoredValue::from).collect(),
+            by: by.to_owned(),
+            at_ms: meta.wall_ms,
+        };
+        self.doc.set_actor(actor.actor());
+        let mut tx = self.doc.transaction();
+        match keep {
+            Keep::Scalar(s) => tx.put(&obj, prop, s)?,
+            Keep::Object(v) => {
+                tx.batch_create_object(&obj, prop, &v, false)?;
+            }
+        }
+        let resolutions = match tx.get(ROOT, RESOLUTIONS_KEY)? {
+            Some((Value::Object(ObjType::Map), id)) => id,
+            _ => tx.put_object(ROOT, RESOLUTIONS_KEY, ObjType::Map)?,
+        };
+        let key = uuid::Uuid::now_v7().to_string();
+        autosurgeon::reconcile_prop(&mut tx, &resolutions, key.as_str(), &record)?;
+        let (hash, _) = tx.commit_with(meta.options());
+        super::local_change(&self.doc, hash)?
+            .ok_or_else(|| DomainError::MalformedChange("the resolution changed nothing".into()))
+    }
+
+    /// Every recorded resolution, oldest first.
+    pub fn resolutions(&self) -> Result<Vec<Resolution>, DomainError> {
+        let mut all: BTreeMap<(i64, String), Resolution> = BTreeMap::new();
+        // Documents of schema 1 have no resolutions map until the first resolution; two
+        // workstations may create it concurrently, so read every concurrent map.
+        for (value, id) in self.doc.get_all(ROOT, RESOLUTIONS_KEY)? {
+            if value != Value::Object(ObjType::Map) {
+                continue;
+            }
+            let stored: BTreeMap<String, ResolutionDoc> =
+                Hydrate::hydrate_map(&self.doc, &id).map_err(DomainError::from)?;
+            for (key, r) in stored {
+                all.insert((r.at_ms, key), r.into_resolution()?);
+            }
+        }
+        Ok(all.into_values().collect())
+    }
+}
+
+enum Keep {
+    Scalar(ScalarValue),
+    Object(automerge::hydrate::Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+struct StoredValue {
+    /// The value as JSON text.
+    value: String,
+    author: String,
+    wall_ms: i64,
+    replica_id: Option<String>,
+}
+
+impl From<&ConflictValue> for StoredValue {
+    fn from(v: &ConflictValue) -> Self {
+        Self {
+            value: v.value.to_string(),
+            author: v.author.clone(),
+            wall_ms: v.wall_ms,
+            replica_id: v.replica_id.map(|r| r.to_string()),
+        }
+    }
+}
+
+impl StoredValue {
+    fn into_value(self) -> Result<ConflictValue, DomainError> {
+        let bad = |reason: String| DomainError::MalformedDocument {
+            kind: "resolution",
+            reason,
+        };
+        Ok(ConflictValue {
+            value: serde_json::from_str(&self.value).map_err(|e| bad(e.to_string()))?,
+            author: self.author,
+            wall_ms: self.wall_ms,
+            replica_id: self
+                .replica_id
+                .map(|r| r.parse().map_err(|e: uuid::Error| bad(e.to_string())))
+                .transpose()?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+struct ResolutionDoc {
+    path: String,
+    chosen: StoredValue,
+    rejected: Vec<StoredValue>,
+    by: String,
+    at_ms: i64,
+}
+
+impl ResolutionDoc {
+    fn into_resolution(self) -> Result<Resolution, DomainError> {
+        Ok(Resolution {
+            path: self.path,
+            chosen: self.chosen.into_value()?,
+            rejected: self
+                .rejected
+                .into_iter()
+                .map(StoredValue::into_value)
+                .collect::<Result<_, _>>()?,
+            by: self.by,
+            at_ms: self.at_ms,
+        })
+    }
+}
+
+/// Which change wrote an operation: changes by actor, with the op counters they cover.
+struct Authors(HashMap<ActorId, Vec<(u64, u64, Option<ChangeMeta>)>>);
+
+impl Authors {
+    fn of(doc: &Automerge) -> Self {
+        let mut map: HashMap<ActorId, Vec<(u64, u64, Option<ChangeMeta>)>> = HashMap::new();
+        for c in doc.get_changes(&[]) {
+            let start = c.start_op().get();
+            map.entry(c.actor_id().clone()).or_default().push((
+                start,
+                start + c.len() as u64,
+                ChangeMeta::of_change(&c),
+            ));
+        }
+        Self(map)
+    }
+
+    fn value(&self, op: &ObjId, value: serde_json::Value) -> ConflictValue {
+        let (actor, counter) = match op {
+            ObjId::Id(counter, actor, _) => (Some(actor), *counter),
+            ObjId::Root => (None, 0),
+        };
+        let meta = actor
+            .and_then(|a| self.0.get(a))
+            .and_then(|changes| {
+                changes
+                    .iter()
+                    .find(|(start, end, _)| (*start..*end).contains(&counter))
+            })
+            .and_then(|(_, _, meta)| meta.clone());
+        ConflictValue {
+            value,
+            author: meta.as_ref().map(|m| m.author.clone()).unwrap_or_default(),
+            wall_ms: meta.map(|m| m.wall_ms).unwrap_or_default(),
+            replica_id: actor.and_then(replica_of),
+        }
+    }
+}
+
+fn walk(
+    doc: &Automerge,
+    obj: &ObjId,
+    path: &mut Vec<String>,
+    a: &Authors,
+    out: &mut Vec<Conflict>,
+) {
+    match doc.object_type(obj) {
+        Ok(ObjType::Map | ObjType::Table) => {
+            for key in doc.keys(obj) {
+                if *obj == ROOT && key == RESOLUTIONS_KEY {
+                    continue;
+                }
+                visit(doc, obj, Prop::Map(key.clone()), key, path, a, out);
+            }
+        }
+        Ok(ObjType::List) => {
+            for i in 0..doc.length(obj) {
+                let component = list_component(doc, obj, i);
+                visit(doc, obj, Prop::Seq(i), component, path, a, out);
+            }
+        }
+        Ok(ObjType::Text) | Err(_) => {}
+    }
+}
+
+fn visit(
+    doc: &Automerge,
+    obj: &ObjId,
+    prop: Prop,
+    component: String,
+    path: &mut Vec<String>,
+    a: &Authors,
+    out: &mut Vec<Conflict>,
+) {
+    path.push(escape(&component));
+    let all = doc.get_all(obj, prop).unwrap_or_default();
+    if all.len() > 1 {
+        let values: Vec<ConflictValue> = all
+            .iter()
+            .map(|(v, id)| a.value(id, json_of(doc, v, id)))
+            .collect();
+        if values.iter().any(|v| v.value != values[0].value) {
+            out.push(Conflict {
+                path: path.join("."),
+                values,
+            });
+        }
+    }
+    // The value every reader sees is the first of `get_all` (the winner); look inside it.
+    if let Some((Value::Object(_), id)) = all.first() {
+        walk(doc, id, path, a, out);
+    }
+    path.pop();
+}
+
+/// A list item's path component: its `id` field when it is a record with one.
+fn list_component(doc: &Automerge, list: &ObjId, index: usize) -> String {
+    if let Ok(Some((Value::Object(ObjType::Map), item))) = doc.get(list, index) {
+        if let Ok(Some((Value::Scalar(s), _))) = doc.get(&item, "id") {
+            if let ScalarValue::Str(id) = s.as_ref() {
+                return id.to_string();
+            }
+        }
+    }
+    index.to_string()
+}
+
+/// Finds the object and property a conflict path names.
+fn locate(doc: &Automerge, path: &str) -> Option<(ObjId, Prop)> {
+    let parts = split(path);
+    let (last, parents) = parts.split_last()?;
+    let mut obj = ROOT;
+    for part in parents {
+        let prop = prop_in(doc, &obj, part)?;
+        match doc.get(&obj, prop).ok()?? {
+            (Value::Object(_), id) => obj = id,
+            _ => return None,
+        }
+    }
+    let prop = prop_in(doc, &obj, last)?;
+    Some((obj, prop))
+}
+
+fn prop_in(doc: &Automerge, obj: &ObjId, component: &str) -> Option<Prop> {
+    match doc.object_type(obj).ok()? {
+        ObjType::Map | ObjType::Table => Some(Prop::Map(component.to_owned())),
+        ObjType::List => (0..doc.length(obj))
+            .find(|i| list_component(doc, obj, *i) == component)
+            .map(Prop::Seq),
+        ObjType::Text => None,
+    }
+}
+
+fn escape(component: &str) -> String {
+    component.replace('\\', "\\\\").replace('.', "\\.")
+}
+
+fn split(path: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = path.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => parts
+                .last_mut()
+                .into_iter()
+                .for_each(|p| p.extend(chars.next())),
+            '.' => parts.push(String::new()),
+            c => parts.last_mut().into_iter().for_each(|p| p.push(c)),
+        }
+    }
+    parts
+}
+
+fn json_of(doc: &Automerge, value: &Value<'_>, id: &ObjId) -> serde_json::Value {
+    match value {
+        Value::Scalar(s) => scalar_json(s),
+        Value::Object(_) => ReadDoc::hydrate(doc, id, None)
+            .map(|v| hydrated_json(&v))
+            .unwrap_or(serde_json::Value::Null),
+    }
+}
+
+fn scalar_json(s: &ScalarValue) -> serde_json::Value {
+    use serde_json::Value as J;
+    match s {
+        ScalarValue::Str(s) => J::String(s.to_string()),
+        ScalarValue::Int(i) | ScalarValue::Timestamp(i) => J::from(*i),
+        ScalarValue::Uint(u) => J::from(*u),
+        ScalarValue::F64(f) => J::from(*f),
+        ScalarValue::Counter(c) => J::from(i64::from(c)),
+        ScalarValue::Boolean(b) => J::Bool(*b),
+        ScalarValue::Bytes(b) => J::String(hex::encode(b)),
+        ScalarValue::Unknown { .. } | ScalarValue::Null => J::Null,
+    }
+}
+
+fn hydrated_json(v: &automerge::hydrate::Value) -> serde_json::Value {
+    use automerge::hydrate::Value as H;
+    match v {
+        H::Scalar(s) => scalar_json(s),
+        H::Text(t) => serde_json::Value::String(t.to_string()),
+        H::List(l) => l.iter().map(|i| hydrated_json(&i.value)).collect(),
+        H::Map(m) => m
+            .iter()
+            .map(|(k, v)| (k.clone(), hydrated_json(&v.value)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape, split};
+
+    #[test]
+    fn paths_with_dots_in_keys_round_trip() {
+        let parts = ["fields", "bp.sys", "a\\b"];
+        let path: Vec<String> = parts.iter().map(|p| escape(p)).collect();
+        assert_eq!(split(&path.join(".")), parts);
+    }
+}

@@ -1,0 +1,463 @@
+//! Records as Automerge documents: one small document per record, whose root map is
+//! written and read through autosurgeon, so the Rust record types are the schema.
+//!
+//! # How to use it
+//!
+//! - [`Document::create`] writes a new record (`T: Reconcile`) into a fresh document and
+//!   returns it with the one change that created it. The actor is the replica id, so the
+//!   change names the workstation that made it.
+//! - [`Document::read`] hydrates the record (`T: Hydrate`). Fields added in a later schema
+//!   carry `#[autosurgeon(missing = "...")]` or are `Option`, so older documents still load.
+//! - [`Document::edit`] is the only way to change a record: it hydrates `T`, runs a pure
+//!   edit function on it, reconciles the result in one transaction and commits one change
+//!   carrying the [`ChangeMeta`] (author, wall clock, HLC). Only fields whose value changed
+//!   are written, so concurrent edits to different fields merge, and a field whose
+//!   concurrent values are in conflict stays in conflict unless the edit sets it anew.
+//!   Nothing is written when nothing changed (`Ok(None)`); nothing is written when the edit
+//!   function refuses (`Err`).
+//! - [`Document::apply_remote`] applies changes made elsewhere. It is idempotent and
+//!   refuses, leaving the document untouched, a batch holding a change whose dependencies
+//!   it lacks; the caller keeps such a change and retries once the dependencies arrived.
+//! - [`Document::history`] lists every change with its author and clocks: the edit audit.
+//! - [`Document::conflicts`], [`Document::resolve`] and [`Document::resolutions`] (in
+//!   [`conflict`]) expose concurrent values of one field and record who settled them.
+//!
+//! Record kinds and their edit operations, validation and projections live beside this
+//! file, one module per kind.
+
+mod careful;
+pub mod conflict;
+
+use crate::clock::Hlc;
+use crate::error::DomainError;
+use crate::ids::{DocId, ReplicaId};
+use crate::patient::{Patient, Sex};
+use crate::vitals::{Observation, VitalsSet, VitalsStatus};
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{Automerge, Change, ChangeHash, ObjType, ReadDoc, ROOT};
+use autosurgeon::{hydrate, reconcile, Hydrate, Reconcile};
+use careful::Careful;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use conflict::{Conflict, ConflictValue, Resolution};
+
+/// Version of the document layout written by this code. Older documents still load.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// The root key under which resolved conflicts are recorded; records never use it.
+pub(crate) const RESOLUTIONS_KEY: &str = "resolutions";
+
+/// The record kinds Outpost stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub enum DocKind {
+    Patient,
+    Vitals,
+    Encounter,
+    Handover,
+    Template,
+    PatientLink,
+}
+
+impl DocKind {
+    /// Every kind, in a stable order.
+    pub const ALL: [DocKind; 6] = [
+        Self::Patient,
+        Self::Vitals,
+        Self::Encounter,
+        Self::Handover,
+        Self::Template,
+        Self::PatientLink,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Patient => "patient",
+            Self::Vitals => "vitals",
+            Self::Encounter => "encounter",
+            Self::Handover => "handover",
+            Self::Template => "template",
+            Self::PatientLink => "patient_link",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                let known: Vec<&str> = Self::ALL.iter().map(|k| k.as_str()).collect();
+                DomainError::invalid(
+                    "kind",
+                    format!(
+                        "unknown record kind \"{s}\"; known kinds: {}",
+                        known.join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+/// Who made a change and when, carried inside the Automerge change itself (its message),
+/// so the document history is the edit audit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct ChangeMeta {
+    pub author: String,
+    #[ts(type = "number")]
+    pub wall_ms: i64,
+    pub hlc: Hlc,
+}
+
+impl ChangeMeta {
+    fn options(&self) -> CommitOptions {
+        let message = serde_json::to_string(self).unwrap_or_default();
+        CommitOptions::default()
+            .with_message(message)
+            .with_time(self.wall_ms / 1000)
+    }
+
+    /// Reads the metadata back from a change's message, if it was written by Outpost.
+    pub fn of_change(change: &Change) -> Option<ChangeMeta> {
+        change.message().and_then(|m| serde_json::from_str(m).ok())
+    }
+}
+
+/// A change made locally: its bytes for the log and the wire, and its digest.
+#[derive(Debug, Clone)]
+pub struct LocalChange {
+    pub bytes: Vec<u8>,
+    pub digest: String,
+}
+
+/// One change in a document's history: the edit audit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct HistoryEntry {
+    /// The change hash, hex.
+    pub hash: String,
+    /// The workstation that made it (its Automerge actor), if the actor is a replica id.
+    #[ts(optional)]
+    pub replica_id: Option<ReplicaId>,
+    /// Author and clocks; `None` only for a change not written by Outpost.
+    #[ts(optional)]
+    pub meta: Option<ChangeMeta>,
+}
+
+/// SHA-256 of change bytes, hex encoded: the identity the server checks for a
+/// `(replica, counter)` that is sent twice.
+pub fn digest(bytes: &[u8]) -> String {
+    hex::encode(ring::digest::digest(&ring::digest::SHA256, bytes))
+}
+
+/// The replica id an Automerge actor stands for, when it is one.
+pub(crate) fn replica_of(actor: &automerge::ActorId) -> Option<ReplicaId> {
+    uuid::Uuid::from_slice(actor.to_bytes()).ok().map(ReplicaId)
+}
+
+/// One record document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub id: DocId,
+    pub kind: DocKind,
+    doc: Automerge,
+}
+
+impl Document {
+    /// A new document holding `value`; returns it with the change that created it.
+    pub fn create<T: Reconcile>(
+        actor: ReplicaId,
+        id: DocId,
+        kind: DocKind,
+        value: &T,
+        meta: &ChangeMeta,
+    ) -> Result<(Self, LocalChange), DomainError> {
+        let mut doc = Automerge::new().with_actor(actor.actor());
+        let mut tx = doc.transaction();
+        reconcile(&mut tx, value)?;
+        // Created with the record, so every replica adds resolutions to the same map
+        // instead of racing to create it.
+        tx.put_object(ROOT, RESOLUTIONS_KEY, ObjType::Map)?;
+        let (hash, _) = tx.commit_with(meta.options());
+        let change = local_change(&doc, hash)?
+            .ok_or_else(|| DomainError::MalformedChange("the new record is empty".into()))?;
+        Ok((Self { id, kind, doc }, change))
+    }
+
+    /// An empty document that remote changes will fill.
+    pub fn empty(id: DocId, kind: DocKind) -> Self {
+        Self {
+            id,
+            kind,
+            doc: Automerge::new(),
+        }
+    }
+
+    /// Loads a saved document.
+    pub fn load(id: DocId, kind: DocKind, bytes: &[u8]) -> Result<Self, DomainError> {
+        Ok(Self {
+            id,
+            kind,
+            doc: Automerge::load(bytes)?,
+        })
+    }
+
+    /// Compact bytes for storage.
+    pub fn save(&self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    /// Heads as hex strings, sorted (what a signature or a projection refers to).
+    pub fn heads(&self) -> Vec<String> {
+        let mut heads: Vec<String> = self
+            .doc
+            .get_heads()
+            .iter()
+            .map(ChangeHash::to_string)
+            .collect();
+        heads.sort();
+        heads
+    }
+
+    /// Every change of the document, dependencies first, as bytes for the wire.
+    pub fn changes(&self) -> Vec<Vec<u8>> {
+        self.doc
+            .get_changes(&[])
+            .into_iter()
+            .map(|c| c.raw_bytes().to_vec())
+            .collect()
+    }
+
+    /// Applies changes from other replicas. Applying a change already held does nothing.
+    /// A change whose dependencies are missing is refused rather than parked, so the
+    /// caller never records as held a change the document does not contain.
+    pub fn apply_remote<'a>(
+        &mut self,
+        changes: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<(), DomainError> {
+        let mut parsed = Vec::new();
+        for bytes in changes {
+            parsed.push(
+                Change::from_bytes(bytes.to_vec())
+                    .map_err(|e| DomainError::MalformedChange(e.to_string()))?,
+            );
+        }
+        let mut trial = self.doc.clone();
+        trial.apply_changes(parsed)?;
+        if !trial.get_missing_deps(&[]).is_empty() {
+            return Err(DomainError::MalformedChange(
+                "it depends on changes this replica does not have yet".into(),
+            ));
+        }
+        self.doc = trial;
+        Ok(())
+    }
+
+    /// The record this document holds.
+    pub fn read<T: Hydrate>(&self) -> Result<T, DomainError> {
+        if self.is_empty() {
+            return Err(self.no_content());
+        }
+        Ok(hydrate(&self.doc)?)
+    }
+
+    /// Changes the record: hydrates it, lets `edit` change it, writes what differs as one
+    /// change made by `actor` with `meta`. `Ok(None)` when nothing differed; on `Err` the
+    /// document is unchanged.
+    pub fn edit<T: Hydrate + Reconcile>(
+        &mut self,
+        actor: ReplicaId,
+        meta: &ChangeMeta,
+        edit: impl FnOnce(&mut T) -> Result<(), DomainError>,
+    ) -> Result<Option<LocalChange>, DomainError> {
+        if self.is_empty() {
+            return Err(self.no_content());
+        }
+        self.doc.set_actor(actor.actor());
+        let mut tx = self.doc.transaction();
+        let mut record: T = hydrate(&tx)?;
+        edit(&mut record)?;
+        reconcile(&mut Careful(&mut tx), &record)?;
+        if tx.pending_ops() == 0 {
+            tx.rollback();
+            return Ok(None);
+        }
+        let (hash, _) = tx.commit_with(meta.options());
+        local_change(&self.doc, hash)
+    }
+
+    /// Every change with its author and clocks, dependencies first: the edit audit.
+    pub fn history(&self) -> Vec<HistoryEntry> {
+        self.doc
+            .get_changes(&[])
+            .iter()
+            .map(|c| HistoryEntry {
+                hash: c.hash().to_string(),
+                replica_id: replica_of(c.actor_id()),
+                meta: ChangeMeta::of_change(c),
+            })
+            .collect()
+    }
+
+    /// Whether the document has any content yet (an empty one awaits its first change).
+    pub fn is_empty(&self) -> bool {
+        self.doc.get_heads().is_empty()
+    }
+
+    fn no_content(&self) -> DomainError {
+        DomainError::MalformedDocument {
+            kind: self.kind.as_str(),
+            reason: "it has no content yet; apply the change that created it first".into(),
+        }
+    }
+
+    /// A new patient document; returns it with the change that created it.
+    pub fn create_patient(
+        actor: ReplicaId,
+        patient: &Patient,
+        meta: &ChangeMeta,
+    ) -> Result<(Self, LocalChange), DomainError> {
+        let value = PatientDoc {
+            schema: SCHEMA_VERSION,
+            id: patient.id.to_string(),
+            name: patient.name.clone(),
+            date_of_birth: patient.date_of_birth.format("%Y-%m-%d").to_string(),
+            sex: patient.sex.as_str().to_owned(),
+            mrn: patient.mrn.clone(),
+        };
+        Self::create(actor, patient.id, DocKind::Patient, &value, meta)
+    }
+
+    /// A new vitals-set document; returns it with the change that created it.
+    pub fn create_vitals(
+        actor: ReplicaId,
+        vitals: &VitalsSet,
+        meta: &ChangeMeta,
+    ) -> Result<(Self, LocalChange), DomainError> {
+        let value = VitalsDoc {
+            schema: SCHEMA_VERSION,
+            id: vitals.id.to_string(),
+            patient_id: vitals.patient_id.to_string(),
+            taken_at: vitals.taken_at.to_rfc3339(),
+            taken_by: vitals.taken_by.clone(),
+            status: match vitals.status {
+                VitalsStatus::Final => "final",
+                VitalsStatus::EnteredInError => "entered-in-error",
+            }
+            .to_owned(),
+            observations: vitals
+                .observations
+                .iter()
+                .map(|o| ObservationDoc {
+                    field: o.field.clone(),
+                    loinc: o.loinc.clone(),
+                    ucum: o.ucum.clone(),
+                    value: o.value,
+                })
+                .collect(),
+        };
+        Self::create(actor, vitals.id, DocKind::Vitals, &value, meta)
+    }
+
+    /// The patient this document holds.
+    pub fn patient(&self) -> Result<Patient, DomainError> {
+        let d: PatientDoc = self.read()?;
+        let bad = |reason: String| DomainError::MalformedDocument {
+            kind: "patient",
+            reason,
+        };
+        Ok(Patient {
+            id: d.id.parse().map_err(|e| bad(format!("id: {e}")))?,
+            name: d.name,
+            date_of_birth: d
+                .date_of_birth
+                .parse()
+                .map_err(|e| bad(format!("date_of_birth: {e}")))?,
+            sex: Sex::parse(&d.sex).map_err(|e| bad(e.to_string()))?,
+            mrn: d.mrn,
+        })
+    }
+
+    /// The vitals set this document holds.
+    pub fn vitals(&self) -> Result<VitalsSet, DomainError> {
+        let d: VitalsDoc = self.read()?;
+        let bad = |reason: String| DomainError::MalformedDocument {
+            kind: "vitals",
+            reason,
+        };
+        Ok(VitalsSet {
+            id: d.id.parse().map_err(|e| bad(format!("id: {e}")))?,
+            patient_id: d
+                .patient_id
+                .parse()
+                .map_err(|e| bad(format!("patient_id: {e}")))?,
+            taken_at: chrono::DateTime::parse_from_rfc3339(&d.taken_at)
+                .map_err(|e| bad(format!("taken_at: {e}")))?
+                .with_timezone(&chrono::Utc),
+            taken_by: d.taken_by,
+            status: match d.status.as_str() {
+                "entered-in-error" => VitalsStatus::EnteredInError,
+                _ => VitalsStatus::Final,
+            },
+            observations: d
+                .observations
+                .into_iter()
+                .map(|o| Observation {
+                    field: o.field,
+                    loinc: o.loinc,
+                    ucum: o.ucum,
+                    value: o.value,
+                })
+                .collect(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+struct PatientDoc {
+    schema: u64,
+    id: String,
+    name: String,
+    date_of_birth: String,
+    sex: String,
+    mrn: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+struct ObservationDoc {
+    field: String,
+    loinc: String,
+    ucum: String,
+    value: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+struct VitalsDoc {
+    schema: u64,
+    id: String,
+    patient_id: String,
+    taken_at: String,
+    taken_by: String,
+    status: String,
+    observations: Vec<ObservationDoc>,
+}
+
+fn local_change(
+    doc: &Automerge,
+    hash: Option<ChangeHash>,
+) -> Result<Option<LocalChange>, DomainError> {
+    let Some(hash) = hash else { return Ok(None) };
+    let change = doc
+        .get_change_by_hash(&hash)
+        .ok_or_else(|| DomainError::MalformedChange("the committed change is missing".into()))?;
+    let bytes = change.raw_bytes().to_vec();
+    Ok(Some(LocalChange {
+        digest: digest(&bytes),
+        bytes,
+    }))
+}
+
+#[cfg(test)]
+mod tests;
