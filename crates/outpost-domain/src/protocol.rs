@@ -100,8 +100,16 @@ pub struct PullResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MrnBlockRequest {
     pub protocol: u32,
-    /// How many numbers the workstation wants.
+    /// How many numbers the workstation wants; [`DEFAULT_MRN_BLOCK_SIZE`] when left out.
+    #[serde(default = "default_mrn_block_size")]
     pub size: u64,
+}
+
+/// The block size a workstation gets when it does not say.
+pub const DEFAULT_MRN_BLOCK_SIZE: u64 = 100;
+
+fn default_mrn_block_size() -> u64 {
+    DEFAULT_MRN_BLOCK_SIZE
 }
 
 /// A block of provisional MRN numbers `first..=last`, reserved for one workstation. A
