@@ -9,7 +9,7 @@ use crate::error::ServerError;
 use crate::secrets::SecretHash;
 use chrono::{DateTime, Utc};
 use outpost_domain::ids::{ClinicId, DeviceId, ReplicaId};
-use outpost_domain::protocol::WireChange;
+use outpost_domain::protocol::{MrnBlock, WireChange};
 use outpost_domain::version_vector::VersionVector;
 use serde::Serialize;
 
@@ -19,6 +19,8 @@ pub struct Clinic {
     pub id: ClinicId,
     pub name: String,
     pub created_at: DateTime<Utc>,
+    /// What the clinic's provisional MRNs start with, e.g. `P-` in `P-000123`.
+    pub mrn_prefix: String,
 }
 
 /// An enrolled workstation as the server knows it (never its token).
@@ -110,4 +112,10 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
         have: &VersionVector,
         limit: usize,
     ) -> Result<PullPage, ServerError>;
+
+    /// Hands `device` the next `size` provisional MRNs of its clinic and records the
+    /// allocation. Blocks of one clinic never overlap, even when allocated concurrently;
+    /// [`ServerError::DeviceRevoked`] if the device was revoked meanwhile.
+    async fn allocate_mrn_block(&self, device: &Device, size: u32)
+        -> Result<MrnBlock, ServerError>;
 }

@@ -40,7 +40,9 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
 pub async fn not_found() -> impl IntoResponse {
     let body = ErrorBody {
         code: "not_found".into(),
-        message: "no such endpoint; this server offers /health and /v1/{enroll,push,pull}".into(),
+        message:
+            "no such endpoint; this server offers /health and /v1/{enroll,push,pull,mrn-blocks}"
+                .into(),
         expected_counter: None,
     };
     (StatusCode::NOT_FOUND, Json(body))

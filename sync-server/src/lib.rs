@@ -16,6 +16,7 @@ pub mod auth;
 pub mod db;
 pub mod error;
 pub mod handlers;
+pub mod mrn;
 pub mod push;
 pub mod secrets;
 pub mod settings;
@@ -49,7 +50,7 @@ pub fn app(state: AppState) -> Router {
     app_with(state, &Settings::default())
 }
 
-/// The HTTP API: `/health`, `/v1/enroll`, `/v1/push`, `/v1/pull`. Requests are traced
+/// The HTTP API: `/health`, `/v1/enroll`, `/v1/push`, `/v1/pull`, `/v1/mrn-blocks`. Requests are traced
 /// (method, path, status, latency; never bodies or headers).
 pub fn app_with(state: AppState, settings: &Settings) -> Router {
     Router::new()

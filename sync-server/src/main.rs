@@ -60,7 +60,7 @@ enum ClinicCommand {
         #[arg(long)]
         json: bool,
     },
-    /// List all clinics
+    /// List all clinics with their provisional MRN prefix
     List {
         #[arg(long)]
         json: bool,
@@ -161,9 +161,10 @@ async fn run(cli: Cli) -> Result<()> {
             } else {
                 for c in clinics {
                     println!(
-                        "{}  {}  {}",
+                        "{}  {}  MRN prefix {}  {}",
                         c.id,
                         c.created_at.format("%Y-%m-%d %H:%M"),
+                        c.mrn_prefix,
                         c.name
                     );
                 }

@@ -56,6 +56,7 @@ async fn admin_commands_then_serve_on_port_0_then_enroll_over_http() {
     let clinic_id = clinic["id"].as_str().unwrap().to_owned();
     let listed = stdout_json(&run(&pg, &["clinic", "list", "--json"]));
     assert_eq!(listed[0]["name"], "Hill Clinic");
+    assert_eq!(listed[0]["mrn_prefix"], "P-");
 
     let enroll = stdout_json(&run(
         &pg,
@@ -110,6 +111,21 @@ async fn admin_commands_then_serve_on_port_0_then_enroll_over_http() {
     assert_eq!(res.status(), 200);
     let enrolled: EnrollResponse = res.json().await.unwrap();
     assert_eq!(enrolled.clinic_id.to_string(), clinic_id);
+
+    let block: serde_json::Value = http
+        .post(format!("{base}/v1/mrn-blocks"))
+        .bearer_auth(&enrolled.device_token)
+        .json(&serde_json::json!({ "protocol": PROTOCOL_VERSION, "size": 50 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        block,
+        serde_json::json!({ "prefix": "P-", "first": 1, "last": 50 })
+    );
 
     let devices = stdout_json(&run(
         &pg,

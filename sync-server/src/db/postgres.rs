@@ -1,14 +1,15 @@
 //! [`Database`] on Postgres through sqlx: connecting, the embedded migrations
 //! (`migrations/server`), clinics, enrollment and devices. Push and pull live in
-//! [`changes`].
+//! [`changes`], provisional MRN blocks in [`mrn`].
 
 mod changes;
+mod mrn;
 
 use super::{Clinic, Database, Device, Enrolled, NewDevice, PullPage};
 use crate::error::ServerError;
 use crate::secrets::SecretHash;
 use outpost_domain::ids::{ClinicId, DeviceId};
-use outpost_domain::protocol::WireChange;
+use outpost_domain::protocol::{MrnBlock, WireChange};
 use outpost_domain::version_vector::VersionVector;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, PgConnection, Row};
@@ -56,6 +57,22 @@ impl PgDatabase {
     }
 }
 
+/// The columns [`clinic_from`] reads, for `concat!` into static SQL.
+macro_rules! clinic_columns {
+    () => {
+        "clinic_id, name, created_at, mrn_prefix"
+    };
+}
+
+fn clinic_from(row: &PgRow) -> Result<Clinic, sqlx::Error> {
+    Ok(Clinic {
+        id: ClinicId(row.try_get("clinic_id")?),
+        name: row.try_get("name")?,
+        created_at: row.try_get("created_at")?,
+        mrn_prefix: row.try_get("mrn_prefix")?,
+    })
+}
+
 /// The columns [`device_from`] reads, for `concat!` into static SQL.
 macro_rules! device_columns {
     () => {
@@ -89,35 +106,26 @@ impl Database for PgDatabase {
 
     #[tracing::instrument(skip_all)]
     async fn create_clinic(&self, id: ClinicId, name: &str) -> Result<Clinic, ServerError> {
-        let created_at = sqlx::query_scalar(
-            "INSERT INTO clinics (clinic_id, name) VALUES ($1, $2) RETURNING created_at",
-        )
+        let row = sqlx::query(concat!(
+            "INSERT INTO clinics (clinic_id, name) VALUES ($1, $2) RETURNING ",
+            clinic_columns!()
+        ))
         .bind(id.0)
         .bind(name)
         .fetch_one(&self.pool)
         .await?;
-        Ok(Clinic {
-            id,
-            name: name.to_owned(),
-            created_at,
-        })
+        Ok(clinic_from(&row)?)
     }
 
     async fn list_clinics(&self) -> Result<Vec<Clinic>, ServerError> {
-        let rows = sqlx::query(
-            "SELECT clinic_id, name, created_at FROM clinics ORDER BY created_at, clinic_id",
-        )
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            clinic_columns!(),
+            " FROM clinics ORDER BY created_at, clinic_id"
+        ))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Clinic {
-                    id: ClinicId(r.try_get("clinic_id")?),
-                    name: r.try_get("name")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect()
+        Ok(rows.iter().map(clinic_from).collect::<Result<_, _>>()?)
     }
 
     #[tracing::instrument(skip_all)]
@@ -261,5 +269,13 @@ impl Database for PgDatabase {
         limit: usize,
     ) -> Result<PullPage, ServerError> {
         changes::pull(&self.pool, clinic, have, limit).await
+    }
+
+    async fn allocate_mrn_block(
+        &self,
+        device: &Device,
+        size: u32,
+    ) -> Result<MrnBlock, ServerError> {
+        mrn::allocate(&self.pool, device, size).await
     }
 }

@@ -1,6 +1,8 @@
-//! Sync protocol version 1: enroll a workstation, push its changes, pull the clinic's.
+//! Sync protocol version 1: enroll a workstation, push its changes, pull the clinic's,
+//! and hand it blocks of provisional MRNs.
 
 mod enroll;
+mod mrn_blocks;
 mod pull;
 mod push;
 
@@ -13,4 +15,5 @@ pub fn routes() -> Router<AppState> {
         .route("/enroll", post(enroll::enroll))
         .route("/push", post(push::push))
         .route("/pull", post(pull::pull))
+        .route("/mrn-blocks", post(mrn_blocks::allocate))
 }

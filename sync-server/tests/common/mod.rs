@@ -49,24 +49,7 @@ impl Server {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut req = Request::builder().method(method).uri(path);
-        if let Some(t) = token {
-            req = req.header("authorization", format!("Bearer {t}"));
-        }
-        let req = match body {
-            Some(b) => req
-                .header("content-type", "application/json")
-                .body(Body::from(b.to_string())),
-            None => req.body(Body::empty()),
-        }
-        .unwrap();
-        let res = self.app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        (status, json)
+        call(&self.app, method, path, token, body).await
     }
 
     pub async fn clinic(&self, name: &str) -> ClinicId {
@@ -161,6 +144,32 @@ impl Server {
         }
     }
 
+    /// `POST /v1/mrn-blocks` with `size` (or none, for the default) as device `d`.
+    pub async fn mrn_block(&self, d: &Device, size: Option<u32>) -> (StatusCode, Value) {
+        let mut body = serde_json::json!({ "protocol": PROTOCOL_VERSION });
+        if let Some(size) = size {
+            body["size"] = size.into();
+        }
+        self.call("POST", "/v1/mrn-blocks", Some(&d.token), Some(body))
+            .await
+    }
+
+    /// The MRN blocks the database recorded for `clinic`: (device, first, last, prefix),
+    /// in number order.
+    pub async fn recorded_mrn_blocks(&self, clinic: ClinicId) -> Vec<(DeviceId, u64, u64, String)> {
+        let rows: Vec<(uuid::Uuid, i64, i64, String)> = sqlx::query_as(
+            "SELECT device_id, first_number, last_number, prefix FROM mrn_blocks \
+             WHERE clinic_id = $1 ORDER BY first_number",
+        )
+        .bind(clinic.0)
+        .fetch_all(self.db.pool())
+        .await
+        .unwrap();
+        rows.into_iter()
+            .map(|(d, f, l, p)| (DeviceId(d), f as u64, l as u64, p))
+            .collect()
+    }
+
     /// How many changes the database holds, across all clinics.
     pub async fn stored_changes(&self) -> i64 {
         sqlx::query_scalar("SELECT count(*) FROM changes")
@@ -168,6 +177,35 @@ impl Server {
             .await
             .unwrap()
     }
+}
+
+/// One request through `app`; the JSON answer (or Null). For tasks that cannot borrow
+/// the [`Server`].
+pub async fn call(
+    app: &Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, json)
 }
 
 /// An enrolled device as a test sees it.
