@@ -112,11 +112,16 @@ pub async fn sync_once<T: Transport>(
         }
     }
     with(replica, |r| r.set_last_sync_at(Utc::now()))?;
-    tracing::info!(
-        pushed = report.pushed,
-        pulled = report.pulled,
-        "sync round done"
-    );
+    // A quiet round every two seconds is routine; only rounds that moved data are news.
+    if report.pushed + report.pulled > 0 {
+        tracing::info!(
+            pushed = report.pushed,
+            pulled = report.pulled,
+            "sync round done"
+        );
+    } else {
+        tracing::debug!("sync round done, nothing to exchange");
+    }
     Ok(report)
 }
 
