@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{changes, Server};
+use common::{as_pushed, changes, Server};
 use outpost_domain::protocol::{WireChange, MAX_BATCH};
 use outpost_domain::version_vector::VersionVector;
 use std::collections::HashSet;
@@ -56,11 +56,11 @@ async fn a_clinic_never_sees_another_clinics_changes() {
     let y_changes = changes(dy.replica, 1, 2);
     assert_eq!(s.push(&dy, &y_changes).await.0, StatusCode::OK);
     assert_eq!(
-        s.pull(&dy, &VersionVector::default(), 100).await.changes,
+        as_pushed(&s.pull(&dy, &VersionVector::default(), 100).await.changes),
         y_changes
     );
     assert_eq!(
-        s.pull(&dx, &VersionVector::default(), 100).await.changes,
+        as_pushed(&s.pull(&dx, &VersionVector::default(), 100).await.changes),
         x_changes
     );
 }
@@ -93,7 +93,7 @@ async fn pages_follow_arrival_order_and_never_repeat_a_change() {
     assert_eq!(ids(&pulled), ids(&arrival), "arrival order");
     let unique: HashSet<_> = ids(&pulled).into_iter().collect();
     assert_eq!(unique.len(), 25, "none twice");
-    assert_eq!(pulled, arrival);
+    assert_eq!(as_pushed(&pulled), arrival);
 }
 
 #[tokio::test]
@@ -120,7 +120,7 @@ async fn a_vector_that_covers_some_changes_gets_only_the_rest() {
     let page = s.pull(&c, &have, 100).await;
     let mut expected = cb[1..].to_vec();
     expected.extend(cc.iter().cloned()); // C's own changes: it does not claim them
-    assert_eq!(page.changes, expected);
+    assert_eq!(as_pushed(&page.changes), expected);
 
     // Everything covered: nothing to send.
     have.0.insert(b.replica, 3);
@@ -143,7 +143,10 @@ async fn a_replica_restored_from_backup_relearns_its_own_changes() {
 
     let mut have = VersionVector::default();
     have.0.insert(a.replica, 2); // the backup held only the first two
-    assert_eq!(s.pull(&a, &have, 100).await.changes, ca[2..].to_vec());
+    assert_eq!(
+        as_pushed(&s.pull(&a, &have, 100).await.changes),
+        ca[2..].to_vec()
+    );
 }
 
 #[tokio::test]
@@ -179,5 +182,8 @@ async fn changes_of_a_revoked_device_stay_available_to_the_clinic() {
     outpost_sync_server::admin::revoke_device(&s.db, clinic, a.id)
         .await
         .unwrap();
-    assert_eq!(s.pull(&b, &VersionVector::default(), 100).await.changes, ca);
+    assert_eq!(
+        as_pushed(&s.pull(&b, &VersionVector::default(), 100).await.changes),
+        ca
+    );
 }

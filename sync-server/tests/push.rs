@@ -7,7 +7,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{change, changes, Server};
+use common::{as_pushed, change, changes, Server};
 use outpost_domain::document::digest;
 use outpost_domain::protocol::{Bytes, MAX_BATCH};
 use outpost_domain::version_vector::VersionVector;
@@ -27,7 +27,7 @@ async fn pushed_changes_come_back_byte_for_byte_on_pull() {
 
     let page = s.pull(&b, &VersionVector::default(), 100).await;
     assert!(!page.more);
-    assert_eq!(page.changes, batch);
+    assert_eq!(as_pushed(&page.changes), batch);
     let mut doc = outpost_domain::document::Document::empty(batch[0].doc_id, batch[0].kind);
     doc.apply_remote([page.changes[0].bytes.0.as_slice()])
         .unwrap();

@@ -44,6 +44,10 @@ pub struct WireChange {
     pub kind: DocKind,
     pub digest: String,
     pub bytes: Bytes,
+    /// When the server received the change: set in pull answers, absent in pushes (the
+    /// server stamps its own clock and ignores a value sent to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -163,9 +167,14 @@ mod tests {
             kind: DocKind::Vitals,
             digest: "ab".into(),
             bytes: Bytes(vec![0, 1, 2, 255]),
+            received_at: None,
         };
         let mut json = serde_json::to_value(&c).unwrap();
         assert_eq!(json["bytes"], "AAEC/w==");
+        assert!(
+            json.get("received_at").is_none(),
+            "older peers never see it"
+        );
         json["added_in_a_later_version"] = serde_json::json!(true);
         let back: WireChange = serde_json::from_value(json).unwrap();
         assert_eq!(back, c);

@@ -44,6 +44,7 @@ impl Replica {
                 kind: DocKind::parse(&kind)?,
                 digest,
                 bytes: Bytes(bytes),
+                received_at: None,
             });
         }
         Ok(out)

@@ -33,6 +33,7 @@ fn change(replica: ReplicaId, counter: u64) -> WireChange {
         kind: doc.kind,
         digest: local.digest,
         bytes: Bytes(local.bytes),
+        received_at: None,
     }
 }
 

@@ -248,7 +248,28 @@ pub fn change(replica: ReplicaId, counter: u64) -> WireChange {
         kind: doc.kind,
         digest: local.digest,
         bytes: Bytes(local.bytes),
+        received_at: None,
     }
+}
+
+/// Pulled changes as they were pushed: each must carry the server's receipt time, which
+/// is then dropped so they compare equal to what was sent.
+pub fn as_pushed(pulled: &[WireChange]) -> Vec<WireChange> {
+    pulled
+        .iter()
+        .map(|c| {
+            assert!(
+                c.received_at.is_some(),
+                "pulled change {} of {} has no receipt time",
+                c.counter,
+                c.replica_id
+            );
+            WireChange {
+                received_at: None,
+                ..c.clone()
+            }
+        })
+        .collect()
 }
 
 /// Changes `from..=to` of `replica`.

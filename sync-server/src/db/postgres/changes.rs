@@ -1,7 +1,9 @@
 //! Push and pull on Postgres. A push locks the device row, so pushes of one replica take
 //! turns; it then lines the batch up with what is stored and inserts the new changes in
-//! one statement, which assigns their `server_seq` in counter order. A pull filters by the
-//! caller's version vector in SQL and pages by `server_seq`.
+//! one statement, which assigns their `server_seq` in counter order and stamps their
+//! `received_at` with the server's clock (whatever the client sent is ignored). A pull
+//! filters by the caller's version vector in SQL, pages by `server_seq` and hands each
+//! change out with its `received_at`.
 
 use crate::db::{Device, PullPage};
 use crate::error::ServerError;
@@ -146,7 +148,7 @@ WITH vv AS (
     JOIN changes c ON c.clinic_id = $1 AND c.replica_id = d.replica_id
                   AND c.counter = COALESCE(vv.counter, 0) + 1
 )
-SELECT c.replica_id, c.counter, c.doc_id, c.kind, c.digest, c.bytes
+SELECT c.replica_id, c.counter, c.doc_id, c.kind, c.digest, c.bytes, c.received_at
 FROM changes c
 LEFT JOIN vv ON vv.replica_id = c.replica_id
 WHERE c.clinic_id = $1
@@ -182,6 +184,7 @@ pub(super) async fn pull(
             kind: DocKind::parse(&kind).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
             digest: r.try_get("digest")?,
             bytes: Bytes(r.try_get("bytes")?),
+            received_at: Some(r.try_get("received_at")?),
         });
     }
     tracing::debug!(sent = changes.len(), more, "pull page");
