@@ -26,12 +26,32 @@ pub enum DomainError {
     MalformedDocument { kind: &'static str, reason: String },
     #[error("the change could not be read: {0}")]
     MalformedChange(String),
+    // The engine's errors are boxed: they are large, and a small `DomainError` keeps every
+    // `Result` (including the edit closures callers write) cheap to return.
     #[error(transparent)]
-    Automerge(#[from] automerge::AutomergeError),
+    Automerge(Box<automerge::AutomergeError>),
     #[error(transparent)]
-    Hydrate(#[from] autosurgeon::HydrateError),
+    Hydrate(Box<autosurgeon::HydrateError>),
     #[error(transparent)]
-    Reconcile(#[from] autosurgeon::ReconcileError),
+    Reconcile(Box<autosurgeon::ReconcileError>),
+}
+
+impl From<automerge::AutomergeError> for DomainError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        Self::Automerge(Box::new(e))
+    }
+}
+
+impl From<autosurgeon::HydrateError> for DomainError {
+    fn from(e: autosurgeon::HydrateError) -> Self {
+        Self::Hydrate(Box::new(e))
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for DomainError {
+    fn from(e: autosurgeon::ReconcileError) -> Self {
+        Self::Reconcile(Box::new(e))
+    }
 }
 
 fn join_fields(errors: &[FieldError]) -> String {

@@ -74,6 +74,10 @@ id_type!(
     /// Any record document (patient, vitals set, ...).
     DocId
 );
+id_type!(
+    /// One entry of a keyed map inside a record: an allergy, a medication, a problem.
+    EntryId
+);
 
 impl ReplicaId {
     pub fn actor(&self) -> automerge::ActorId {

@@ -8,9 +8,10 @@ pub mod clock;
 pub mod document;
 pub mod error;
 pub mod ids;
-pub mod patient;
 pub mod protocol;
 pub mod version_vector;
-pub mod vitals;
+
+/// Record kinds keep their historical paths (`outpost_domain::patient::Patient`, ...).
+pub use document::{link, patient, vitals};
 
 pub use error::{DomainError, FieldError};

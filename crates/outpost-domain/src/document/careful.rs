@@ -13,11 +13,15 @@ use std::ops::RangeBounds;
 pub(crate) struct Careful<'a, 'b>(pub(crate) &'a mut Transaction<'b>);
 
 impl Careful<'_, '_> {
+    /// Whether writing `value` would change nothing a reader sees. An absent optional field
+    /// stays absent, so a record of an older schema is not filled with empty fields by
+    /// every edit (two such edits would otherwise race to create them).
     fn unchanged(&self, obj: &ObjId, prop: &am::Prop, value: &am::ScalarValue) -> bool {
-        matches!(
-            am::ReadDoc::get(&*self.0, obj, prop.clone()),
-            Ok(Some((Value::Scalar(current), _))) if current.as_ref() == value
-        )
+        match am::ReadDoc::get(&*self.0, obj, prop.clone()) {
+            Ok(Some((Value::Scalar(current), _))) => current.as_ref() == value,
+            Ok(None) => matches!(value, am::ScalarValue::Null),
+            _ => false,
+        }
     }
 }
 

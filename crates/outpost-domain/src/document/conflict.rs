@@ -164,6 +164,7 @@ struct StoredValue {
     value: String,
     author: String,
     wall_ms: i64,
+    #[autosurgeon(missing = "Default::default")]
     replica_id: Option<String>,
 }
 

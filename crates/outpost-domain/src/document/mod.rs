@@ -27,12 +27,14 @@
 
 mod careful;
 pub mod conflict;
+pub mod link;
+pub mod patient;
+pub mod values;
+pub mod vitals;
 
 use crate::clock::Hlc;
 use crate::error::DomainError;
 use crate::ids::{DocId, ReplicaId};
-use crate::patient::{Patient, Sex};
-use crate::vitals::{Observation, VitalsSet, VitalsStatus};
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{Automerge, Change, ChangeHash, ObjType, ReadDoc, ROOT};
 use autosurgeon::{hydrate, reconcile, Hydrate, Reconcile};
@@ -43,7 +45,7 @@ use ts_rs::TS;
 pub use conflict::{Conflict, ConflictValue, Resolution};
 
 /// Version of the document layout written by this code. Older documents still load.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// The root key under which resolved conflicts are recorded; records never use it.
 pub(crate) const RESOLUTIONS_KEY: &str = "resolutions";
@@ -312,136 +314,6 @@ impl Document {
             reason: "it has no content yet; apply the change that created it first".into(),
         }
     }
-
-    /// A new patient document; returns it with the change that created it.
-    pub fn create_patient(
-        actor: ReplicaId,
-        patient: &Patient,
-        meta: &ChangeMeta,
-    ) -> Result<(Self, LocalChange), DomainError> {
-        let value = PatientDoc {
-            schema: SCHEMA_VERSION,
-            id: patient.id.to_string(),
-            name: patient.name.clone(),
-            date_of_birth: patient.date_of_birth.format("%Y-%m-%d").to_string(),
-            sex: patient.sex.as_str().to_owned(),
-            mrn: patient.mrn.clone(),
-        };
-        Self::create(actor, patient.id, DocKind::Patient, &value, meta)
-    }
-
-    /// A new vitals-set document; returns it with the change that created it.
-    pub fn create_vitals(
-        actor: ReplicaId,
-        vitals: &VitalsSet,
-        meta: &ChangeMeta,
-    ) -> Result<(Self, LocalChange), DomainError> {
-        let value = VitalsDoc {
-            schema: SCHEMA_VERSION,
-            id: vitals.id.to_string(),
-            patient_id: vitals.patient_id.to_string(),
-            taken_at: vitals.taken_at.to_rfc3339(),
-            taken_by: vitals.taken_by.clone(),
-            status: match vitals.status {
-                VitalsStatus::Final => "final",
-                VitalsStatus::EnteredInError => "entered-in-error",
-            }
-            .to_owned(),
-            observations: vitals
-                .observations
-                .iter()
-                .map(|o| ObservationDoc {
-                    field: o.field.clone(),
-                    loinc: o.loinc.clone(),
-                    ucum: o.ucum.clone(),
-                    value: o.value,
-                })
-                .collect(),
-        };
-        Self::create(actor, vitals.id, DocKind::Vitals, &value, meta)
-    }
-
-    /// The patient this document holds.
-    pub fn patient(&self) -> Result<Patient, DomainError> {
-        let d: PatientDoc = self.read()?;
-        let bad = |reason: String| DomainError::MalformedDocument {
-            kind: "patient",
-            reason,
-        };
-        Ok(Patient {
-            id: d.id.parse().map_err(|e| bad(format!("id: {e}")))?,
-            name: d.name,
-            date_of_birth: d
-                .date_of_birth
-                .parse()
-                .map_err(|e| bad(format!("date_of_birth: {e}")))?,
-            sex: Sex::parse(&d.sex).map_err(|e| bad(e.to_string()))?,
-            mrn: d.mrn,
-        })
-    }
-
-    /// The vitals set this document holds.
-    pub fn vitals(&self) -> Result<VitalsSet, DomainError> {
-        let d: VitalsDoc = self.read()?;
-        let bad = |reason: String| DomainError::MalformedDocument {
-            kind: "vitals",
-            reason,
-        };
-        Ok(VitalsSet {
-            id: d.id.parse().map_err(|e| bad(format!("id: {e}")))?,
-            patient_id: d
-                .patient_id
-                .parse()
-                .map_err(|e| bad(format!("patient_id: {e}")))?,
-            taken_at: chrono::DateTime::parse_from_rfc3339(&d.taken_at)
-                .map_err(|e| bad(format!("taken_at: {e}")))?
-                .with_timezone(&chrono::Utc),
-            taken_by: d.taken_by,
-            status: match d.status.as_str() {
-                "entered-in-error" => VitalsStatus::EnteredInError,
-                _ => VitalsStatus::Final,
-            },
-            observations: d
-                .observations
-                .into_iter()
-                .map(|o| Observation {
-                    field: o.field,
-                    loinc: o.loinc,
-                    ucum: o.ucum,
-                    value: o.value,
-                })
-                .collect(),
-        })
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
-struct PatientDoc {
-    schema: u64,
-    id: String,
-    name: String,
-    date_of_birth: String,
-    sex: String,
-    mrn: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
-struct ObservationDoc {
-    field: String,
-    loinc: String,
-    ucum: String,
-    value: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
-struct VitalsDoc {
-    schema: u64,
-    id: String,
-    patient_id: String,
-    taken_at: String,
-    taken_by: String,
-    status: String,
-    observations: Vec<ObservationDoc>,
 }
 
 fn local_change(

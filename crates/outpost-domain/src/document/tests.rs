@@ -2,7 +2,7 @@
 //! framework's behaviour independent of any clinical kind.
 
 use super::*;
-use crate::patient::NewPatient;
+use crate::patient::{NewPatient, Patient, Sex};
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]

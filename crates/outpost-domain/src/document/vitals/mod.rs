@@ -2,9 +2,14 @@
 //! LOINC code and UCUM unit. Values outside the plausible ranges of ARCHITECTURE §2 are
 //! refused before anything is written, with the field and the allowed range named.
 
+mod record;
+
+pub use record::*;
+
 use crate::error::{DomainError, FieldError};
 use crate::ids::DocId;
 use crate::patient::field;
+use autosurgeon::{Hydrate, Reconcile};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -173,7 +178,7 @@ pub struct NewVitals {
 }
 
 /// One measured value with its codes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, Reconcile, Hydrate)]
 #[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct Observation {
     /// Field name, e.g. `temperature_c`.
@@ -184,11 +189,14 @@ pub struct Observation {
     pub value: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Reconcile, Hydrate)]
 #[serde(rename_all = "kebab-case")]
 #[ts(export, export_to = "../../../ui/src/bindings/")]
 pub enum VitalsStatus {
+    #[autosurgeon(rename = "final")]
     Final,
+    /// Wrong entry: shown struck through with the reason; the values stay readable.
+    #[autosurgeon(rename = "entered-in-error")]
     EnteredInError,
 }
 
