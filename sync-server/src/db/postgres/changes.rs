@@ -157,7 +157,7 @@ WHERE c.clinic_id = $1
 ORDER BY c.server_seq
 LIMIT $4";
 
-#[tracing::instrument(skip_all, fields(clinic = %clinic, limit))]
+#[tracing::instrument(skip_all, fields(clinic = %clinic, limit = limit))]
 pub(super) async fn pull(
     pool: &PgPool,
     clinic: ClinicId,

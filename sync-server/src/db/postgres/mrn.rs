@@ -10,7 +10,7 @@ use outpost_domain::protocol::MrnBlock;
 use sqlx::postgres::PgPool;
 use sqlx::Row;
 
-#[tracing::instrument(skip_all, fields(device = %device.id, size))]
+#[tracing::instrument(skip_all, fields(device = %device.id, size = size))]
 pub(super) async fn allocate(
     pool: &PgPool,
     device: &Device,
