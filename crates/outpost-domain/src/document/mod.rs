@@ -27,8 +27,10 @@
 
 mod careful;
 pub mod conflict;
+pub mod encounter;
 pub mod link;
 pub mod patient;
+pub mod template;
 pub mod values;
 pub mod vitals;
 
