@@ -28,6 +28,7 @@
 mod careful;
 pub mod conflict;
 pub mod encounter;
+pub mod handover;
 pub mod link;
 pub mod patient;
 pub mod template;
