@@ -8,19 +8,31 @@ use chrono::{DateTime, Utc};
 use outpost_domain::ids::DocId;
 use rusqlite::{params, Connection};
 
-/// What an audit row records.
+/// What an audit row records: a stable dotted name such as `patient.register`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Action {
-    RegisterPatient,
-    RecordVitals,
-}
+pub(crate) struct Action(&'static str);
 
 impl Action {
+    pub const REGISTER_PATIENT: Self = Self("patient.register");
+    pub const EDIT_PATIENT: Self = Self("patient.edit");
+    pub const ALLERGY: Self = Self("patient.allergy");
+    pub const MEDICATION: Self = Self("patient.medication");
+    pub const PROBLEM: Self = Self("patient.problem");
+    pub const RECORD_VITALS: Self = Self("vitals.record");
+    pub const VITALS_IN_ERROR: Self = Self("vitals.entered_in_error");
+    pub const OPEN_ENCOUNTER: Self = Self("encounter.create");
+    pub const EDIT_ENCOUNTER: Self = Self("encounter.edit");
+    pub const OPEN_HANDOVER: Self = Self("handover.create");
+    pub const EDIT_HANDOVER: Self = Self("handover.edit");
+    pub const CREATE_TEMPLATE: Self = Self("template.create");
+    pub const EDIT_TEMPLATE: Self = Self("template.edit");
+    pub const PUBLISH_TEMPLATE: Self = Self("template.publish");
+    pub const MERGE_PATIENTS: Self = Self("patient.merge");
+    pub const UNMERGE_PATIENTS: Self = Self("patient.unmerge");
+    pub const RESOLVE_CONFLICT: Self = Self("conflict.resolve");
+
     fn as_str(self) -> &'static str {
-        match self {
-            Self::RegisterPatient => "patient.register",
-            Self::RecordVitals => "vitals.record",
-        }
+        self.0
     }
 }
 

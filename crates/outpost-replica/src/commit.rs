@@ -1,80 +1,41 @@
 //! Local writes. Input is validated before anything is touched; then one SQLite
-//! transaction holds the whole write: the document, its projection row, the change-log row
+//! transaction holds the whole write: the document, its projection rows (and open
+//! conflicts, and duplicate candidates when a patient or link changed), the change-log row
 //! (the outbox), the advanced counter, clock and version vector, and the audit row. A crash
-//! at any point leaves either all of it or none of it.
+//! at any point leaves either all of it or none of it; a refused write leaves nothing.
+//!
+//! Creating a record and editing one go through the same [`Replica::commit`]: an edit
+//! loads the document inside the transaction, changes it through
+//! `Document::edit` with this replica as the Automerge actor, and saves it again.
 
 use crate::audit::{self, Action};
 use crate::error::ReplicaError;
 use crate::meta::{self, to_i64, Clock};
 use crate::replica::Replica;
-use crate::{peer_clock, projection};
-use chrono::{DateTime, Local, Utc};
-use outpost_domain::document::{ChangeMeta, Document, LocalChange};
+use crate::{duplicates, peer_clock, projection};
+use chrono::Utc;
+use outpost_domain::document::{ChangeMeta, DocKind, Document, LocalChange};
 use outpost_domain::ids::{DocId, ReplicaId};
-use outpost_domain::patient::{NewPatient, Patient};
-use outpost_domain::vitals::{NewVitals, VitalsSet};
-use rusqlite::{params, TransactionBehavior};
+use outpost_domain::DomainError;
+use rusqlite::{params, Connection, TransactionBehavior};
+
+/// What a write function hands back: the document as it now is, and the change that made
+/// it so (`None` when nothing differed; then nothing is stored).
+pub(crate) type Written = (Document, Option<LocalChange>);
 
 impl Replica {
-    /// Registers a patient; `author` is the user doing it.
-    #[tracing::instrument(skip_all)]
-    pub fn register_patient(
-        &mut self,
-        input: &NewPatient,
-        author: &str,
-    ) -> Result<Patient, ReplicaError> {
-        let now = Utc::now();
-        let author = checked_author(author)?;
-        let patient = input.validate(DocId::new(), Local::now().date_naive())?;
-        self.commit_local(author, now, Action::RegisterPatient, |actor, meta| {
-            Document::create_patient(actor, &patient, meta).map_err(ReplicaError::from)
-        })?;
-        tracing::info!(doc_id = %patient.id, "registered patient");
-        Ok(patient)
-    }
-
-    /// Records a vitals set for a patient this replica holds; `author` took the values.
-    #[tracing::instrument(skip_all)]
-    pub fn record_vitals(
-        &mut self,
-        input: &NewVitals,
-        author: &str,
-    ) -> Result<VitalsSet, ReplicaError> {
-        let now = Utc::now();
-        let vitals = input.validate(DocId::new(), author, now)?;
-        let known: bool = self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1)",
-            [input.patient_id.to_string()],
-            |r| r.get(0),
-        )?;
-        if !known {
-            return Err(ReplicaError::invalid(
-                "patient_id",
-                format!(
-                    "no patient with id {} on this workstation; register the patient or sync first",
-                    input.patient_id
-                ),
-            ));
-        }
-        self.commit_local(
-            &vitals.taken_by,
-            now,
-            Action::RecordVitals,
-            |actor, meta| Document::create_vitals(actor, &vitals, meta).map_err(ReplicaError::from),
-        )?;
-        tracing::info!(doc_id = %vitals.id, "recorded vitals");
-        Ok(vitals)
-    }
-
-    /// Makes one local change durable: document + projection + change log + clock + audit,
-    /// in one IMMEDIATE transaction (so a concurrent writer waits instead of failing late).
-    fn commit_local(
+    /// Makes one local change durable: document + projections + change log + clock +
+    /// audit, in one IMMEDIATE transaction (so a concurrent writer waits instead of failing
+    /// late). `write` runs inside the transaction with this replica's id and the change's
+    /// metadata; its error, or a `None` change, leaves the store untouched.
+    pub(crate) fn commit(
         &mut self,
         author: &str,
-        now: DateTime<Utc>,
         action: Action,
-        make: impl FnOnce(ReplicaId, &ChangeMeta) -> Result<(Document, LocalChange), ReplicaError>,
-    ) -> Result<(), ReplicaError> {
+        write: impl FnOnce(&Connection, ReplicaId, &ChangeMeta) -> Result<Written, ReplicaError>,
+    ) -> Result<Document, ReplicaError> {
+        let author = checked_author(author)?;
+        let now = Utc::now();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -89,8 +50,15 @@ impl Replica {
             wall_ms,
             hlc: clock.hlc,
         };
-        let (doc, change) = make(self.id, &change_meta)?;
+        let (doc, change) = write(&tx, self.id, &change_meta)?;
+        let Some(change) = change else {
+            // Nothing differed: dropping the transaction rolls back whatever `write` did.
+            return Ok(doc);
+        };
         projection::save(&tx, &doc)?;
+        if matches!(doc.kind, DocKind::Patient | DocKind::PatientLink) {
+            duplicates::recompute(&tx)?;
+        }
         tx.execute(
             "INSERT INTO changes (replica_id, counter, doc_id, kind, bytes, digest, author,
                                   hlc_wall_ms, hlc_logical, wall_ms, pushed)
@@ -112,11 +80,64 @@ impl Replica {
         peer_clock::set(&tx, self.id, clock.counter)?;
         audit::append(&tx, now, author, action, doc.id)?;
         tx.commit()?;
-        Ok(())
+        Ok(doc)
+    }
+
+    /// Creates a new document: `make` builds it (with the change that created it).
+    pub(crate) fn commit_new(
+        &mut self,
+        author: &str,
+        action: Action,
+        make: impl FnOnce(&Connection, ReplicaId, &ChangeMeta) -> Result<(Document, LocalChange), ReplicaError>,
+    ) -> Result<Document, ReplicaError> {
+        self.commit(author, action, |conn, actor, meta| {
+            let (doc, change) = make(conn, actor, meta)?;
+            Ok((doc, Some(change)))
+        })
+    }
+
+    /// Changes the stored document `id` of `kind`: `change` gets the loaded document, this
+    /// replica's id and the change metadata, and returns the change it made, if any.
+    pub(crate) fn commit_change(
+        &mut self,
+        id: DocId,
+        kind: DocKind,
+        author: &str,
+        action: Action,
+        change: impl FnOnce(
+            &Connection,
+            &mut Document,
+            ReplicaId,
+            &ChangeMeta,
+        ) -> Result<Option<LocalChange>, ReplicaError>,
+    ) -> Result<Document, ReplicaError> {
+        self.commit(author, action, |conn, actor, meta| {
+            let mut doc = projection::load_kind(conn, id, kind)?;
+            let made = change(conn, &mut doc, actor, meta)?;
+            Ok((doc, made))
+        })
+    }
+
+    /// Edits the record `T` held by document `id` of `kind` through `Document::edit`.
+    pub(crate) fn edit_record<T>(
+        &mut self,
+        id: DocId,
+        kind: DocKind,
+        author: &str,
+        action: Action,
+        edit: impl FnOnce(&mut T) -> Result<(), DomainError>,
+    ) -> Result<Document, ReplicaError>
+    where
+        T: autosurgeon::Hydrate + autosurgeon::Reconcile,
+    {
+        self.commit_change(id, kind, author, action, |_, doc, actor, meta| {
+            Ok(doc.edit(actor, meta, edit)?)
+        })
     }
 }
 
-fn checked_author(author: &str) -> Result<&str, ReplicaError> {
+/// The acting user, trimmed; refused when blank.
+pub(crate) fn checked_author(author: &str) -> Result<&str, ReplicaError> {
     let author = author.trim();
     if author.is_empty() {
         Err(ReplicaError::invalid(

@@ -46,8 +46,24 @@ pub enum ReplicaError {
     #[error("the device token for {path} is not in the OS keyring; enroll this workstation again with `outpost enroll` (move the database away first)", path = .path.display())]
     TokenMissing { path: PathBuf },
 
-    #[error("no patient with id {0} on this workstation")]
+    #[error("no patient with id {0} on this workstation; check the id (`outpost patient list`), or sync first")]
     PatientNotFound(outpost_domain::ids::DocId),
+
+    #[error("no {kind} with id {id} on this workstation; check the id, or sync first")]
+    NotFound {
+        kind: &'static str,
+        id: outpost_domain::ids::DocId,
+    },
+
+    #[error("record {id} is a {actual}, not a {expected}; check the id")]
+    WrongKind {
+        id: outpost_domain::ids::DocId,
+        expected: &'static str,
+        actual: &'static str,
+    },
+
+    #[error("the server handed out an unusable block of provisional MRNs: {0}; tell your administrator")]
+    BadMrnBlock(String),
 
     #[error(transparent)]
     Transport(TransportError),

@@ -5,24 +5,32 @@
 //! `outpost` CLI and the end-to-end tests all drive this same API.
 
 mod audit;
+mod commit;
+mod conflicts;
+mod duplicates;
 mod enroll;
 mod error;
 mod keys;
 mod meta;
+mod mrn;
 mod peer_clock;
 mod projection;
-mod query;
+mod records;
 mod remote;
 mod replica;
 mod secret;
 mod store;
 pub mod sync;
-mod write;
 
 pub use enroll::enroll;
 pub use error::{ReplicaError, ENROLL_HINT};
 pub use meta::Enrollment;
-pub use query::PatientSummary;
+pub use conflicts::OpenConflict;
+pub use duplicates::DuplicateCandidate;
+pub use mrn::{MRN_LOW_WATER, NO_MRN_LEFT};
+pub use records::patient_queries::{PatientDetails, PatientSummary};
+pub use records::patients::ContactDetails;
+pub use records::templates::TemplateEdit;
 pub use replica::Replica;
 pub use secret::DeviceToken;
 pub use store::DB_FILE;

@@ -7,7 +7,7 @@
 use crate::error::ReplicaError;
 use crate::meta::{self, parse, to_i64, to_u64};
 use crate::replica::Replica;
-use crate::{peer_clock, projection};
+use crate::{duplicates, peer_clock, projection};
 use chrono::{DateTime, Utc};
 use outpost_domain::document::{digest, ChangeMeta, DocKind, Document};
 use outpost_domain::ids::{DocId, ReplicaId};
@@ -136,6 +136,7 @@ impl Replica {
             });
             slot.push(&c.bytes.0);
         }
+        let mut patients_changed = false;
         for (id, kind) in &order {
             let mut doc =
                 projection::load(&tx, *id)?.unwrap_or_else(|| Document::empty(*id, *kind));
@@ -150,6 +151,10 @@ impl Replica {
             doc.apply_remote(bytes)
                 .map_err(|e| ReplicaError::BadRemoteChange(format!("document {id}: {e}")))?;
             projection::save(&tx, &doc)?;
+            patients_changed |= matches!(doc.kind, DocKind::Patient | DocKind::PatientLink);
+        }
+        if patients_changed {
+            duplicates::recompute(&tx)?;
         }
         for r in &advanced {
             peer_clock::set(&tx, *r, vv.get(r))?;

@@ -7,6 +7,7 @@
 use crate::error::ReplicaError;
 use crate::keys::{self, Slot};
 use crate::meta::{self, Enrollment};
+use crate::projection;
 use crate::secret::DbKey;
 use crate::store::{self, DB_FILE};
 use chrono::{DateTime, Utc};
@@ -39,9 +40,10 @@ impl Replica {
         let path = dir.join(DB_FILE);
         let key = DbKey::generate().map_err(|_| ReplicaError::Random)?;
         keys::store_new_key(&path, &key)?;
-        let made = store::open_connection(&path, &key, true).and_then(|conn| {
+        let made = store::open_connection(&path, &key, true).and_then(|mut conn| {
             let id = ReplicaId::new();
             meta::insert(&conn, id)?;
+            projection::rebuild_if_stale(&mut conn)?;
             Ok(Replica {
                 conn,
                 id,
@@ -72,11 +74,12 @@ impl Replica {
         }
         let path = std::fs::canonicalize(&db).map_err(|e| ReplicaError::io("resolving", &db, e))?;
         let key = keys::read_key(&path)?;
-        let conn = store::open_connection(&path, &key, false)?;
+        let mut conn = store::open_connection(&path, &key, false)?;
         let id = meta::replica_id(&conn)?.ok_or_else(|| ReplicaError::Incomplete {
             path: path.clone(),
             reason: "it has no replica id".into(),
         })?;
+        projection::rebuild_if_stale(&mut conn)?;
         tracing::debug!(replica_id = %id, "opened replica");
         Ok(Replica { conn, id, path })
     }

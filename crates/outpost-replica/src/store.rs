@@ -13,9 +13,17 @@ use std::time::Duration;
 pub const DB_FILE: &str = "replica.sqlite3";
 
 /// Append-only: add a new timestamped file at the end; never edit a shipped one.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!(
-    "../../../migrations/replica/20261122000000_init.sql"
-))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!(
+        "../../../migrations/replica/20261122000000_init.sql"
+    )),
+    // Rebuilds `documents` (a widened CHECK), which other tables reference: every foreign
+    // key is checked before it commits.
+    M::up(include_str!(
+        "../../../migrations/replica/20261123000000_all_record_kinds.sql"
+    ))
+    .foreign_key_check(),
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::from_slice(MIGRATIONS)
@@ -46,9 +54,14 @@ pub(crate) fn open_connection(
             "the database refused write-ahead logging (journal mode {mode})"
         )));
     }
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    conn.execute_batch("PRAGMA synchronous = FULL;")?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    // Foreign keys stay off while migrating (SQLite's documented way to rebuild a table
+    // that others reference; each such migration checks the keys before committing) and are
+    // on for everything else.
+    conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
     migrations().to_latest(&mut conn)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON;")?;
     Ok(conn)
 }
 

@@ -6,4 +6,16 @@ import type { VitalsSet } from "./VitalsSet";
 /**
  * A row of the patient list: the patient and their most recent valid vitals.
  */
-export type PatientSummary = { latest_vitals: VitalsSet | null, id: DocId, name: string, date_of_birth: string, sex: Sex, mrn: string, };
+export type PatientSummary = { 
+/**
+ * The MRN is provisional (from this workstation's block) and awaits a permanent one.
+ */
+provisional: boolean, 
+/**
+ * Allergens of active allergies, for the banner.
+ */
+active_allergens: Array<string>, 
+/**
+ * Patients merged into this one (hidden from the list themselves).
+ */
+merged: Array<DocId>, latest_vitals: VitalsSet | null, id: DocId, name: string, date_of_birth: string, sex: Sex, mrn: string, };

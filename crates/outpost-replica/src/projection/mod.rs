@@ -1,25 +1,25 @@
-//! Documents in and out of the `documents` table, and the projection rows (`patients`,
-//! `vitals`) rebuilt from a document in the same transaction that changes it. Queries read
-//! the projections; the documents stay the truth.
+//! Documents in and out of the `documents` table, and everything derived from a document,
+//! rebuilt in the same transaction that changes it: its projection row (one table per
+//! kind, see `kinds`) and its open conflicts. Queries read the projections; the documents
+//! stay the truth, so projections can always be rebuilt from them
+//! ([`rebuild_if_stale`]).
 
+mod kinds;
+
+use crate::duplicates;
 use crate::error::ReplicaError;
-use crate::meta::parse;
 use chrono::{DateTime, SecondsFormat, Utc};
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::DocId;
-use outpost_domain::patient::{Patient, Sex};
-use outpost_domain::vitals::{Observation, VitalsSet, VitalsStatus, SPECS};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
-/// Columns of the `vitals` projection, in the order `VitalsRow::read` reads them.
-pub(crate) const VITALS_COLUMNS: &str = "id, patient_id, taken_at, taken_by, status, \
-    weight_kg, height_cm, temperature_c, systolic_mmhg, diastolic_mmhg, heart_rate_per_min, \
-    respiratory_rate_per_min, spo2_percent";
+/// Version of the projection tables' content. Raising it makes every replica rebuild its
+/// projections from its documents the next time it opens.
+pub(crate) const PROJECTION_VERSION: i64 = 1;
 
-/// Columns of the `patients` projection, in the order `PatientRow::read` reads them.
-pub(crate) const PATIENT_COLUMNS: &str = "id, name, date_of_birth, sex, mrn";
-
-/// Saves a document and rebuilds its projection row.
+/// Saves a document and rebuilds what is derived from it.
 pub(crate) fn save(conn: &Connection, doc: &Document) -> Result<(), ReplicaError> {
     let heads = serde_json::to_string(&doc.heads())
         .map_err(|e| ReplicaError::Corrupt(format!("document heads: {e}")))?;
@@ -28,15 +28,13 @@ pub(crate) fn save(conn: &Connection, doc: &Document) -> Result<(), ReplicaError
          ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads",
         params![doc.id.to_string(), doc.kind.as_str(), doc.save(), heads],
     )?;
-    match doc.kind {
-        DocKind::Patient => project_patient(conn, &doc.patient()?),
-        DocKind::Vitals => project_vitals(conn, &doc.vitals()?),
-        // Temporary bridge (issue 3): kinds this replica has no projection table for yet are
-        // stored as documents only, so a pull carrying them still completes.
-        DocKind::Encounter | DocKind::Handover | DocKind::Template | DocKind::PatientLink => {
-            Ok(())
-        }
-    }
+    derive(conn, doc)
+}
+
+/// Rebuilds the projection row and the open conflicts of one document.
+fn derive(conn: &Connection, doc: &Document) -> Result<(), ReplicaError> {
+    kinds::project(conn, doc)?;
+    crate::conflicts::refresh(conn, doc)
 }
 
 /// Loads a stored document with the kind it was stored as.
@@ -52,45 +50,60 @@ pub(crate) fn load(conn: &Connection, id: DocId) -> Result<Option<Document>, Rep
         .transpose()
 }
 
-fn project_patient(conn: &Connection, p: &Patient) -> Result<(), ReplicaError> {
-    conn.execute(
-        "INSERT INTO patients (id, name, date_of_birth, sex, mrn) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name,
-           date_of_birth = excluded.date_of_birth, sex = excluded.sex, mrn = excluded.mrn",
-        params![
-            p.id.to_string(),
-            p.name,
-            p.date_of_birth.format("%Y-%m-%d").to_string(),
-            p.sex.as_str(),
-            p.mrn
-        ],
-    )?;
-    Ok(())
+/// Loads document `id`, which must be of `kind`; otherwise a "not found" or "wrong kind"
+/// error that names the id.
+pub(crate) fn load_kind(
+    conn: &Connection,
+    id: DocId,
+    kind: DocKind,
+) -> Result<Document, ReplicaError> {
+    match load(conn, id)? {
+        Some(doc) if doc.kind == kind => Ok(doc),
+        Some(doc) => Err(ReplicaError::WrongKind {
+            id,
+            expected: kind.as_str(),
+            actual: doc.kind.as_str(),
+        }),
+        None if kind == DocKind::Patient => Err(ReplicaError::PatientNotFound(id)),
+        None => Err(ReplicaError::NotFound {
+            kind: kind.as_str(),
+            id,
+        }),
+    }
 }
 
-fn project_vitals(conn: &Connection, v: &VitalsSet) -> Result<(), ReplicaError> {
-    let value = |i: usize| v.value(SPECS[i].field);
-    conn.execute(
-        &format!(
-            "INSERT OR REPLACE INTO vitals ({VITALS_COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-        ),
-        params![
-            v.id.to_string(),
-            v.patient_id.to_string(),
-            timestamp(v.taken_at),
-            v.taken_by,
-            status_str(v.status),
-            value(0),
-            value(1),
-            value(2),
-            value(3),
-            value(4),
-            value(5),
-            value(6),
-            value(7),
-        ],
+/// Rebuilds every projection from the documents when they were built by an older version
+/// of this code (or never, after the migration that introduced them). One transaction.
+#[tracing::instrument(skip_all)]
+pub(crate) fn rebuild_if_stale(conn: &mut Connection) -> Result<(), ReplicaError> {
+    let version: i64 =
+        conn.query_row("SELECT projection_version FROM meta WHERE id = 1", [], |r| {
+            r.get(0)
+        })?;
+    if version == PROJECTION_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for table in kinds::TABLES {
+        tx.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    tx.execute("DELETE FROM open_conflicts", [])?;
+    let ids: Vec<String> = tx
+        .prepare("SELECT id FROM documents ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in &ids {
+        if let Some(doc) = load(&tx, crate::meta::parse(id, "document id")?)? {
+            derive(&tx, &doc)?;
+        }
+    }
+    duplicates::recompute(&tx)?;
+    tx.execute(
+        "UPDATE meta SET projection_version = ?1 WHERE id = 1",
+        [PROJECTION_VERSION],
     )?;
+    tx.commit()?;
+    tracing::info!(documents = ids.len(), "rebuilt projections");
     Ok(())
 }
 
@@ -99,83 +112,36 @@ pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Nanos, true)
 }
 
-fn status_str(s: VitalsStatus) -> &'static str {
-    match s {
-        VitalsStatus::Final => "final",
-        VitalsStatus::EnteredInError => "entered-in-error",
-    }
+/// A projection as the JSON kept in a `detail` column.
+pub(crate) fn to_detail<T: Serialize>(value: &T) -> Result<String, ReplicaError> {
+    serde_json::to_string(value).map_err(|e| ReplicaError::Corrupt(format!("projection: {e}")))
 }
 
-/// A `patients` row as read, before its text is parsed.
-pub(crate) struct PatientRow([String; 5]);
-
-impl PatientRow {
-    pub(crate) fn read(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self([
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-        ]))
-    }
-
-    pub(crate) fn into_patient(self) -> Result<Patient, ReplicaError> {
-        let [id, name, dob, sex, mrn] = self.0;
-        Ok(Patient {
-            id: parse(&id, "patient id")?,
-            name,
-            date_of_birth: parse(&dob, "date of birth")?,
-            sex: Sex::parse(&sex)?,
-            mrn,
-        })
-    }
+/// A projection read back from a `detail` column.
+pub(crate) fn from_detail<T: DeserializeOwned>(json: &str) -> Result<T, ReplicaError> {
+    serde_json::from_str(json)
+        .map_err(|e| ReplicaError::Corrupt(format!("stored projection: {e}")))
 }
 
-/// A `vitals` row as read, before its text is parsed.
-pub(crate) struct VitalsRow {
-    text: [String; 5],
-    values: [Option<f64>; 8],
+/// Reads the `detail` column of every row `sql` selects (with `params`), in order.
+pub(crate) fn details<T: DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<T>, ReplicaError> {
+    let rows: Vec<String> = conn
+        .prepare(sql)?
+        .query_map(params, |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    rows.iter().map(|json| from_detail(json)).collect()
 }
 
-impl VitalsRow {
-    pub(crate) fn read(r: &Row<'_>) -> rusqlite::Result<Self> {
-        let mut values = [None; 8];
-        for (i, v) in values.iter_mut().enumerate() {
-            *v = r.get(5 + i)?;
-        }
-        Ok(Self {
-            text: [r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?],
-            values,
-        })
-    }
-
-    pub(crate) fn into_vitals(self) -> Result<VitalsSet, ReplicaError> {
-        let [id, patient_id, taken_at, taken_by, status] = self.text;
-        let observations = SPECS
-            .iter()
-            .zip(self.values)
-            .filter_map(|(spec, value)| {
-                value.map(|value| Observation {
-                    field: spec.field.to_owned(),
-                    loinc: spec.loinc.to_owned(),
-                    ucum: spec.ucum.to_owned(),
-                    value,
-                })
-            })
-            .collect();
-        Ok(VitalsSet {
-            id: parse(&id, "vitals id")?,
-            patient_id: parse(&patient_id, "patient id")?,
-            taken_at: DateTime::parse_from_rfc3339(&taken_at)
-                .map_err(|e| ReplicaError::Corrupt(format!("taken_at {taken_at:?}: {e}")))?
-                .with_timezone(&Utc),
-            taken_by,
-            status: match status.as_str() {
-                "entered-in-error" => VitalsStatus::EnteredInError,
-                _ => VitalsStatus::Final,
-            },
-            observations,
-        })
-    }
+/// The `detail` of the one row `sql` selects, if there is one.
+pub(crate) fn detail<T: DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Option<T>, ReplicaError> {
+    let json: Option<String> = conn.query_row(sql, params, |r| r.get(0)).optional()?;
+    json.map(|j| from_detail(&j)).transpose()
 }

@@ -1,12 +1,16 @@
-//! Reads for the screens and the CLI, answered from the projection tables.
+//! Patient reads for the screens and the CLI, answered from the projection tables. The
+//! patient list hides patients merged into another and shows them under their survivor.
 
+use crate::duplicates::{merged_under, survivors};
 use crate::error::ReplicaError;
-use crate::projection::{PatientRow, VitalsRow, PATIENT_COLUMNS, VITALS_COLUMNS};
+use crate::projection::{detail, details};
+use crate::records::patients::summary;
+use crate::records::vitals::set_of;
 use crate::replica::Replica;
 use outpost_domain::ids::DocId;
-use outpost_domain::patient::Patient;
-use outpost_domain::vitals::VitalsSet;
-use rusqlite::OptionalExtension;
+use outpost_domain::link::PatientLink;
+use outpost_domain::patient::{Patient, PatientProjection};
+use outpost_domain::vitals::{VitalsProjection, VitalsSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -16,65 +20,97 @@ use ts_rs::TS;
 pub struct PatientSummary {
     #[serde(flatten)]
     pub patient: Patient,
+    /// The MRN is provisional (from this workstation's block) and awaits a permanent one.
+    pub provisional: bool,
+    /// Allergens of active allergies, for the banner.
+    pub active_allergens: Vec<String>,
+    /// Patients merged into this one (hidden from the list themselves).
+    pub merged: Vec<DocId>,
     pub latest_vitals: Option<VitalsSet>,
 }
 
+/// Everything about one patient.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct PatientDetails {
+    #[serde(flatten)]
+    pub patient: PatientProjection,
+    /// The survivor this patient is merged into, if it is.
+    #[ts(optional)]
+    pub merged_into: Option<DocId>,
+    /// Patients merged into this one.
+    pub merged: Vec<DocId>,
+    /// Merges that name this patient, active and undone.
+    pub links: Vec<PatientLink>,
+}
+
 impl Replica {
-    /// Every patient, sorted by name, each with their latest vitals (entered-in-error sets
-    /// are skipped).
+    /// Every live patient, sorted by name, each with their latest vitals (entered-in-error
+    /// sets are skipped). Patients merged into another are listed under it (`merged`).
     #[tracing::instrument(skip_all)]
     pub fn list_patients(&self) -> Result<Vec<PatientSummary>, ReplicaError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {PATIENT_COLUMNS} FROM patients ORDER BY name COLLATE NOCASE, id"
-        ))?;
-        let rows: Vec<PatientRow> = stmt
-            .query_map([], PatientRow::read)?
-            .collect::<Result<_, _>>()?;
-        let mut latest = self.conn.prepare(&format!(
-            "SELECT {VITALS_COLUMNS} FROM vitals
-             WHERE patient_id = ?1 AND status <> 'entered-in-error'
-             ORDER BY taken_at DESC, id DESC LIMIT 1"
-        ))?;
-        rows.into_iter()
-            .map(|row| {
-                let patient = row.into_patient()?;
-                let latest_vitals = latest
-                    .query_row([patient.id.to_string()], VitalsRow::read)
-                    .optional()?
-                    .map(VitalsRow::into_vitals)
-                    .transpose()?;
+        let all: Vec<PatientProjection> = details(
+            &self.conn,
+            "SELECT detail FROM patients ORDER BY name COLLATE NOCASE, id",
+            [],
+        )?;
+        let into = survivors(&self.conn)?;
+        let under = merged_under(&into);
+        all.into_iter()
+            .filter(|p| !into.contains_key(&p.id))
+            .map(|p| {
                 Ok(PatientSummary {
-                    patient,
-                    latest_vitals,
+                    patient: summary(&p),
+                    provisional: p.provisional,
+                    active_allergens: p.active_allergens.clone(),
+                    merged: under
+                        .get(&p.id)
+                        .map(|s| s.iter().copied().collect())
+                        .unwrap_or_default(),
+                    latest_vitals: self.latest_vitals(p.id)?,
                 })
             })
             .collect()
     }
 
-    /// One patient.
+    /// One patient (merged or not).
     #[tracing::instrument(skip_all)]
     pub fn patient(&self, id: DocId) -> Result<Patient, ReplicaError> {
-        self.conn
-            .query_row(
-                &format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id = ?1"),
-                [id.to_string()],
-                PatientRow::read,
-            )
-            .optional()?
-            .ok_or(ReplicaError::PatientNotFound(id))?
-            .into_patient()
+        Ok(summary(&self.patient_projection(id)?))
     }
 
-    /// A patient's vitals sets, the most recently taken first.
+    /// One patient with allergies, medications, problems, contact details and merges.
     #[tracing::instrument(skip_all)]
-    pub fn list_vitals(&self, patient_id: DocId) -> Result<Vec<VitalsSet>, ReplicaError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {VITALS_COLUMNS} FROM vitals WHERE patient_id = ?1
-             ORDER BY taken_at DESC, id DESC"
-        ))?;
-        let rows: Vec<VitalsRow> = stmt
-            .query_map([patient_id.to_string()], VitalsRow::read)?
-            .collect::<Result<_, _>>()?;
-        rows.into_iter().map(VitalsRow::into_vitals).collect()
+    pub fn patient_details(&self, id: DocId) -> Result<PatientDetails, ReplicaError> {
+        let patient = self.patient_projection(id)?;
+        let into = survivors(&self.conn)?;
+        Ok(PatientDetails {
+            merged_into: into.get(&id).copied(),
+            merged: merged_under(&into)
+                .get(&id)
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default(),
+            links: self.patient_links(id)?,
+            patient,
+        })
+    }
+
+    fn patient_projection(&self, id: DocId) -> Result<PatientProjection, ReplicaError> {
+        detail(
+            &self.conn,
+            "SELECT detail FROM patients WHERE id = ?1",
+            [id.to_string()],
+        )?
+        .ok_or(ReplicaError::PatientNotFound(id))
+    }
+
+    fn latest_vitals(&self, patient: DocId) -> Result<Option<VitalsSet>, ReplicaError> {
+        let latest: Option<VitalsProjection> = detail(
+            &self.conn,
+            "SELECT detail FROM vitals WHERE patient_id = ?1 AND status <> 'entered-in-error'
+             ORDER BY taken_at DESC, id DESC LIMIT 1",
+            [patient.to_string()],
+        )?;
+        Ok(latest.as_ref().map(set_of))
     }
 }

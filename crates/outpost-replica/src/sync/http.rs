@@ -8,7 +8,8 @@ use crate::keys;
 use crate::replica::Replica;
 use crate::secret::DeviceToken;
 use outpost_domain::protocol::{
-    EnrollRequest, EnrollResponse, ErrorBody, PullRequest, PullResponse, PushRequest, PushResponse,
+    EnrollRequest, EnrollResponse, ErrorBody, MrnBlock, MrnBlockRequest, PullRequest, PullResponse,
+    PushRequest, PushResponse,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -18,6 +19,7 @@ use std::time::Duration;
 pub const ENROLL_PATH: &str = "/v1/enroll";
 pub const PUSH_PATH: &str = "/v1/push";
 pub const PULL_PATH: &str = "/v1/pull";
+pub const MRN_BLOCKS_PATH: &str = "/v1/mrn-blocks";
 pub const HEALTH_PATH: &str = "/health";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -71,6 +73,11 @@ impl Transport for HttpTransport {
 
     async fn pull(&self, req: &PullRequest) -> Result<PullResponse, TransportError> {
         let url = format!("{}{PULL_PATH}", self.base);
+        post_json(&self.client, &url, Some(&self.token), req).await
+    }
+
+    async fn mrn_block(&self, req: &MrnBlockRequest) -> Result<MrnBlock, TransportError> {
+        let url = format!("{}{MRN_BLOCKS_PATH}", self.base);
         post_json(&self.client, &url, Some(&self.token), req).await
     }
 }

@@ -8,7 +8,10 @@ use super::transport::{Transport, TransportError};
 use crate::error::ReplicaError;
 use crate::replica::Replica;
 use chrono::Utc;
-use outpost_domain::protocol::{PullRequest, PushRequest, MAX_BATCH, PROTOCOL_VERSION};
+use crate::mrn::MRN_LOW_WATER;
+use outpost_domain::protocol::{
+    MrnBlockRequest, PullRequest, PushRequest, DEFAULT_MRN_BLOCK_SIZE, MAX_BATCH, PROTOCOL_VERSION,
+};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
@@ -111,6 +114,7 @@ pub async fn sync_once<T: Transport>(
             break;
         }
     }
+    top_up_mrns(replica, transport).await?;
     with(replica, |r| r.set_last_sync_at(Utc::now()))?;
     // A quiet round every two seconds is routine; only rounds that moved data are news.
     if report.pushed + report.pulled > 0 {
@@ -123,6 +127,30 @@ pub async fn sync_once<T: Transport>(
         tracing::debug!("sync round done, nothing to exchange");
     }
     Ok(report)
+}
+
+/// Asks for a new block of provisional MRNs when fewer than [`MRN_LOW_WATER`] are left.
+/// The server refusing or not offering blocks does not fail the round (push and pull
+/// succeeded); it is logged, and the next round asks again.
+async fn top_up_mrns<T: Transport>(
+    replica: &Mutex<Replica>,
+    transport: &T,
+) -> Result<(), SyncError> {
+    let left = with(replica, |r| r.provisional_mrns_left())?;
+    if left >= MRN_LOW_WATER {
+        return Ok(());
+    }
+    let req = MrnBlockRequest {
+        protocol: PROTOCOL_VERSION,
+        size: DEFAULT_MRN_BLOCK_SIZE,
+    };
+    match transport.mrn_block(&req).await {
+        Ok(block) => with(replica, |r| r.add_mrn_block(&block)),
+        Err(e) => {
+            tracing::warn!(error = %e, left, "could not get a block of provisional MRNs");
+            Ok(())
+        }
+    }
 }
 
 /// Syncs until `shutdown` is cancelled: a round, then a pause (`HEALTHY_INTERVAL` after

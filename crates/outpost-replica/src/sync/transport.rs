@@ -1,7 +1,9 @@
 //! How the sync client reaches a server: the `Transport` trait (HTTP in the app, anything
 //! that speaks the same protocol elsewhere) and the errors a round trip can end in.
 
-use outpost_domain::protocol::{PullRequest, PullResponse, PushRequest, PushResponse};
+use outpost_domain::protocol::{
+    MrnBlock, MrnBlockRequest, PullRequest, PullResponse, PushRequest, PushResponse,
+};
 use std::future::Future;
 
 /// One sync server, as the client sees it.
@@ -17,6 +19,17 @@ pub trait Transport: Send + Sync {
         &self,
         req: &PullRequest,
     ) -> impl Future<Output = Result<PullResponse, TransportError>> + Send;
+
+    /// Asks for a block of the clinic's provisional MRNs for this workstation. A transport
+    /// that cannot (a test double that only relays push and pull) says so; sync goes on
+    /// without a new block.
+    fn mrn_block(
+        &self,
+        req: &MrnBlockRequest,
+    ) -> impl Future<Output = Result<MrnBlock, TransportError>> + Send {
+        let _ = req;
+        std::future::ready(Err(TransportError::Unsupported("hand out provisional MRN blocks")))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +57,9 @@ pub enum TransportError {
 
     #[error("the HTTP client could not be set up: {0}")]
     Setup(String),
+
+    #[error("this connection to the sync server cannot {0}")]
+    Unsupported(&'static str),
 }
 
 impl TransportError {

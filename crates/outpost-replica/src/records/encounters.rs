@@ -1,0 +1,183 @@
+//! Encounters: opened on a published template version (pinned by number and content hash),
+//! structured fields checked against that version, narrative notes that merge character by
+//! character, and the status. Every write loads the pinned template inside the same
+//! transaction, so a value is always checked against exactly the version it is charted on.
+
+use crate::audit::Action;
+use crate::error::ReplicaError;
+use crate::projection::{self, detail, details};
+use crate::records::vitals::known_patient;
+use crate::replica::Replica;
+use outpost_domain::document::encounter::{
+    EncounterProjection, EncounterRecord, EncounterStatus, EncounterView, FieldValue,
+    NewEncounter, NoteKind, TemplatePin,
+};
+use outpost_domain::document::template::TemplateRecord;
+use outpost_domain::document::{DocKind, Document};
+use outpost_domain::ids::DocId;
+use outpost_domain::DomainError;
+use rusqlite::Connection;
+use std::collections::BTreeMap;
+
+impl Replica {
+    /// The pin for a new encounter on template `template_id`: version `version`, or the
+    /// latest published one.
+    pub fn template_pin(
+        &self,
+        template_id: DocId,
+        version: Option<u64>,
+    ) -> Result<TemplatePin, ReplicaError> {
+        let template = template_record(&self.conn, template_id)?;
+        Ok(match version {
+            Some(n) => template.pin(n)?,
+            None => template.pin_latest()?,
+        })
+    }
+
+    /// Opens an encounter (status draft) for a patient this workstation holds, on the
+    /// pinned template version; initial fields and notes are checked against it.
+    #[tracing::instrument(skip_all)]
+    pub fn open_encounter(
+        &mut self,
+        input: &NewEncounter,
+        author: &str,
+    ) -> Result<EncounterProjection, ReplicaError> {
+        let id = DocId::new();
+        let doc = self.commit_new(author, Action::OPEN_ENCOUNTER, |conn, actor, meta| {
+            let template = template_record(conn, input.template.template_id)
+                .map_err(|e| as_field(e, "template.template_id"))?;
+            let record = input.validate(id, &template)?;
+            known_patient(conn, input.patient_id)?;
+            Ok(Document::create(actor, id, DocKind::Encounter, &record, meta)?)
+        })?;
+        tracing::info!(doc_id = %doc.id, "opened encounter");
+        projection_of(&doc)
+    }
+
+    /// Sets structured fields (template field id → value); refused as a whole, with every
+    /// problem, when any id is not in the pinned version or any value does not fit.
+    #[tracing::instrument(skip_all)]
+    pub fn set_encounter_fields(
+        &mut self,
+        id: DocId,
+        values: &BTreeMap<String, FieldValue>,
+        author: &str,
+    ) -> Result<EncounterProjection, ReplicaError> {
+        self.encounter_edit(id, author, |r, template| r.set_fields(template, values))
+    }
+
+    /// Sets one structured field.
+    pub fn set_encounter_field(
+        &mut self,
+        id: DocId,
+        field_id: &str,
+        value: FieldValue,
+        author: &str,
+    ) -> Result<EncounterProjection, ReplicaError> {
+        self.set_encounter_fields(id, &BTreeMap::from([(field_id.to_owned(), value)]), author)
+    }
+
+    /// Replaces a narrative note's text; only the characters that differ are written.
+    #[tracing::instrument(skip_all)]
+    pub fn edit_encounter_note(
+        &mut self,
+        id: DocId,
+        which: NoteKind,
+        text: &str,
+        author: &str,
+    ) -> Result<EncounterProjection, ReplicaError> {
+        self.encounter_edit(id, author, |r, _| r.edit_note(which, text))
+    }
+
+    /// Moves the encounter between draft and in progress.
+    #[tracing::instrument(skip_all)]
+    pub fn set_encounter_status(
+        &mut self,
+        id: DocId,
+        status: EncounterStatus,
+        author: &str,
+    ) -> Result<EncounterProjection, ReplicaError> {
+        self.encounter_edit(id, author, |r, _| r.set_status(status))
+    }
+
+    /// One encounter as stored.
+    pub fn encounter(&self, id: DocId) -> Result<EncounterProjection, ReplicaError> {
+        detail(
+            &self.conn,
+            "SELECT detail FROM encounters WHERE id = ?1",
+            [id.to_string()],
+        )?
+        .ok_or(ReplicaError::NotFound {
+            kind: "encounter",
+            id,
+        })
+    }
+
+    /// One encounter laid out on the template version it was charted on (never a later
+    /// one), with missing required fields.
+    pub fn encounter_view(&self, id: DocId) -> Result<EncounterView, ReplicaError> {
+        let doc = projection::load_kind(&self.conn, id, DocKind::Encounter)?;
+        let record: EncounterRecord = doc.read()?;
+        let template = template_record(&self.conn, record.template.template_id)?;
+        Ok(EncounterView::render(&record, &template)?)
+    }
+
+    /// Encounters, newest date first: a patient's, or all.
+    pub fn list_encounters(
+        &self,
+        patient: Option<DocId>,
+    ) -> Result<Vec<EncounterProjection>, ReplicaError> {
+        match patient {
+            Some(p) => details(
+                &self.conn,
+                "SELECT detail FROM encounters WHERE patient_id = ?1
+                 ORDER BY encounter_date DESC, id DESC",
+                [p.to_string()],
+            ),
+            None => details(
+                &self.conn,
+                "SELECT detail FROM encounters ORDER BY encounter_date DESC, id DESC",
+                [],
+            ),
+        }
+    }
+
+    fn encounter_edit(
+        &mut self,
+        id: DocId,
+        author: &str,
+        edit: impl FnOnce(&mut EncounterRecord, &TemplateRecord) -> Result<(), DomainError>,
+    ) -> Result<EncounterProjection, ReplicaError> {
+        let doc = self.commit_change(
+            id,
+            DocKind::Encounter,
+            author,
+            Action::EDIT_ENCOUNTER,
+            |conn, doc, actor, meta| {
+                let pinned: EncounterRecord = doc.read()?;
+                let template = template_record(conn, pinned.template.template_id)?;
+                Ok(doc.edit(actor, meta, |r: &mut EncounterRecord| edit(r, &template))?)
+            },
+        )?;
+        projection_of(&doc)
+    }
+}
+
+fn projection_of(doc: &Document) -> Result<EncounterProjection, ReplicaError> {
+    Ok(EncounterProjection::of(&doc.read::<EncounterRecord>()?))
+}
+
+/// The template record `id` holds.
+pub(crate) fn template_record(conn: &Connection, id: DocId) -> Result<TemplateRecord, ReplicaError> {
+    Ok(projection::load_kind(conn, id, DocKind::Template)?.read()?)
+}
+
+/// A missing or wrong record named by an input field becomes a validation error on it.
+fn as_field(e: ReplicaError, field: &str) -> ReplicaError {
+    match e {
+        ReplicaError::NotFound { .. } | ReplicaError::WrongKind { .. } => {
+            ReplicaError::invalid(field, e.to_string())
+        }
+        other => other,
+    }
+}
