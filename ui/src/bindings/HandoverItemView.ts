@@ -5,6 +5,6 @@ import type { HandoverPriority } from "./HandoverPriority";
 
 export type HandoverItemView = { id: string, patient_id: DocId, priority: HandoverPriority, situation: string, background: string, assessment: string, recommendation: string, action_required: string, 
 /**
- * By user name.
+ * Each user once (their earliest), by user name.
  */
 acknowledgements: Array<AckView>, };

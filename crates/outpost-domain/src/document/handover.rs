@@ -3,10 +3,13 @@
 //! action required, acknowledged item by item by the receiving nurses.
 //!
 //! Items are a keyed list (by `id`), so items added on two workstations are both kept; the
-//! SBAR paragraphs are [`Note`]s that merge character by character; acknowledgements are a
-//! map from user to acknowledgement, so two nurses acknowledging one item are both kept
-//! (add-wins per item and user: an acknowledgement is never withdrawn, and a second one by
-//! the same user keeps the first).
+//! SBAR paragraphs are [`Note`]s that merge character by character. Acknowledgements are
+//! add-wins per item and user: never withdrawn, two nurses acknowledging one item are both
+//! kept, and a user counts once (their earliest acknowledgement). They are stored in a map
+//! keyed by user *and* time (`nurse.lee@1763800000000`) rather than by user alone: the same
+//! nurse acknowledging on two workstations before they sync then adds two entries instead of
+//! writing one key twice, which would show up as a conflict for someone to resolve although
+//! nothing disagrees.
 
 mod projection;
 
@@ -64,8 +67,9 @@ pub struct HandoverShift {
 }
 
 /// One receiving nurse's acknowledgement of an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct Ack {
+    pub user: String,
     pub at_ms: i64,
 }
 
@@ -81,7 +85,7 @@ pub struct HandoverItem {
     pub assessment: Note,
     pub recommendation: Note,
     pub action_required: String,
-    /// User → acknowledgement.
+    /// `user@at_ms` → acknowledgement; see the module docs and [`HandoverItem::acknowledged`].
     pub acknowledgements: BTreeMap<String, Ack>,
 }
 
@@ -246,8 +250,8 @@ impl HandoverRecord {
         Ok(())
     }
 
-    /// Records that `user` acknowledged the item at `at_ms`. Acknowledging again keeps the
-    /// first acknowledgement.
+    /// Records that `user` acknowledged the item at `at_ms`. A user who already
+    /// acknowledged it keeps their first acknowledgement.
     pub fn acknowledge(
         &mut self,
         item_id: &str,
@@ -257,10 +261,17 @@ impl HandoverRecord {
         let mut errors = Vec::new();
         check::user(&mut errors, "user", user);
         check::finish(errors)?;
+        let user = user.trim();
         let item = self.item_mut(item_id)?;
-        item.acknowledgements
-            .entry(user.trim().to_owned())
-            .or_insert(Ack { at_ms });
+        if item.acknowledgements.values().all(|a| a.user != user) {
+            item.acknowledgements.insert(
+                format!("{user}@{at_ms}"),
+                Ack {
+                    user: user.to_owned(),
+                    at_ms,
+                },
+            );
+        }
         Ok(())
     }
 
@@ -278,6 +289,18 @@ impl HandoverRecord {
                     format!("this handover has no item \"{item_id}\""),
                 )
             })
+    }
+}
+
+impl HandoverItem {
+    /// Who acknowledged the item, each user once with their earliest time, by user name.
+    pub fn acknowledged(&self) -> BTreeMap<&str, i64> {
+        let mut by_user: BTreeMap<&str, i64> = BTreeMap::new();
+        for ack in self.acknowledgements.values() {
+            let at = by_user.entry(ack.user.as_str()).or_insert(ack.at_ms);
+            *at = (*at).min(ack.at_ms);
+        }
+        by_user
     }
 }
 

@@ -24,7 +24,7 @@ pub struct HandoverItemView {
     pub assessment: String,
     pub recommendation: String,
     pub action_required: String,
-    /// By user name.
+    /// Each user once (their earliest), by user name.
     pub acknowledgements: Vec<AckView>,
 }
 
@@ -59,11 +59,11 @@ impl HandoverProjection {
                 recommendation: i.recommendation.as_str().to_owned(),
                 action_required: i.action_required.clone(),
                 acknowledgements: i
-                    .acknowledgements
-                    .iter()
-                    .map(|(user, ack)| AckView {
-                        user: user.clone(),
-                        at_ms: ack.at_ms,
+                    .acknowledged()
+                    .into_iter()
+                    .map(|(user, at_ms)| AckView {
+                        user: user.to_owned(),
+                        at_ms,
                     })
                     .collect(),
             })

@@ -143,11 +143,7 @@ fn two_nurses_acknowledging_one_item_on_two_workstations_are_both_kept() {
     .unwrap();
     exchange(&mut a, &mut b);
     let merged: HandoverRecord = a.read().unwrap();
-    let acks: Vec<&str> = merged.items[0]
-        .acknowledgements
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let acks: Vec<&str> = merged.items[0].acknowledged().into_keys().collect();
     assert_eq!(acks, ["nurse.lee", "nurse.ng"]);
     assert!(a.conflicts().is_empty(), "{:?}", a.conflicts());
     assert!(HandoverProjection::of(&merged).unacknowledged.is_empty());
@@ -189,5 +185,33 @@ fn items_added_and_sbar_edited_on_two_workstations_all_survive() {
     assert_eq!(
         merged.item("bed-4").unwrap().assessment.as_str(),
         "Pain well controlled on oral morphine"
+    );
+}
+
+#[test]
+fn one_nurse_acknowledging_on_two_workstations_is_not_a_conflict() {
+    let (ra, rb) = (ReplicaId::new(), ReplicaId::new());
+    let mut h = handover();
+    h.add_item(&item("bed-4", HandoverPriority::Urgent))
+        .unwrap();
+    let (mut a, _) =
+        Document::create(ra, h.id, DocKind::Handover, &h, &meta("nurse.kim", 1_000)).unwrap();
+    let mut b = replica_copy(&a);
+    for (doc, replica, at) in [(&mut a, ra, 2_001), (&mut b, rb, 2_000)] {
+        doc.edit::<HandoverRecord>(replica, &meta("nurse.lee", at), |h| {
+            h.acknowledge("bed-4", "nurse.lee", at)
+        })
+        .unwrap()
+        .unwrap();
+    }
+    exchange(&mut a, &mut b);
+    assert!(a.conflicts().is_empty(), "{:?}", a.conflicts());
+    let p = HandoverProjection::of(&a.read().unwrap());
+    assert_eq!(
+        p.items[0].acknowledgements,
+        [AckView {
+            user: "nurse.lee".into(),
+            at_ms: 2_000
+        }]
     );
 }
