@@ -7,12 +7,14 @@
 //!
 //! # Two admins publishing at the same time
 //! Workstations publish offline, so two of them can both publish "version 3" before they
-//! sync. Versions are therefore keyed by content hash, not by number: after the sync the
-//! template holds both frozen versions (nothing is lost or overwritten), both numbered 3.
-//! Encounters pin the hash as well as the number, so each still renders exactly what it was
-//! charted on. [`TemplateRecord::version`] refuses an ambiguous number and names the
-//! hashes; [`TemplateRecord::version_by_hash`] opens either; the next publish is numbered
-//! above both. Publishing the very same content twice is the same version (same key).
+//! sync. Each publish is therefore stored under its own key (number, content hash, time
+//! and admin), never under the bare number: after the sync the template holds both frozen
+//! versions, both numbered 3, and nothing is lost, overwritten or shown as a conflict.
+//! Encounters pin the content hash as well as the number, so each still renders exactly
+//! what it was charted on. [`TemplateRecord::version`] refuses an ambiguous number and names
+//! the hashes; [`TemplateRecord::version_by_hash`] opens either; the next publish is
+//! numbered above both. The same content published on two workstations is one version
+//! (same hash), credited to the earlier publish.
 //!
 //! # Immutability
 //! The draft and the versions are private; the only writes are the edit operations below
@@ -54,7 +56,7 @@ pub struct TemplateRecord {
     pub schema: u64,
     pub id: DocId,
     draft: TemplateContent,
-    /// Published versions keyed by content hash; see the module docs.
+    /// Every publish, keyed `number:hash:at_ms:by`; see the module docs.
     versions: BTreeMap<String, PublishedVersion>,
 }
 

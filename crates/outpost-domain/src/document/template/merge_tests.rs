@@ -167,6 +167,12 @@ fn the_same_content_published_on_two_workstations_is_one_version() {
     assert_eq!(t.versions().len(), 1);
     assert_eq!(t.version(1).unwrap(), intake());
     assert_eq!(t, b.read::<TemplateRecord>().unwrap());
+    assert!(a.conflicts().is_empty(), "{:?}", a.conflicts());
+    let only = t.versions()[0];
+    assert_eq!(
+        (only.published_by.as_str(), only.published_at_ms),
+        ("admin.ana", 5_000)
+    );
 }
 
 #[test]
@@ -181,4 +187,67 @@ fn a_refused_template_edit_writes_nothing() {
         .unwrap_err();
     assert!(err.to_string().contains("12-column grid"), "{err}");
     assert_eq!(a.heads(), heads);
+}
+
+type DraftOp = dyn Fn(&mut TemplateRecord) -> Result<(), DomainError>;
+
+#[test]
+fn every_draft_operation_round_trips_through_the_document() {
+    let ra = ReplicaId::new();
+    let mut a = template_doc(ra, &TemplateRecord::new(DocId::new(), intake()).unwrap());
+    let mut expected: TemplateRecord = a.read().unwrap();
+    let ops: Vec<Box<DraftOp>> = vec![
+        Box::new(|t| t.set_specialty("electrophysiology")),
+        Box::new(|t| t.set_visit_type(crate::document::encounter::EncounterType::FollowUp)),
+        Box::new(|t| {
+            t.set_scope(TemplateScope::Provider {
+                provider_id: "dr.osei".into(),
+            })
+        }),
+        Box::new(|t| t.add_page("p2", "Second")),
+        Box::new(|t| {
+            t.add_section(
+                "p2",
+                TemplateSection::new("s2", "S", GridPos::new(0, 0, 4, 2)),
+            )
+        }),
+        Box::new(|t| {
+            t.edit_field(
+                "summary",
+                &FieldEdit {
+                    field_type: Some(FieldType::Select {
+                        options: vec!["stable".into(), "worse".into()],
+                    }),
+                    auto_populate: Some(AutoPopulate::LastValueForPatient),
+                    ..FieldEdit::default()
+                },
+            )
+        }),
+        Box::new(|t| {
+            t.edit_field(
+                "smoker",
+                &FieldEdit {
+                    field_type: Some(FieldType::Number {
+                        unit: "pack-years".into(),
+                        min: Some(0.0),
+                        max: None,
+                    }),
+                    ..FieldEdit::default()
+                },
+            )
+        }),
+        Box::new(|t| t.resize_field("rhythm", 4, 2)),
+        Box::new(|t| t.remove_field("next_visit")),
+        Box::new(|t| t.remove_section("s2")),
+    ];
+    for (i, op) in ops.iter().enumerate() {
+        op(&mut expected).unwrap();
+        edit(&mut a, ra, "admin.ana", 8_000 + i as i64, |t| op(t));
+        assert_eq!(
+            a.read::<TemplateRecord>().unwrap(),
+            expected,
+            "after op {i}"
+        );
+    }
+    assert!(a.conflicts().is_empty());
 }

@@ -105,7 +105,7 @@ impl TemplateRecord {
             return Err(DomainError::Invalid(errors));
         }
         let (json, hash) = freeze(&self.draft)?;
-        if let Some(v) = self.versions.get(&hash) {
+        if let Some(v) = self.versions().into_iter().find(|v| v.content_hash == hash) {
             return Err(DomainError::invalid(
                 "draft",
                 format!(
@@ -115,23 +115,42 @@ impl TemplateRecord {
             ));
         }
         let number = self.versions.values().map(|v| v.number).max().unwrap_or(0) + 1;
+        let by = by.trim().to_owned();
         self.versions.insert(
-            hash.clone(),
+            format!("{number}:{hash}:{at_ms}:{by}"),
             PublishedVersion {
                 number,
                 content_hash: hash,
                 content_json: json,
-                published_by: by.trim().to_owned(),
+                published_by: by,
                 published_at_ms: at_ms,
             },
         );
         Ok(number)
     }
 
-    /// Every published version, by number (then hash, for versions published concurrently).
+    /// Every published version by number (then hash, for versions published concurrently).
+    /// The same content published as the same number on two workstations is listed once,
+    /// credited to the earlier publish.
     pub fn versions(&self) -> Vec<&PublishedVersion> {
-        let mut all: Vec<_> = self.versions.values().collect();
-        all.sort_by(|a, b| (a.number, &a.content_hash).cmp(&(b.number, &b.content_hash)));
+        let mut all: Vec<&PublishedVersion> = self.versions.values().collect();
+        all.sort_by(|a, b| {
+            (
+                a.number,
+                &a.content_hash,
+                a.published_at_ms,
+                &a.published_by,
+            )
+                .cmp(&(
+                    b.number,
+                    &b.content_hash,
+                    b.published_at_ms,
+                    &b.published_by,
+                ))
+        });
+        all.dedup_by(|later, first| {
+            (later.number, &later.content_hash) == (first.number, &first.content_hash)
+        });
         all
     }
 
@@ -149,14 +168,18 @@ impl TemplateRecord {
         self.numbered(number)?.content()
     }
 
-    /// The version whose content has this hash.
+    /// The version whose content has this hash (the lowest number, should two workstations
+    /// have published the same content under different numbers).
     pub fn version_by_hash(&self, hash: &str) -> Result<&PublishedVersion, DomainError> {
-        self.versions.get(hash).ok_or_else(|| {
-            DomainError::invalid(
-                "content_hash",
-                format!("this template has no version with content hash {hash}"),
-            )
-        })
+        self.versions()
+            .into_iter()
+            .find(|v| v.content_hash == hash)
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "content_hash",
+                    format!("this template has no version with content hash {hash}"),
+                )
+            })
     }
 
     /// A pin on version `number`, for a new encounter.
@@ -187,21 +210,29 @@ impl TemplateRecord {
             ));
         }
         let v = self.version_by_hash(&pin.content_hash)?;
-        if v.number != pin.version {
-            return Err(DomainError::invalid(
+        if v.number == pin.version {
+            return v.content();
+        }
+        match self
+            .versions()
+            .into_iter()
+            .find(|w| w.content_hash == pin.content_hash && w.number == pin.version)
+        {
+            Some(w) => w.content(),
+            None => Err(DomainError::invalid(
                 "template.version",
                 format!(
                     "content hash {} belongs to version {}, not {}",
                     pin.content_hash, v.number, pin.version
                 ),
-            ));
+            )),
         }
-        v.content()
     }
 
     /// Whether the draft is exactly some published version (nothing left to publish).
     pub fn draft_is_published(&self) -> bool {
-        freeze(&self.draft).is_ok_and(|(_, hash)| self.versions.contains_key(&hash))
+        freeze(&self.draft)
+            .is_ok_and(|(_, hash)| self.versions.values().any(|v| v.content_hash == hash))
     }
 
     fn numbered(&self, number: u64) -> Result<&PublishedVersion, DomainError> {
