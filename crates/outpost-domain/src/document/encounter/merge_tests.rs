@@ -133,6 +133,53 @@ fn one_field_set_to_two_values_is_a_conflict_showing_both_until_resolved() {
 }
 
 #[test]
+fn one_selection_changed_differently_on_two_workstations_is_a_conflict_not_a_mixture() {
+    let mut p = pair();
+    let t = p.template.clone();
+    let choices = |v: &[&str]| FieldValue::Choices(v.iter().map(|s| s.to_string()).collect());
+    edit(&mut p.a, p.ra, "dr.osei", 18_000, |e| {
+        e.set_field(&t, "symptoms", choices(&["chest pain"]))
+    });
+    exchange(&mut p.a, &mut p.b);
+    edit(&mut p.a, p.ra, "dr.osei", 18_100, |e| {
+        e.set_field(&t, "symptoms", choices(&["chest pain", "syncope"]))
+    });
+    edit(&mut p.b, p.rb, "nurse.kim", 18_101, |e| {
+        e.set_field(&t, "symptoms", choices(&["dyspnoea"]))
+    });
+    exchange(&mut p.a, &mut p.b);
+    let conflicts = p.a.conflicts();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].path, "fields.symptoms");
+    let mut shown: Vec<String> = conflicts[0]
+        .values
+        .iter()
+        .map(|v| v.value.to_string())
+        .collect();
+    shown.sort();
+    assert_eq!(shown, [r#"["chest pain","syncope"]"#, r#"["dyspnoea"]"#]);
+    p.b.resolve(
+        p.rb,
+        &meta("nurse.kim", 18_200),
+        "fields.symptoms",
+        &serde_json::json!(["dyspnoea"]),
+        "nurse.kim",
+    )
+    .unwrap();
+    exchange(&mut p.a, &mut p.b);
+    assert!(p.a.conflicts().is_empty());
+    let merged: EncounterRecord = p.a.read().unwrap();
+    assert_eq!(merged.fields["symptoms"], choices(&["dyspnoea"]));
+    // Setting the same selection again writes nothing.
+    let again =
+        p.a.edit::<EncounterRecord>(p.ra, &meta("dr.osei", 18_300), |e| {
+            e.set_field(&t, "symptoms", choices(&["dyspnoea"]))
+        })
+        .unwrap();
+    assert!(again.is_none());
+}
+
+#[test]
 fn different_fields_set_concurrently_are_both_kept_without_conflict() {
     let mut p = pair();
     let t = p.template.clone();

@@ -6,8 +6,8 @@
 use crate::document::template::{FieldType, TemplateField};
 use crate::document::values::{NARRATIVE_MAX, SHORT_TEXT_MAX};
 use crate::ids::DocId;
-use autosurgeon::reconcile::NoKey;
-use autosurgeon::{Hydrate, HydrateError, ReadDoc, Reconcile, Reconciler};
+use autosurgeon::reconcile::LoadKey;
+use autosurgeon::{Hydrate, HydrateError, Prop, ReadDoc, Reconcile, ReconcileError, Reconciler};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -37,8 +37,12 @@ impl FieldValue {
     }
 }
 
+/// A multi-select is one value, not a list to merge item by item: a changed selection is
+/// written as a new list (the key below differs from the stored one, so autosurgeon replaces
+/// the list instead of diffing it). Two workstations changing one selection differently
+/// therefore leave a conflict showing both selections, like any other structured field.
 impl Reconcile for FieldValue {
-    type Key<'a> = NoKey;
+    type Key<'a> = Option<Vec<String>>;
 
     fn reconcile<R: Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
         match self {
@@ -47,6 +51,25 @@ impl Reconcile for FieldValue {
             Self::Text(s) => reconciler.str(s),
             Self::Choices(v) => v.reconcile(reconciler),
         }
+    }
+
+    fn key(&self) -> LoadKey<Self::Key<'_>> {
+        LoadKey::Found(match self {
+            Self::Choices(v) => Some(v.clone()),
+            _ => None,
+        })
+    }
+
+    fn hydrate_key<'a, D: ReadDoc>(
+        doc: &D,
+        obj: &automerge::ObjId,
+        prop: Prop<'_>,
+    ) -> Result<LoadKey<Self::Key<'a>>, ReconcileError> {
+        Ok(match Self::hydrate(doc, obj, prop) {
+            Ok(Self::Choices(v)) => LoadKey::Found(Some(v)),
+            Ok(_) => LoadKey::Found(None),
+            Err(_) => LoadKey::KeyNotFound,
+        })
     }
 }
 
