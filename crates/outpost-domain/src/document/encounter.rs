@@ -9,6 +9,7 @@
 
 pub(crate) mod check;
 mod note;
+mod prefill;
 mod projection;
 mod value;
 
@@ -19,6 +20,7 @@ mod tests;
 
 pub use check::MAX_KEY_CHARS;
 pub use note::Note;
+pub use prefill::prefill;
 pub use projection::{EncounterProjection, EncounterView, FieldView, PageView, SectionView};
 pub use value::FieldValue;
 
