@@ -130,6 +130,11 @@ fn one_field_set_to_two_values_is_a_conflict_showing_both_until_resolved() {
     assert_eq!(resolutions.len(), 1);
     assert_eq!(resolutions[0].rejected[0].value, serde_json::json!("afib"));
     merged.validate(&t).unwrap();
+    // Later edits through the record type keep the recorded resolution.
+    edit(&mut p.b, p.rb, "nurse.kim", 15_500, |e| {
+        e.edit_note(NoteKind::Plan, "Rate control")
+    });
+    assert_eq!(p.b.resolutions().unwrap(), resolutions);
 }
 
 #[test]
