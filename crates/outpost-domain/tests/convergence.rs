@@ -1,9 +1,10 @@
 //! The convergence property (ARCHITECTURE §6): replicas that apply random edits of every
-//! record kind and exchange their changes in any order — duplicated, in random batches,
+//! record kind (patients, vitals, patient links, layout templates, encounters, handovers)
+//! and exchange their changes in any order — duplicated, in random batches,
 //! dependencies arriving late — end with identical documents (same heads) and identical
 //! projections, conflicts and resolutions; applying any change twice equals applying it
-//! once; and nothing added anywhere is lost. Failing cases are kept in `regressions/`
-//! next to this file and replayed first on every run.
+//! once; and nothing added anywhere is lost. Failing cases are kept in
+//! `convergence.regressions` next to this file and replayed first on every run.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod replicas;
@@ -92,7 +93,7 @@ fn assert_converged(net: &[Replica], docs: &[outpost_domain::ids::DocId]) {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 64,
+        cases: 48,
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
         ..ProptestConfig::default()
     })]

@@ -4,6 +4,7 @@
 //! dependencies are missing, so a receiver keeps such a change and retries it once more
 //! changes have arrived.
 
+pub mod charting;
 pub mod ops;
 
 use outpost_domain::clock::Hlc;

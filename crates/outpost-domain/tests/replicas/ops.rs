@@ -1,8 +1,10 @@
 //! Random operations for the convergence property test: edits of every record kind,
 //! conflict resolutions, and deliveries of changes between replicas.
 
+use super::charting::{self, chart_edit, ChartEdit};
 use super::{Held, Replica};
 use chrono::{DateTime, NaiveDate, Utc};
+use outpost_domain::document::template::TemplateRecord;
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::{DocId, EntryId};
 use outpost_domain::link::PatientLink;
@@ -13,6 +15,8 @@ use proptest::sample::Index;
 use serde_json::json;
 
 pub const REPLICAS: usize = 3;
+/// Position of the seeded template among the seeded document ids.
+const TEMPLATE: usize = 4;
 const PHONES: [&str; 3] = ["0803 555 0101", "0701 222 3344", "0905 111 2222"];
 const NAMES: [&str; 3] = ["Amara Okafor", "Amara N. Okafor", "Okafor Amara"];
 const WORDS: [&str; 3] = ["rash", "wheeze", "swelling"];
@@ -37,6 +41,7 @@ pub enum Edit {
     ResolveProblem(Index),
     VitalsEnteredInError(usize),
     UndoLink(usize),
+    Chart(ChartEdit),
 }
 
 #[derive(Debug, Clone)]
@@ -78,6 +83,10 @@ fn edit() -> impl Strategy<Value = Edit> {
         i().prop_map(Edit::ResolveProblem),
         (0..3usize).prop_map(Edit::VitalsEnteredInError),
         (0..3usize).prop_map(Edit::UndoLink),
+        chart_edit().prop_map(Edit::Chart),
+        chart_edit().prop_map(Edit::Chart),
+        chart_edit().prop_map(Edit::Chart),
+        chart_edit().prop_map(Edit::Chart),
     ]
 }
 
@@ -122,6 +131,7 @@ pub fn seed(replicas: &mut [Replica]) -> Vec<DocId> {
     ids.extend([v.id, l.id]);
     r.docs.insert(v.id, v);
     r.docs.insert(l.id, l);
+    ids.extend(charting::seed(replicas, ids[0], [1, 0, 2]));
     // Everyone starts with the seed documents, as after a bootstrap.
     let all: Vec<Held> = replicas.iter().flat_map(Replica::held).collect();
     for r in replicas.iter_mut() {
@@ -174,8 +184,11 @@ pub fn apply(
             let kind = match edit {
                 Edit::VitalsEnteredInError(_) => DocKind::Vitals,
                 Edit::UndoLink(_) => DocKind::PatientLink,
+                Edit::Chart(c) => c.kind(),
                 _ => DocKind::Patient,
             };
+            let template: Option<TemplateRecord> =
+                r.docs.get(&docs[TEMPLATE]).and_then(|t| t.read().ok());
             let mine: Vec<DocId> = r
                 .docs
                 .values()
@@ -212,10 +225,25 @@ pub fn apply(
                     }),
                     _ => return,
                 },
-                _ => return,
+                _ => match edit {
+                    Edit::Chart(c) => {
+                        charting::apply(actor, &meta, doc, c, template.as_ref(), *next_entry).map(
+                            |c| {
+                                c.map(|bytes| outpost_domain::document::LocalChange {
+                                    digest: outpost_domain::document::digest(&bytes),
+                                    bytes,
+                                })
+                            },
+                        )
+                    }
+                    _ => return,
+                },
             };
             match result {
                 Ok(Some(_)) => {
+                    if let Edit::Chart(_) = edit {
+                        *next_entry += 1;
+                    }
                     if matches!(
                         edit,
                         Edit::AddAllergy(_) | Edit::AddMedication(_) | Edit::AddProblem(_)
@@ -368,7 +396,7 @@ fn patient_edit(
             }
             None => none(),
         },
-        Edit::VitalsEnteredInError(_) | Edit::UndoLink(_) => none(),
+        Edit::VitalsEnteredInError(_) | Edit::UndoLink(_) | Edit::Chart(_) => none(),
     }
 }
 
@@ -390,7 +418,7 @@ pub fn snapshot(doc: &Document) -> serde_json::Value {
         )),
         DocKind::Vitals => json!(VitalsProjection::of(&doc.vitals_record().expect("vitals"))),
         DocKind::PatientLink => json!(doc.patient_link().expect("a link")),
-        other => panic!("no snapshot for {other:?} yet"),
+        _ => charting::projection(doc).expect("a charting record"),
     };
     json!({
         "projection": projection,
