@@ -88,7 +88,11 @@ impl Replica {
         &mut self,
         author: &str,
         action: Action,
-        make: impl FnOnce(&Connection, ReplicaId, &ChangeMeta) -> Result<(Document, LocalChange), ReplicaError>,
+        make: impl FnOnce(
+            &Connection,
+            ReplicaId,
+            &ChangeMeta,
+        ) -> Result<(Document, LocalChange), ReplicaError>,
     ) -> Result<Document, ReplicaError> {
         self.commit(author, action, |conn, actor, meta| {
             let (doc, change) = make(conn, actor, meta)?;

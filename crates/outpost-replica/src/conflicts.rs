@@ -84,9 +84,21 @@ impl Replica {
             kind: "record",
             id: doc_id,
         })?;
-        self.commit_change(doc_id, kind, by, Action::RESOLVE_CONFLICT, |_, doc, actor, meta| {
-            Ok(Some(doc.resolve(actor, meta, path, chosen, meta.author.as_str())?))
-        })?;
+        self.commit_change(
+            doc_id,
+            kind,
+            by,
+            Action::RESOLVE_CONFLICT,
+            |_, doc, actor, meta| {
+                Ok(Some(doc.resolve(
+                    actor,
+                    meta,
+                    path,
+                    chosen,
+                    meta.author.as_str(),
+                )?))
+            },
+        )?;
         tracing::info!(%doc_id, "resolved a conflict");
         Ok(())
     }

@@ -119,7 +119,14 @@ impl Replica {
         by: &str,
     ) -> Result<PatientLink, ReplicaError> {
         let doc = self.commit_new(by, Action::MERGE_PATIENTS, |conn, actor, meta| {
-            let link = PatientLink::new(DocId::new(), survivor, merged, reason, &meta.author, Utc::now())?;
+            let link = PatientLink::new(
+                DocId::new(),
+                survivor,
+                merged,
+                reason,
+                &meta.author,
+                Utc::now(),
+            )?;
             projection::load_kind(conn, survivor, DocKind::Patient)?;
             projection::load_kind(conn, merged, DocKind::Patient)?;
             let taken = survivors(conn)?;
@@ -127,7 +134,9 @@ impl Replica {
                 if let Some(into) = taken.get(&id) {
                     return Err(ReplicaError::invalid(
                         field,
-                        format!("patient {id} is already merged into {into}; undo that merge first"),
+                        format!(
+                            "patient {id} is already merged into {into}; undo that merge first"
+                        ),
                     ));
                 }
             }
@@ -160,7 +169,11 @@ impl Replica {
 
     /// Every patient link, active and undone, oldest first.
     pub fn list_patient_links(&self) -> Result<Vec<PatientLink>, ReplicaError> {
-        details(&self.conn, "SELECT detail FROM patient_links ORDER BY id", [])
+        details(
+            &self.conn,
+            "SELECT detail FROM patient_links ORDER BY id",
+            [],
+        )
     }
 
     /// The links that name `patient` (as survivor or as merged), oldest first.

@@ -62,7 +62,9 @@ pub enum ReplicaError {
         actual: &'static str,
     },
 
-    #[error("the server handed out an unusable block of provisional MRNs: {0}; tell your administrator")]
+    #[error(
+        "the server handed out an unusable block of provisional MRNs: {0}; tell your administrator"
+    )]
     BadMrnBlock(String),
 
     #[error(transparent)]

@@ -22,11 +22,11 @@ mod secret;
 mod store;
 pub mod sync;
 
+pub use conflicts::OpenConflict;
+pub use duplicates::DuplicateCandidate;
 pub use enroll::enroll;
 pub use error::{ReplicaError, ENROLL_HINT};
 pub use meta::Enrollment;
-pub use conflicts::OpenConflict;
-pub use duplicates::DuplicateCandidate;
 pub use mrn::{MRN_LOW_WATER, NO_MRN_LEFT};
 pub use records::patient_queries::{PatientDetails, PatientSummary};
 pub use records::patients::ContactDetails;

@@ -119,10 +119,4 @@ pub(crate) fn remove_db_files(db_path: &Path) -> Result<(), ReplicaError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
-mod tests {
-    #[test]
-    fn migrations_are_valid() {
-        super::migrations().validate().unwrap();
-    }
-}
+mod upgrade_tests;

@@ -6,6 +6,7 @@
 use super::{timestamp, to_detail};
 use crate::error::ReplicaError;
 use outpost_domain::document::encounter::{EncounterProjection, EncounterRecord};
+use outpost_domain::document::handover::{HandoverProjection, HandoverRecord};
 use outpost_domain::document::template::{TemplateProjection, TemplateRecord};
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::link::LinkStatus;
@@ -28,9 +29,18 @@ pub(super) fn project(conn: &Connection, doc: &Document) -> Result<(), ReplicaEr
     match doc.kind {
         DocKind::Patient => patient(conn, &PatientProjection::of(&doc.patient_record()?)),
         DocKind::Vitals => vitals(conn, &VitalsProjection::of(&doc.vitals_record()?)),
-        DocKind::Encounter => encounter(conn, &EncounterProjection::of(&doc.read::<EncounterRecord>()?)),
-        DocKind::Handover => Ok(()),
-        DocKind::Template => template(conn, &TemplateProjection::of(&doc.read::<TemplateRecord>()?)),
+        DocKind::Encounter => encounter(
+            conn,
+            &EncounterProjection::of(&doc.read::<EncounterRecord>()?),
+        ),
+        DocKind::Handover => handover(
+            conn,
+            &HandoverProjection::of(&doc.read::<HandoverRecord>()?),
+        ),
+        DocKind::Template => template(
+            conn,
+            &TemplateProjection::of(&doc.read::<TemplateRecord>()?),
+        ),
         DocKind::PatientLink => link(conn, &doc.patient_link()?),
     }
 }
@@ -85,6 +95,19 @@ fn encounter(conn: &Connection, e: &EncounterProjection) -> Result<(), ReplicaEr
             word(&e.status)?,
             e.date,
             to_detail(e)?,
+        ],
+    )?;
+    Ok(())
+}
+
+fn handover(conn: &Connection, h: &HandoverProjection) -> Result<(), ReplicaError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO handovers (id, ward, sort_key, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            h.id.to_string(),
+            h.ward,
+            format!("{} {}", h.from_shift.date, h.from_shift.name),
+            to_detail(h)?,
         ],
     )?;
     Ok(())

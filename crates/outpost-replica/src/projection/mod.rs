@@ -76,10 +76,11 @@ pub(crate) fn load_kind(
 /// of this code (or never, after the migration that introduced them). One transaction.
 #[tracing::instrument(skip_all)]
 pub(crate) fn rebuild_if_stale(conn: &mut Connection) -> Result<(), ReplicaError> {
-    let version: i64 =
-        conn.query_row("SELECT projection_version FROM meta WHERE id = 1", [], |r| {
-            r.get(0)
-        })?;
+    let version: i64 = conn.query_row(
+        "SELECT projection_version FROM meta WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )?;
     if version == PROJECTION_VERSION {
         return Ok(());
     }
@@ -119,8 +120,7 @@ pub(crate) fn to_detail<T: Serialize>(value: &T) -> Result<String, ReplicaError>
 
 /// A projection read back from a `detail` column.
 pub(crate) fn from_detail<T: DeserializeOwned>(json: &str) -> Result<T, ReplicaError> {
-    serde_json::from_str(json)
-        .map_err(|e| ReplicaError::Corrupt(format!("stored projection: {e}")))
+    serde_json::from_str(json).map_err(|e| ReplicaError::Corrupt(format!("stored projection: {e}")))
 }
 
 /// Reads the `detail` column of every row `sql` selects (with `params`), in order.

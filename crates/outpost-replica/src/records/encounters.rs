@@ -9,8 +9,8 @@ use crate::projection::{self, detail, details};
 use crate::records::vitals::known_patient;
 use crate::replica::Replica;
 use outpost_domain::document::encounter::{
-    EncounterProjection, EncounterRecord, EncounterStatus, EncounterView, FieldValue,
-    NewEncounter, NoteKind, TemplatePin,
+    EncounterProjection, EncounterRecord, EncounterStatus, EncounterView, FieldValue, NewEncounter,
+    NoteKind, TemplatePin,
 };
 use outpost_domain::document::template::TemplateRecord;
 use outpost_domain::document::{DocKind, Document};
@@ -48,7 +48,13 @@ impl Replica {
                 .map_err(|e| as_field(e, "template.template_id"))?;
             let record = input.validate(id, &template)?;
             known_patient(conn, input.patient_id)?;
-            Ok(Document::create(actor, id, DocKind::Encounter, &record, meta)?)
+            Ok(Document::create(
+                actor,
+                id,
+                DocKind::Encounter,
+                &record,
+                meta,
+            )?)
         })?;
         tracing::info!(doc_id = %doc.id, "opened encounter");
         projection_of(&doc)
@@ -168,7 +174,10 @@ fn projection_of(doc: &Document) -> Result<EncounterProjection, ReplicaError> {
 }
 
 /// The template record `id` holds.
-pub(crate) fn template_record(conn: &Connection, id: DocId) -> Result<TemplateRecord, ReplicaError> {
+pub(crate) fn template_record(
+    conn: &Connection,
+    id: DocId,
+) -> Result<TemplateRecord, ReplicaError> {
     Ok(projection::load_kind(conn, id, DocKind::Template)?.read()?)
 }
 

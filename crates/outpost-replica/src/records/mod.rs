@@ -3,6 +3,7 @@
 //! answered from the projection tables.
 
 pub(crate) mod encounters;
+pub(crate) mod handovers;
 pub(crate) mod patient_queries;
 pub(crate) mod patients;
 pub(crate) mod templates;

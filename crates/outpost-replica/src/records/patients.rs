@@ -81,14 +81,20 @@ impl Replica {
                 Ok(patient) => {
                     let mut record = PatientRecord::from_patient(&patient);
                     record.provisional = provisional;
-                    collect(&mut errors, p::update_demographics(&mut record, &details, today))?;
+                    collect(
+                        &mut errors,
+                        p::update_demographics(&mut record, &details, today),
+                    )?;
                     Some(record)
                 }
                 Err(e) => {
                     collect(&mut errors, Err(e))?;
                     // Contact details are still checked, so every problem shows at once.
                     let mut scratch = PatientRecord::from_patient(&placeholder(id, today));
-                    collect(&mut errors, p::update_demographics(&mut scratch, &details, today))?;
+                    collect(
+                        &mut errors,
+                        p::update_demographics(&mut scratch, &details, today),
+                    )?;
                     None
                 }
             };
@@ -257,7 +263,10 @@ pub(crate) fn summary(p: &PatientProjection) -> Patient {
 }
 
 /// Adds the field errors of `result` to `errors`; other errors end the write.
-fn collect(errors: &mut Vec<FieldError>, result: Result<(), DomainError>) -> Result<(), ReplicaError> {
+fn collect(
+    errors: &mut Vec<FieldError>,
+    result: Result<(), DomainError>,
+) -> Result<(), ReplicaError> {
     match result {
         Ok(()) => Ok(()),
         Err(DomainError::Invalid(fields)) => {

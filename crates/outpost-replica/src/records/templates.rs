@@ -23,20 +23,60 @@ use ts_rs::TS;
 #[serde(tag = "op", rename_all = "snake_case")]
 #[ts(export, export_to = "../../../ui/src/bindings/")]
 pub enum TemplateEdit {
-    Rename { name: String },
-    SetSpecialty { specialty: String },
-    SetVisitType { visit_type: EncounterType },
-    SetScope { scope: TemplateScope },
-    AddPage { page_id: String, title: String },
-    AddSection { page_id: String, section: TemplateSection },
-    MoveSection { section_id: String, x: u32, y: u32 },
-    ResizeSection { section_id: String, w: u32, h: u32 },
-    RemoveSection { section_id: String },
-    AddField { section_id: String, field: TemplateField },
-    EditField { field_id: String, edit: FieldEdit },
-    MoveField { field_id: String, x: u32, y: u32 },
-    ResizeField { field_id: String, w: u32, h: u32 },
-    RemoveField { field_id: String },
+    Rename {
+        name: String,
+    },
+    SetSpecialty {
+        specialty: String,
+    },
+    SetVisitType {
+        visit_type: EncounterType,
+    },
+    SetScope {
+        scope: TemplateScope,
+    },
+    AddPage {
+        page_id: String,
+        title: String,
+    },
+    AddSection {
+        page_id: String,
+        section: TemplateSection,
+    },
+    MoveSection {
+        section_id: String,
+        x: u32,
+        y: u32,
+    },
+    ResizeSection {
+        section_id: String,
+        w: u32,
+        h: u32,
+    },
+    RemoveSection {
+        section_id: String,
+    },
+    AddField {
+        section_id: String,
+        field: TemplateField,
+    },
+    EditField {
+        field_id: String,
+        edit: FieldEdit,
+    },
+    MoveField {
+        field_id: String,
+        x: u32,
+        y: u32,
+    },
+    ResizeField {
+        field_id: String,
+        w: u32,
+        h: u32,
+    },
+    RemoveField {
+        field_id: String,
+    },
 }
 
 impl TemplateEdit {
@@ -70,7 +110,13 @@ impl Replica {
     ) -> Result<TemplateProjection, ReplicaError> {
         let record = TemplateRecord::new(DocId::new(), content.clone())?;
         let doc = self.commit_new(author, Action::CREATE_TEMPLATE, |_, actor, meta| {
-            Ok(Document::create(actor, record.id, DocKind::Template, &record, meta)?)
+            Ok(Document::create(
+                actor,
+                record.id,
+                DocKind::Template,
+                &record,
+                meta,
+            )?)
         })?;
         tracing::info!(doc_id = %doc.id, "created template");
         projection_of(&doc)
@@ -111,7 +157,8 @@ impl Replica {
                 Ok(())
             },
         )?;
-        let number = number.ok_or_else(|| ReplicaError::Corrupt("publishing wrote nothing".into()))?;
+        let number =
+            number.ok_or_else(|| ReplicaError::Corrupt("publishing wrote nothing".into()))?;
         tracing::info!(doc_id = %id, number, "published template");
         Ok(number)
     }
@@ -130,7 +177,11 @@ impl Replica {
     }
 
     /// The frozen content of published version `number` (checked against its hash).
-    pub fn template_version(&self, id: DocId, number: u64) -> Result<TemplateContent, ReplicaError> {
+    pub fn template_version(
+        &self,
+        id: DocId,
+        number: u64,
+    ) -> Result<TemplateContent, ReplicaError> {
         Ok(template_record(&self.conn, id)?.version(number)?)
     }
 

@@ -20,7 +20,9 @@ impl Replica {
         input: &NewVitals,
         author: &str,
     ) -> Result<VitalsSet, ReplicaError> {
-        Ok(set_of(&self.record_vitals_with_notes(input, None, None, author)?))
+        Ok(set_of(
+            &self.record_vitals_with_notes(input, None, None, author)?,
+        ))
     }
 
     /// Records a vitals set with the patient's position (sitting, standing, lying) and a
@@ -67,7 +69,11 @@ impl Replica {
     /// with their status).
     #[tracing::instrument(skip_all)]
     pub fn list_vitals(&self, patient_id: DocId) -> Result<Vec<VitalsSet>, ReplicaError> {
-        Ok(self.vitals_history(patient_id)?.iter().map(set_of).collect())
+        Ok(self
+            .vitals_history(patient_id)?
+            .iter()
+            .map(set_of)
+            .collect())
     }
 
     /// Like [`Replica::list_vitals`], with position, notes and the entered-in-error reason.

@@ -6,9 +6,9 @@ use super::plan::{check_pull_page, server_holds, PushAnswer, PushProgress};
 use super::status::{backoff_delay, SyncState, SyncStatus, HEALTHY_INTERVAL};
 use super::transport::{Transport, TransportError};
 use crate::error::ReplicaError;
+use crate::mrn::MRN_LOW_WATER;
 use crate::replica::Replica;
 use chrono::Utc;
-use crate::mrn::MRN_LOW_WATER;
 use outpost_domain::protocol::{
     MrnBlockRequest, PullRequest, PushRequest, DEFAULT_MRN_BLOCK_SIZE, MAX_BATCH, PROTOCOL_VERSION,
 };

@@ -28,7 +28,9 @@ pub trait Transport: Send + Sync {
         req: &MrnBlockRequest,
     ) -> impl Future<Output = Result<MrnBlock, TransportError>> + Send {
         let _ = req;
-        std::future::ready(Err(TransportError::Unsupported("hand out provisional MRN blocks")))
+        std::future::ready(Err(TransportError::Unsupported(
+            "hand out provisional MRN blocks",
+        )))
     }
 }
 

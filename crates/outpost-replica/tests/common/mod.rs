@@ -69,3 +69,42 @@ pub fn db_files(db_path: &Path) -> [PathBuf; 3] {
     };
     [with(""), with("-wal"), with("-shm")]
 }
+
+/// What a refused write must leave untouched: documents, change log, audit log and the
+/// replica's change counter.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Stored {
+    pub documents: i64,
+    pub changes: i64,
+    pub audit: i64,
+    pub counter: u64,
+}
+
+pub fn stored(r: &outpost_replica::Replica) -> Stored {
+    let conn = raw(r.db_path());
+    Stored {
+        documents: count(&conn, "documents"),
+        changes: count(&conn, "changes"),
+        audit: count(&conn, "audit_log"),
+        counter: r.local_counter().unwrap(),
+    }
+}
+
+/// The field names of a validation error.
+pub fn fields(err: &outpost_replica::ReplicaError) -> Vec<String> {
+    err.field_errors().iter().map(|f| f.field.clone()).collect()
+}
+
+/// Closes the replica and opens it again from disk.
+pub fn reopen(r: outpost_replica::Replica, dir: &Path) -> outpost_replica::Replica {
+    drop(r);
+    outpost_replica::Replica::open(dir).unwrap()
+}
+
+pub fn block(first: u64, last: u64) -> outpost_replica::outpost_domain::protocol::MrnBlock {
+    outpost_replica::outpost_domain::protocol::MrnBlock {
+        prefix: "P-".into(),
+        first,
+        last,
+    }
+}

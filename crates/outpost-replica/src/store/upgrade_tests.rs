@@ -1,0 +1,95 @@
+//! A replica written by the first schema (the walking skeleton) upgrades in place: its
+//! documents and change log survive the rebuilt `documents` table with every foreign key
+//! intact, and its projections are rebuilt from the documents on the next open.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use super::{migrations, MIGRATIONS};
+use crate::projection::rebuild_if_stale;
+use rusqlite::{params, Connection};
+use rusqlite_migration::Migrations;
+
+const PATIENT_V1: &[u8] =
+    include_bytes!("../../../outpost-domain/tests/fixtures/patient-v1.automerge");
+const PATIENT_ID: &str = "0193a000-0000-7000-8000-0000000000a1";
+
+fn count(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn migrations_are_valid() {
+    migrations().validate().unwrap();
+}
+
+#[test]
+fn a_schema_one_replica_keeps_its_documents_and_log_and_rebuilds_its_projections() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    Migrations::from_slice(&MIGRATIONS[..1])
+        .to_latest(&mut conn)
+        .unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+    conn.execute(
+        "INSERT INTO meta (id, replica_id, counter) VALUES (1, '0193a000-0000-7000-8000-00000000ffff', 1)",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO documents (id, kind, bytes, heads) VALUES (?1, 'patient', ?2, '[]')",
+        params![PATIENT_ID, PATIENT_V1],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO patients (id, name, date_of_birth, sex, mrn) VALUES (?1, 'x', '1961-02-03', 'male', 'V1-0001')",
+        [PATIENT_ID],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO changes (replica_id, counter, doc_id, kind, bytes, digest, author,
+                              hlc_wall_ms, hlc_logical, wall_ms)
+         VALUES ('0193a000-0000-7000-8000-00000000ffff', 1, ?1, 'patient', x'00', 'd', 'a', 1, 0, 1)",
+        [PATIENT_ID],
+    )
+    .unwrap();
+
+    conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
+    migrations().to_latest(&mut conn).unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+
+    assert_eq!(count(&conn, "SELECT count(*) FROM documents"), 1);
+    assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 1);
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM patients"),
+        0,
+        "projections are derived"
+    );
+    let fk_problems: i64 = count(&conn, "SELECT count(*) FROM pragma_foreign_key_check");
+    assert_eq!(fk_problems, 0);
+    conn.execute(
+        "INSERT INTO documents (id, kind, bytes, heads) VALUES ('e', 'encounter', x'00', '[]')",
+        [],
+    )
+    .expect("the widened kind check accepts every record kind");
+    conn.execute("DELETE FROM documents WHERE id = 'e'", [])
+        .unwrap();
+
+    rebuild_if_stale(&mut conn).unwrap();
+    let (name, mrn, provisional): (String, String, bool) = conn
+        .query_row(
+            "SELECT name, mrn, provisional FROM patients WHERE id = ?1",
+            [PATIENT_ID],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (name.as_str(), mrn.as_str(), provisional),
+        ("Version One Patient", "V1-0001", false)
+    );
+    assert_eq!(
+        count(&conn, "SELECT projection_version FROM meta"),
+        crate::projection::PROJECTION_VERSION
+    );
+    // Up to date: a second call changes nothing.
+    conn.execute("DELETE FROM patients", []).unwrap();
+    rebuild_if_stale(&mut conn).unwrap();
+    assert_eq!(count(&conn, "SELECT count(*) FROM patients"), 0);
+}
