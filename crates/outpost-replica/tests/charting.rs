@@ -15,7 +15,8 @@ use outpost_replica::outpost_domain::document::handover::{
     HandoverPriority, HandoverShift, NewHandover, NewHandoverItem,
 };
 use outpost_replica::outpost_domain::document::template::{
-    FieldType, GridPos, TemplateContent, TemplateField, TemplateScope, TemplateSection,
+    AutoPopulate, FieldEdit, FieldType, GridPos, TemplateContent, TemplateField, TemplateScope,
+    TemplateSection,
 };
 use outpost_replica::outpost_domain::ids::DocId;
 use outpost_replica::outpost_domain::vitals::VitalsStatus;
@@ -313,5 +314,71 @@ fn vitals_entered_in_error_stay_readable_with_their_reason() {
         r.list_patients().unwrap()[0].latest_vitals,
         None,
         "not the latest valid set"
+    );
+}
+
+#[test]
+fn a_new_encounter_is_prefilled_by_the_templates_auto_populate_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = Replica::create(dir.path()).unwrap();
+    let p = r
+        .register_patient(&new_patient("Amara Okafor", "MRN-1"), "desk.ana")
+        .unwrap();
+    let mut vitals = normal_vitals(p.id);
+    vitals.weight_kg = Some(71.0);
+    r.record_vitals(&vitals, "nurse.kim").unwrap();
+    let t = published_template(&mut r);
+    let from_vitals = FieldEdit {
+        auto_populate: Some(AutoPopulate::FromVitals {
+            field: "weight_kg".into(),
+        }),
+        ..Default::default()
+    };
+    r.edit_template(
+        t,
+        &TemplateEdit::EditField {
+            field_id: "weight".into(),
+            edit: from_vitals,
+        },
+        "admin.sam",
+    )
+    .unwrap();
+    r.edit_template(
+        t,
+        &TemplateEdit::AddField {
+            section_id: "vitals".into(),
+            field: TemplateField {
+                auto_populate: AutoPopulate::LastValueForPatient,
+                ..TemplateField::new(
+                    "asa",
+                    "ASA class",
+                    FieldType::Text,
+                    GridPos::new(4, 0, 4, 1),
+                )
+            },
+        },
+        "admin.sam",
+    )
+    .unwrap();
+    assert_eq!(r.publish_template(t, "admin.sam").unwrap(), 2);
+    let mut input = encounter_input(p.id, &r, t);
+    input.template = r.template_pin(t, None).unwrap();
+    let first = r.open_encounter(&input, "dr.ito").unwrap();
+    assert_eq!(first.fields["weight"], FieldValue::Number(71.0));
+    assert!(
+        !first.fields.contains_key("asa"),
+        "no previous encounter yet"
+    );
+    r.set_encounter_field(first.id, "asa", FieldValue::Text("II".into()), "dr.ito")
+        .unwrap();
+    input
+        .fields
+        .insert("weight".into(), FieldValue::Number(70.0));
+    let second = r.open_encounter(&input, "dr.ito").unwrap();
+    assert_eq!(second.fields["asa"], FieldValue::Text("II".into()));
+    assert_eq!(
+        second.fields["weight"],
+        FieldValue::Number(70.0),
+        "given values win"
     );
 }

@@ -6,17 +6,18 @@
 use crate::audit::Action;
 use crate::error::ReplicaError;
 use crate::projection::{self, detail, details};
-use crate::records::vitals::known_patient;
+use crate::records::vitals::{known_patient, set_of};
 use crate::replica::Replica;
 use outpost_domain::document::encounter::{
-    EncounterProjection, EncounterRecord, EncounterStatus, EncounterView, FieldValue, NewEncounter,
-    NoteKind, TemplatePin,
+    prefill, EncounterProjection, EncounterRecord, EncounterStatus, EncounterView, FieldValue,
+    NewEncounter, NoteKind, TemplatePin,
 };
 use outpost_domain::document::template::TemplateRecord;
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::DocId;
+use outpost_domain::vitals::VitalsProjection;
 use outpost_domain::DomainError;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use std::collections::BTreeMap;
 
 impl Replica {
@@ -35,7 +36,9 @@ impl Replica {
     }
 
     /// Opens an encounter (status draft) for a patient this workstation holds, on the
-    /// pinned template version; initial fields and notes are checked against it.
+    /// pinned template version; initial fields and notes are checked against it. Fields the
+    /// input leaves out are pre-filled by the template's auto-populate rules (the value in
+    /// the patient's previous encounter, or their latest valid vitals).
     #[tracing::instrument(skip_all)]
     pub fn open_encounter(
         &mut self,
@@ -46,6 +49,7 @@ impl Replica {
         let doc = self.commit_new(author, Action::OPEN_ENCOUNTER, |conn, actor, meta| {
             let template = template_record(conn, input.template.template_id)
                 .map_err(|e| as_field(e, "template.template_id"))?;
+            let input = prefilled(conn, input, &template)?;
             let record = input.validate(id, &template)?;
             known_patient(conn, input.patient_id)?;
             Ok(Document::create(
@@ -167,6 +171,48 @@ impl Replica {
         )?;
         projection_of(&doc)
     }
+}
+
+/// `input` with the fields its template pre-fills added (values given in `input` win).
+fn prefilled(
+    conn: &Connection,
+    input: &NewEncounter,
+    template: &TemplateRecord,
+) -> Result<NewEncounter, ReplicaError> {
+    let Ok(content) = template.pinned(&input.template) else {
+        // An unusable pin is reported by validation, with every other problem.
+        return Ok(input.clone());
+    };
+    let previous: Option<String> = conn
+        .query_row(
+            "SELECT id FROM encounters WHERE patient_id = ?1
+             ORDER BY encounter_date DESC, id DESC LIMIT 1",
+            [input.patient_id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let previous: Option<EncounterRecord> = previous
+        .map(|id| -> Result<_, ReplicaError> {
+            let id = crate::meta::parse(&id, "encounter id")?;
+            Ok(projection::load_kind(conn, id, DocKind::Encounter)?.read()?)
+        })
+        .transpose()?;
+    let vitals: Option<VitalsProjection> = detail(
+        conn,
+        "SELECT detail FROM vitals WHERE patient_id = ?1 AND status = 'final'
+         ORDER BY taken_at DESC, id DESC LIMIT 1",
+        [input.patient_id.to_string()],
+    )?;
+    let mut fields = prefill(
+        &content,
+        previous.as_ref(),
+        vitals.as_ref().map(set_of).as_ref(),
+    );
+    fields.extend(input.fields.clone());
+    Ok(NewEncounter {
+        fields,
+        ..input.clone()
+    })
 }
 
 fn projection_of(doc: &Document) -> Result<EncounterProjection, ReplicaError> {
