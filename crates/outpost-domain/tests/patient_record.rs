@@ -272,3 +272,66 @@ fn a_schema_1_patient_takes_a_schema_2_edit() {
     assert_eq!(v2.allergies.len(), 1);
     assert!(doc.conflicts().is_empty());
 }
+
+fn v1_pair() -> (Document, Document, ReplicaId, ReplicaId) {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/patient-v1.automerge"
+    ))
+    .unwrap();
+    let id = "0193a000-0000-7000-8000-0000000000a1".parse().unwrap();
+    let a = Document::load(id, DocKind::Patient, &bytes).unwrap();
+    let b = Document::load(id, DocKind::Patient, &bytes).unwrap();
+    (a, b, ReplicaId::new(), ReplicaId::new())
+}
+
+fn sync(a: &mut Document, b: &mut Document) {
+    let (from_a, from_b) = (a.changes(), b.changes());
+    b.apply_remote(from_a.iter().map(Vec::as_slice)).unwrap();
+    a.apply_remote(from_b.iter().map(Vec::as_slice)).unwrap();
+    assert_eq!(a.heads(), b.heads());
+}
+
+#[test]
+fn first_schema_2_edits_of_a_schema_1_patient_on_two_workstations_both_survive() {
+    let (mut a, mut b, ra, rb) = v1_pair();
+    let allergy = EntryId::new();
+    a.edit(ra, &meta(), |r: &mut PatientRecord| {
+        add_allergy(r, allergy, &penicillin())
+    })
+    .unwrap();
+    b.edit(rb, &meta(), |r: &mut PatientRecord| {
+        let update = DemographicsUpdate {
+            phone: Some("0803 555 0101".into()),
+            ..Default::default()
+        };
+        update_demographics(r, &update, today())
+    })
+    .unwrap();
+    sync(&mut a, &mut b);
+    for doc in [&a, &b] {
+        assert!(doc.conflicts().is_empty(), "{:?}", doc.conflicts());
+        let rec = doc.patient_record().unwrap();
+        assert_eq!(rec.allergies.len(), 1);
+        assert_eq!(rec.phone.as_deref(), Some("0803 555 0101"));
+    }
+}
+
+#[test]
+fn first_allergies_added_to_a_schema_1_patient_on_two_workstations_are_shown_not_dropped() {
+    // Each workstation creates the schema-1 document's allergy map; Automerge shows one.
+    // The other is never silently lost: it is an open conflict with both lists to review.
+    let (mut a, mut b, ra, rb) = v1_pair();
+    for (doc, r) in [(&mut a, ra), (&mut b, rb)] {
+        doc.edit(r, &meta(), |rec: &mut PatientRecord| {
+            add_allergy(rec, EntryId::new(), &penicillin())
+        })
+        .unwrap();
+    }
+    sync(&mut a, &mut b);
+    let conflicts = a.conflicts();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].path, "allergies");
+    assert_eq!(conflicts[0].values.len(), 2);
+    assert_eq!(conflicts, b.conflicts());
+}

@@ -79,3 +79,21 @@ fn notes_are_limited_in_length() {
     let err = VitalsRecord::new(&set, None, Some(&"n".repeat(501))).unwrap_err();
     assert_eq!(err.field_errors()[0].field, "notes");
 }
+
+#[test]
+fn a_schema_1_vitals_set_can_be_marked_entered_in_error() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/vitals-v1.automerge"
+    ))
+    .unwrap();
+    let id = "0193a000-0000-7000-8000-0000000000b1".parse().unwrap();
+    let mut doc = Document::load(id, DocKind::Vitals, &bytes).unwrap();
+    let before = doc.vitals_record().unwrap();
+    doc.mark_vitals_entered_in_error(ReplicaId::new(), &meta("nurse.kim"), "wrong arm")
+        .unwrap();
+    let after = doc.vitals_record().unwrap();
+    check_vitals_change(&before, &after).unwrap();
+    assert_eq!(after.status(), VitalsStatus::EnteredInError);
+    assert_eq!(doc.vitals().unwrap().value("systolic_mmhg"), Some(130.0));
+}

@@ -88,6 +88,15 @@ impl DocKind {
         }
     }
 
+    /// Root maps of this kind that records write only once they hold an entry; every new
+    /// document gets them empty with its first change.
+    fn keyed_maps(self) -> &'static [&'static str] {
+        match self {
+            Self::Patient => &["allergies", "medications", "problems"],
+            _ => &[],
+        }
+    }
+
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         Self::ALL
             .into_iter()
@@ -182,9 +191,13 @@ impl Document {
         let mut doc = Automerge::new().with_actor(actor.actor());
         let mut tx = doc.transaction();
         reconcile(&mut tx, value)?;
-        // Created with the record, so every replica adds resolutions to the same map
-        // instead of racing to create it.
-        tx.put_object(ROOT, RESOLUTIONS_KEY, ObjType::Map)?;
+        // Created with the record, so every replica adds to the same maps instead of
+        // racing to create them.
+        for key in std::iter::once(RESOLUTIONS_KEY).chain(kind.keyed_maps().iter().copied()) {
+            if tx.get(ROOT, key)?.is_none() {
+                tx.put_object(ROOT, key, ObjType::Map)?;
+            }
+        }
         let (hash, _) = tx.commit_with(meta.options());
         let change = local_change(&doc, hash)?
             .ok_or_else(|| DomainError::MalformedChange("the new record is empty".into()))?;

@@ -148,6 +148,33 @@ pub(crate) mod opt_rfc3339 {
     }
 }
 
+/// A keyed map (entry id → entry) that is not written while it is empty. A schema-1
+/// document has no such map; creating an empty one on every edit would let two
+/// workstations' first edits each create their own map, and Automerge would show only one
+/// of them. Schema-2 documents get their maps when created (see `Document::create`).
+pub(crate) mod keyed_map {
+    use autosurgeon::{Hydrate, HydrateError, Prop, ReadDoc, Reconcile, Reconciler};
+    use std::collections::BTreeMap;
+
+    pub(crate) fn reconcile<V: Reconcile, R: Reconciler>(
+        map: &BTreeMap<String, V>,
+        r: R,
+    ) -> Result<(), R::Error> {
+        if map.is_empty() {
+            return Ok(());
+        }
+        map.reconcile(r)
+    }
+
+    pub(crate) fn hydrate<V: Hydrate, D: ReadDoc>(
+        doc: &D,
+        obj: &automerge::ObjId,
+        prop: Prop<'_>,
+    ) -> Result<BTreeMap<String, V>, HydrateError> {
+        BTreeMap::hydrate(doc, obj, prop)
+    }
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate, autosurgeon::HydrateError> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|e| autosurgeon::HydrateError::unexpected("a YYYY-MM-DD date", e.to_string()))

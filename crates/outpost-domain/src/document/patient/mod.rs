@@ -4,9 +4,10 @@
 //! a wrong allergy is `refuted`, a medication `stopped` or `entered-in-error`, so adding is
 //! always safe to merge (add-wins) and concurrent edits of one entry merge field by field.
 //!
-//! Schema-1 documents gain the new fields at their first schema-2 edit. Documents created
-//! by schema 2 hold every map from their first change, so concurrent additions always land
-//! in the same map.
+//! Schema-1 documents gain a new field only when an edit sets it (an edit never writes an
+//! empty map or an absent optional field), so two workstations' first edits do not race
+//! to create the same map. Documents created by schema 2 hold every map from their first
+//! change, so concurrent additions always land in the same map.
 
 mod edit;
 mod projection;
@@ -18,7 +19,7 @@ pub use projection::*;
 pub use registration::*;
 pub use words::*;
 
-use crate::document::values::{iso_date, opt_iso_date};
+use crate::document::values::{iso_date, keyed_map, opt_iso_date};
 use crate::document::{ChangeMeta, DocKind, Document, LocalChange, SCHEMA_VERSION};
 use crate::error::DomainError;
 use crate::ids::{DocId, ReplicaId};
@@ -47,11 +48,11 @@ pub struct PatientRecord {
     pub address: Option<String>,
     #[autosurgeon(missing = "Default::default")]
     pub emergency_contact: Option<EmergencyContact>,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(with = "keyed_map", missing = "Default::default")]
     pub allergies: BTreeMap<String, Allergy>,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(with = "keyed_map", missing = "Default::default")]
     pub medications: BTreeMap<String, Medication>,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(with = "keyed_map", missing = "Default::default")]
     pub problems: BTreeMap<String, Problem>,
 }
 
