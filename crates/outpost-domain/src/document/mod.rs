@@ -31,6 +31,7 @@ pub mod encounter;
 pub mod handover;
 pub mod link;
 pub mod patient;
+mod resolution;
 pub mod template;
 pub mod values;
 pub mod vitals;
@@ -45,7 +46,8 @@ use careful::Careful;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use conflict::{Conflict, ConflictValue, Resolution};
+pub use conflict::{Conflict, ConflictValue};
+pub use resolution::Resolution;
 
 /// Version of the document layout written by this code. Older documents still load.
 pub const SCHEMA_VERSION: u64 = 2;

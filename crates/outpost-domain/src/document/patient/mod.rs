@@ -10,11 +10,13 @@
 //! change, so concurrent additions always land in the same map.
 
 mod edit;
+mod inputs;
 mod projection;
 mod registration;
 mod words;
 
 pub use edit::*;
+pub use inputs::*;
 pub use projection::*;
 pub use registration::*;
 pub use words::*;

@@ -2,7 +2,8 @@
 //! (`Patient`) lists show. A patient registered while offline without an MRN takes the
 //! next number of the workstation's provisional block.
 
-use super::edit::{check_contact, check_phone, EmergencyContactInput};
+use super::edit::{check_contact, check_phone};
+use super::inputs::EmergencyContactInput;
 use super::PatientRecord;
 use crate::document::values::optional_text;
 use crate::document::SCHEMA_VERSION;
