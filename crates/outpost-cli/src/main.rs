@@ -1,16 +1,17 @@
 //! `outpost`: the headless command line of a workstation replica. Thin glue over the
 //! `outpost-replica` library (the same calls the desktop app makes): parse arguments,
 //! open the replica, call one function, print the result. Errors go to stderr with what
-//! to do; validation errors print one line per field and exit with status 2.
+//! to do; refused input (validation errors, one line per field; a record id this
+//! workstation does not hold) exits with status 2.
 
 mod args;
+mod cmd;
 mod output;
-mod records;
-mod remote;
 
 use anyhow::{Context, Result};
 use args::{Cli, Command};
 use clap::Parser;
+use cmd::{remote, review, Ctx};
 use outpost_replica::outpost_domain::FieldError;
 use outpost_replica::ReplicaError;
 use std::path::PathBuf;
@@ -29,14 +30,22 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    let data_dir = data_dir(cli.data_dir)?;
-    let user = cli.user;
+    let ctx = Ctx {
+        data_dir: data_dir(cli.data_dir)?,
+        user: cli.user,
+    };
     match cli.command {
-        Command::Enroll { server, code } => remote::enroll(&data_dir, &server, &code),
-        Command::Patient(cmd) => records::patient(&data_dir, user, cmd),
-        Command::Vitals(cmd) => records::vitals(&data_dir, user, cmd),
-        Command::Sync { json } => remote::sync(&data_dir, json),
-        Command::Status { json } => remote::status(&data_dir, json),
+        Command::Enroll { server, code } => remote::enroll(&ctx.data_dir, &server, &code),
+        Command::Patient(c) => cmd::patient::run(&ctx, c),
+        Command::Vitals(c) => cmd::vitals::run(&ctx, c),
+        Command::Encounter(c) => cmd::encounter::run(&ctx, c),
+        Command::Handover(c) => cmd::handover::run(&ctx, c),
+        Command::Template(c) => cmd::template::run(&ctx, c),
+        Command::Conflicts(c) => review::conflicts(&ctx, c),
+        Command::Duplicates(c) => review::duplicates(&ctx, c),
+        Command::History { id, json } => review::history(&ctx, id, json),
+        Command::Sync { json } => remote::sync(&ctx.data_dir, json),
+        Command::Status { json } => remote::status(&ctx.data_dir, json),
     }
 }
 
@@ -47,15 +56,6 @@ fn data_dir(given: Option<PathBuf>) -> Result<PathBuf> {
             .map(|d| d.join("outpost"))
             .context("this system has no standard data directory; pass --data-dir DIR or set OUTPOST_DATA_DIR"),
     }
-}
-
-/// The acting user: `--as` / `OUTPOST_USER`, else the login name.
-pub(crate) fn acting_user(given: Option<String>) -> Result<String> {
-    given
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("LOGNAME").ok())
-        .filter(|u| !u.trim().is_empty())
-        .context("cannot tell who you are; pass --as USER or set OUTPOST_USER")
 }
 
 /// Prints the error and picks the exit status.
@@ -82,7 +82,18 @@ fn report(e: &anyhow::Error) -> ExitCode {
         return ExitCode::from(EXIT_INVALID);
     }
     eprintln!("error: {e:#}");
-    if e.chain().any(|c| c.is::<records::BadInput>()) {
+    let refused = e.chain().any(|c| {
+        c.is::<cmd::BadInput>()
+            || matches!(
+                c.downcast_ref::<ReplicaError>(),
+                Some(
+                    ReplicaError::PatientNotFound(_)
+                        | ReplicaError::NotFound { .. }
+                        | ReplicaError::WrongKind { .. }
+                )
+            )
+    });
+    if refused {
         return ExitCode::from(EXIT_INVALID);
     }
     ExitCode::FAILURE

@@ -1,8 +1,8 @@
 //! `outpost enroll`, `outpost sync` and `outpost status`: the commands that talk to the
 //! sync server, each one library call on a small single-threaded runtime.
 
+use super::open;
 use crate::output::print_json;
-use crate::records::open;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use outpost_replica::outpost_domain::ids::ReplicaId;
@@ -59,6 +59,8 @@ struct Status {
     enrollment: Option<Enrollment>,
     server_url: Option<String>,
     pending_changes: u64,
+    /// Provisional MRNs this workstation can still hand out.
+    provisional_mrns_left: u64,
     last_sync_at: Option<DateTime<Utc>>,
     /// Whether the server answered a health check just now.
     online: bool,
@@ -76,6 +78,7 @@ pub fn status(data_dir: &Path, json: bool) -> Result<()> {
         enrollment: replica.enrollment()?,
         server_url: replica.server_url()?,
         pending_changes: replica.pending_changes()?,
+        provisional_mrns_left: replica.provisional_mrns_left()?,
         last_sync_at: replica.last_sync_at()?,
         online: state == SyncState::Online,
         error,
@@ -98,6 +101,10 @@ pub fn status(data_dir: &Path, json: bool) -> Result<()> {
     println!(
         "pending:   {} change(s) not yet on the server",
         s.pending_changes
+    );
+    println!(
+        "MRNs:      {} provisional number(s) left",
+        s.provisional_mrns_left
     );
     match s.last_sync_at {
         Some(t) => println!("last sync: {}", t.to_rfc3339()),
