@@ -66,3 +66,49 @@ pub fn add_patient(data_dir: &Path, name: &str, mrn: &str) -> String {
     .trim()
     .to_owned()
 }
+
+/// The change counter of the replica in `data_dir` (how many local writes it holds).
+pub fn counter(data_dir: &Path) -> u64 {
+    outpost_replica::Replica::open(data_dir)
+        .unwrap()
+        .local_counter()
+        .unwrap()
+}
+
+/// Runs, insists on success, parses stdout as JSON.
+pub fn json(data_dir: &Path, args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&ok(data_dir, args)).unwrap()
+}
+
+/// Runs and insists on exit status 2 with nothing stored; returns stderr.
+pub fn refused(data_dir: &Path, args: &[&str]) -> String {
+    let before = counter(data_dir);
+    let out = run(data_dir, args);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "outpost {args:?}: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        counter(data_dir),
+        before,
+        "outpost {args:?} stored something"
+    );
+    stderr(&out)
+}
+
+/// Like [`ok`], acting as `user`.
+pub fn ok_as(data_dir: &Path, user: &str, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["--as", user])
+        .args(args)
+        .env_remove("OUTPOST_DATA_DIR")
+        .env_remove("OUTPOST_USER")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
