@@ -22,6 +22,9 @@ const patients: PatientSummary[] = [
     date_of_birth: "1984-03-07",
     sex: "female",
     mrn: "MRN-001",
+    provisional: false,
+    active_allergens: [],
+    merged: [],
     latest_vitals: {
       id: "0190f0a0-0000-7000-8000-0000000000aa",
       patient_id: PID,
@@ -35,7 +38,7 @@ const patients: PatientSummary[] = [
       ],
     },
   },
-  { id: "0190f0a0-0000-7000-8000-000000000002", name: "Ben Tal", date_of_birth: "1990-01-02", sex: "male", mrn: "MRN-002", latest_vitals: null },
+  { id: "0190f0a0-0000-7000-8000-000000000002", name: "Ben Tal", date_of_birth: "1990-01-02", sex: "male", mrn: "MRN-002", provisional: false, active_allergens: [], merged: [], latest_vitals: null },
 ];
 
 function shell(statuses: SyncStatus[], appInfo: AppInfo = info) {
