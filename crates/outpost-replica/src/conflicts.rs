@@ -54,20 +54,21 @@ impl Replica {
 
     /// Every open conflict on this workstation, by record and path.
     pub fn list_open_conflicts(&self) -> Result<Vec<OpenConflict>, ReplicaError> {
-        let rows: Vec<(String, String, String)> = self
-            .conn
-            .prepare("SELECT doc_id, kind, detail FROM open_conflicts ORDER BY doc_id, path")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<_, _>>()?;
-        rows.into_iter()
-            .map(|(id, kind, detail)| {
-                Ok(OpenConflict {
-                    doc_id: crate::meta::parse(&id, "document id")?,
-                    kind: DocKind::parse(&kind)?,
-                    conflict: projection::from_detail(&detail)?,
+        projection::healing(&self.conn, |conn| {
+            let rows: Vec<(String, String, String)> = conn
+                .prepare("SELECT doc_id, kind, detail FROM open_conflicts ORDER BY doc_id, path")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            rows.into_iter()
+                .map(|(id, kind, detail)| {
+                    Ok(OpenConflict {
+                        doc_id: crate::meta::parse(&id, "document id")?,
+                        kind: DocKind::parse(&kind)?,
+                        conflict: projection::from_detail(&detail)?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 
     /// Settles the conflict at `path` of record `doc_id` by keeping `chosen` (one of the

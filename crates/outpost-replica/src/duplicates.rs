@@ -89,23 +89,24 @@ pub(crate) fn survivors(conn: &Connection) -> Result<BTreeMap<DocId, DocId>, Rep
 impl Replica {
     /// Pairs of live patients that look like the same person, for review.
     pub fn list_duplicates(&self) -> Result<Vec<DuplicateCandidate>, ReplicaError> {
-        let rows: Vec<(String, String)> = self
-            .conn
-            .prepare(
-                "SELECT a.detail, b.detail FROM duplicate_candidates d
-                 JOIN patients a ON a.id = d.patient_a JOIN patients b ON b.id = d.patient_b
-                 ORDER BY a.name COLLATE NOCASE, d.patient_a, d.patient_b",
-            )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        rows.iter()
-            .map(|(a, b)| {
-                Ok(DuplicateCandidate {
-                    patient_a: from_detail(a)?,
-                    patient_b: from_detail(b)?,
+        projection::healing(&self.conn, |conn| {
+            let rows: Vec<(String, String)> = conn
+                .prepare(
+                    "SELECT a.detail, b.detail FROM duplicate_candidates d
+                     JOIN patients a ON a.id = d.patient_a JOIN patients b ON b.id = d.patient_b
+                     ORDER BY a.name COLLATE NOCASE, d.patient_a, d.patient_b",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            rows.iter()
+                .map(|(a, b)| {
+                    Ok(DuplicateCandidate {
+                        patient_a: from_detail(a)?,
+                        patient_b: from_detail(b)?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 
     /// Records that `merged` is the same person as `survivor` (a new link document; neither

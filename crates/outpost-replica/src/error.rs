@@ -85,6 +85,11 @@ pub enum ReplicaError {
     #[error("stored data is not readable: {0}")]
     Corrupt(String),
 
+    /// A stored projection does not read as this build's type; the replica rebuilds its
+    /// projections from the documents and retries, so this surfaces only if that failed.
+    #[error("a stored projection is out of date and could not be rebuilt: {0}; restart the app, and tell your administrator if it persists")]
+    StaleProjection(String),
+
     #[error("{action} {path}: {error}", path = .path.display())]
     Io {
         action: &'static str,

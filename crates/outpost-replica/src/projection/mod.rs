@@ -16,7 +16,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// Version of the projection tables' content. Raising it makes every replica rebuild its
-/// projections from its documents the next time it opens.
+/// projections from its documents the next time it opens. Raise it when a projection is
+/// computed differently; a projection whose JSON no longer reads as this build's type is
+/// rebuilt by itself the first time it is read ([`healing`]).
 pub(crate) const PROJECTION_VERSION: i64 = 1;
 
 /// Saves a document and rebuilds what is derived from it.
@@ -85,27 +87,57 @@ pub(crate) fn rebuild_if_stale(conn: &mut Connection) -> Result<(), ReplicaError
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    rebuild(&tx)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Rebuilds every projection row, open conflict and duplicate candidate from the
+/// documents, inside the caller's transaction.
+fn rebuild(conn: &Connection) -> Result<(), ReplicaError> {
     for table in kinds::TABLES {
-        tx.execute(&format!("DELETE FROM {table}"), [])?;
+        conn.execute(&format!("DELETE FROM {table}"), [])?;
     }
-    tx.execute("DELETE FROM open_conflicts", [])?;
-    let ids: Vec<String> = tx
+    conn.execute("DELETE FROM open_conflicts", [])?;
+    let ids: Vec<String> = conn
         .prepare("SELECT id FROM documents ORDER BY id")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for id in &ids {
-        if let Some(doc) = load(&tx, crate::meta::parse(id, "document id")?)? {
-            derive(&tx, &doc)?;
+        if let Some(doc) = load(conn, crate::meta::parse(id, "document id")?)? {
+            derive(conn, &doc)?;
         }
     }
-    duplicates::recompute(&tx)?;
-    tx.execute(
+    duplicates::recompute(conn)?;
+    conn.execute(
         "UPDATE meta SET projection_version = ?1 WHERE id = 1",
         [PROJECTION_VERSION],
     )?;
-    tx.commit()?;
     tracing::info!(documents = ids.len(), "rebuilt projections");
     Ok(())
+}
+
+/// Runs `read`; if a stored projection no longer reads as this build's type (written by a
+/// build whose domain projection had another shape), rebuilds every projection from the
+/// documents and runs `read` once more. Inside a transaction the rebuild joins it.
+pub(crate) fn healing<R>(
+    conn: &Connection,
+    read: impl Fn(&Connection) -> Result<R, ReplicaError>,
+) -> Result<R, ReplicaError> {
+    match read(conn) {
+        Err(ReplicaError::StaleProjection(why)) => {
+            tracing::warn!(%why, "stored projections are out of date; rebuilding them");
+            if conn.is_autocommit() {
+                let tx = conn.unchecked_transaction()?;
+                rebuild(&tx)?;
+                tx.commit()?;
+            } else {
+                rebuild(conn)?;
+            }
+            read(conn)
+        }
+        other => other,
+    }
 }
 
 /// Fixed-width UTC text, so ordering the column orders the times.
@@ -120,28 +152,34 @@ pub(crate) fn to_detail<T: Serialize>(value: &T) -> Result<String, ReplicaError>
 
 /// A projection read back from a `detail` column.
 pub(crate) fn from_detail<T: DeserializeOwned>(json: &str) -> Result<T, ReplicaError> {
-    serde_json::from_str(json).map_err(|e| ReplicaError::Corrupt(format!("stored projection: {e}")))
+    serde_json::from_str(json).map_err(|e| ReplicaError::StaleProjection(e.to_string()))
 }
 
 /// Reads the `detail` column of every row `sql` selects (with `params`), in order.
 pub(crate) fn details<T: DeserializeOwned>(
     conn: &Connection,
     sql: &str,
-    params: impl rusqlite::Params,
+    params: impl rusqlite::Params + Clone,
 ) -> Result<Vec<T>, ReplicaError> {
-    let rows: Vec<String> = conn
-        .prepare(sql)?
-        .query_map(params, |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    rows.iter().map(|json| from_detail(json)).collect()
+    healing(conn, |conn| {
+        let rows: Vec<String> = conn
+            .prepare(sql)?
+            .query_map(params.clone(), |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        rows.iter().map(|json| from_detail(json)).collect()
+    })
 }
 
 /// The `detail` of the one row `sql` selects, if there is one.
 pub(crate) fn detail<T: DeserializeOwned>(
     conn: &Connection,
     sql: &str,
-    params: impl rusqlite::Params,
+    params: impl rusqlite::Params + Clone,
 ) -> Result<Option<T>, ReplicaError> {
-    let json: Option<String> = conn.query_row(sql, params, |r| r.get(0)).optional()?;
-    json.map(|j| from_detail(&j)).transpose()
+    healing(conn, |conn| {
+        let json: Option<String> = conn
+            .query_row(sql, params.clone(), |r| r.get(0))
+            .optional()?;
+        json.map(|j| from_detail(&j)).transpose()
+    })
 }

@@ -93,3 +93,33 @@ fn a_schema_one_replica_keeps_its_documents_and_log_and_rebuilds_its_projections
     rebuild_if_stale(&mut conn).unwrap();
     assert_eq!(count(&conn, "SELECT count(*) FROM patients"), 0);
 }
+
+#[test]
+fn a_projection_written_in_another_shape_is_rebuilt_when_read() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    migrations().to_latest(&mut conn).unwrap();
+    conn.execute(
+        "INSERT INTO meta (id, replica_id) VALUES (1, '0193a000-0000-7000-8000-00000000ffff')",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO documents (id, kind, bytes, heads) VALUES (?1, 'patient', ?2, '[]')",
+        params![PATIENT_ID, PATIENT_V1],
+    )
+    .unwrap();
+    rebuild_if_stale(&mut conn).unwrap();
+    // As a build whose PatientProjection had other fields would have left it.
+    conn.execute(
+        "UPDATE patients SET detail = '{\"id\":\"0193a000-0000-7000-8000-0000000000a1\",\"nom\":1}'",
+        [],
+    )
+    .unwrap();
+    let read: Vec<outpost_domain::patient::PatientProjection> =
+        crate::projection::details(&conn, "SELECT detail FROM patients", []).unwrap();
+    assert_eq!(read[0].name, "Version One Patient");
+    let healed: String = conn
+        .query_row("SELECT detail FROM patients", [], |r| r.get(0))
+        .unwrap();
+    assert!(healed.contains("Version One Patient"), "rebuilt for good");
+}
