@@ -3,6 +3,7 @@
 //! [`changes`], provisional MRN blocks in [`mrn`].
 
 mod changes;
+mod device_lock;
 mod mrn;
 
 use super::{Clinic, Database, Device, Enrolled, NewDevice, PullPage};

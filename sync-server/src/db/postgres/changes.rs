@@ -5,6 +5,7 @@
 //! filters by the caller's version vector in SQL, pages by `server_seq` and hands each
 //! change out with its `received_at`.
 
+use super::device_lock::{lock_live_device, Lock};
 use crate::db::{Device, PullPage};
 use crate::error::ServerError;
 use crate::push::{first_conflict, split_at_stored};
@@ -34,22 +35,7 @@ pub(super) async fn push(
     let replica = device.replica_id.0;
     let mut tx = pool.begin().await?;
 
-    let revoked: Option<Option<chrono::DateTime<chrono::Utc>>> = sqlx::query_scalar(
-        "SELECT revoked_at FROM devices WHERE clinic_id = $1 AND device_id = $2 FOR UPDATE",
-    )
-    .bind(clinic)
-    .bind(device.id.0)
-    .fetch_optional(&mut *tx)
-    .await?;
-    match revoked {
-        None => {
-            return Err(ServerError::Unauthorized(
-                "this device is not enrolled in its clinic".into(),
-            ))
-        }
-        Some(Some(_)) => return Err(ServerError::DeviceRevoked),
-        Some(None) => {}
-    }
+    lock_live_device(&mut tx, device, Lock::Update).await?;
 
     let stored: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(counter), 0) FROM changes WHERE clinic_id = $1 AND replica_id = $2",

@@ -4,6 +4,7 @@
 //! row, so concurrent allocations of a clinic take turns and their blocks never overlap;
 //! other clinics are untouched. The block is recorded in `mrn_blocks` before commit.
 
+use super::device_lock::{lock_live_device, Lock};
 use crate::db::Device;
 use crate::error::ServerError;
 use outpost_domain::protocol::MrnBlock;
@@ -19,22 +20,7 @@ pub(super) async fn allocate(
     let clinic = device.clinic_id.0;
     let mut tx = pool.begin().await?;
 
-    let revoked: Option<Option<chrono::DateTime<chrono::Utc>>> = sqlx::query_scalar(
-        "SELECT revoked_at FROM devices WHERE clinic_id = $1 AND device_id = $2 FOR SHARE",
-    )
-    .bind(clinic)
-    .bind(device.id.0)
-    .fetch_optional(&mut *tx)
-    .await?;
-    match revoked {
-        None => {
-            return Err(ServerError::Unauthorized(
-                "this device is not enrolled in its clinic".into(),
-            ))
-        }
-        Some(Some(_)) => return Err(ServerError::DeviceRevoked),
-        Some(None) => {}
-    }
+    lock_live_device(&mut tx, device, Lock::Share).await?;
 
     let row = sqlx::query(
         "UPDATE clinics SET mrn_next = mrn_next + $2 WHERE clinic_id = $1 \
