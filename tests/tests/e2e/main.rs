@@ -4,6 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod charting_allergies;
+mod charting_conflicts;
+mod charting_duplicates;
+mod charting_notes;
+mod charting_templates;
+mod charting_vitals_error;
 mod common;
 mod offline_merge;
 mod server_restart;
