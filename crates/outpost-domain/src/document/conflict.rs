@@ -42,8 +42,13 @@ pub struct ConflictValue {
 
 impl Document {
     /// Every open conflict, sorted by path. Concurrent writes of the same value are not
-    /// conflicts; narrative text never conflicts (it merges character-wise).
+    /// conflicts; narrative text never conflicts (it merges character-wise). A document
+    /// whose history is one line has none, and is not walked
+    /// ([`Document::has_concurrent_history`]).
     pub fn conflicts(&self) -> Vec<Conflict> {
+        if !self.has_concurrent_history() {
+            return Vec::new();
+        }
         let authors = Authors::of(&self.doc);
         let mut out = Vec::new();
         walk(&self.doc, &ROOT, &mut Vec::new(), &authors, &mut out);
@@ -58,12 +63,11 @@ struct Authors(HashMap<ActorId, Vec<(u64, u64, Option<ChangeMeta>)>>);
 impl Authors {
     fn of(doc: &Automerge) -> Self {
         let mut map: HashMap<ActorId, Vec<(u64, u64, Option<ChangeMeta>)>> = HashMap::new();
-        for c in doc.get_changes(&[]) {
-            let start = c.start_op().get();
-            map.entry(c.actor_id().clone()).or_default().push((
-                start,
-                start + c.len() as u64,
-                ChangeMeta::of_change(&c),
+        for c in doc.get_changes_meta(&[]) {
+            map.entry(c.actor.into_owned()).or_default().push((
+                c.start_op,
+                c.max_op + 1,
+                c.message.as_deref().and_then(ChangeMeta::of_message),
             ));
         }
         Self(map)

@@ -18,6 +18,9 @@
 //! - [`Document::apply_remote`] applies changes made elsewhere. It is idempotent and
 //!   refuses, leaving the document untouched, a batch holding a change whose dependencies
 //!   it lacks; the caller keeps such a change and retries once the dependencies arrived.
+//!   A caller that already parsed the changes uses [`Document::apply_remote_parsed`], and
+//!   one that receives a document it did not have uses [`Document::from_remote`] (both in
+//!   `remote.rs`).
 //! - [`Document::history`] lists every change with its author and clocks: the edit audit.
 //! - [`Document::conflicts`], [`Document::resolve`] and [`Document::resolutions`] (in
 //!   [`conflict`]) expose concurrent values of one field and record who settled them.
@@ -31,6 +34,7 @@ pub mod encounter;
 pub mod handover;
 pub mod link;
 pub mod patient;
+mod remote;
 mod resolution;
 pub mod template;
 pub mod values;
@@ -47,6 +51,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use conflict::{Conflict, ConflictValue};
+pub use remote::parse_change;
 pub use resolution::Resolution;
 
 /// Version of the document layout written by this code. Older documents still load.
@@ -137,7 +142,11 @@ impl ChangeMeta {
 
     /// Reads the metadata back from a change's message, if it was written by Outpost.
     pub fn of_change(change: &Change) -> Option<ChangeMeta> {
-        change.message().and_then(|m| serde_json::from_str(m).ok())
+        change.message().and_then(Self::of_message)
+    }
+
+    pub(crate) fn of_message(message: &str) -> Option<ChangeMeta> {
+        serde_json::from_str(message).ok()
     }
 }
 
@@ -250,31 +259,6 @@ impl Document {
             .collect()
     }
 
-    /// Applies changes from other replicas. Applying a change already held does nothing.
-    /// A change whose dependencies are missing is refused rather than parked, so the
-    /// caller never records as held a change the document does not contain.
-    pub fn apply_remote<'a>(
-        &mut self,
-        changes: impl IntoIterator<Item = &'a [u8]>,
-    ) -> Result<(), DomainError> {
-        let mut parsed = Vec::new();
-        for bytes in changes {
-            parsed.push(
-                Change::from_bytes(bytes.to_vec())
-                    .map_err(|e| DomainError::MalformedChange(e.to_string()))?,
-            );
-        }
-        let mut trial = self.doc.clone();
-        trial.apply_changes(parsed)?;
-        if !trial.get_missing_deps(&[]).is_empty() {
-            return Err(DomainError::MalformedChange(
-                "it depends on changes this replica does not have yet".into(),
-            ));
-        }
-        self.doc = trial;
-        Ok(())
-    }
-
     /// The record this document holds.
     pub fn read<T: Hydrate>(&self) -> Result<T, DomainError> {
         if self.is_empty() {
@@ -311,12 +295,12 @@ impl Document {
     /// Every change with its author and clocks, dependencies first: the edit audit.
     pub fn history(&self) -> Vec<HistoryEntry> {
         self.doc
-            .get_changes(&[])
+            .get_changes_meta(&[])
             .iter()
             .map(|c| HistoryEntry {
-                hash: c.hash().to_string(),
-                replica_id: replica_of(c.actor_id()),
-                meta: ChangeMeta::of_change(c),
+                hash: c.hash.to_string(),
+                replica_id: replica_of(&c.actor),
+                meta: c.message.as_deref().and_then(ChangeMeta::of_message),
             })
             .collect()
     }

@@ -230,3 +230,147 @@ fn kinds_parse_from_their_names_and_unknown_kinds_name_the_known_ones() {
         "{err}"
     );
 }
+
+fn edit_title(doc: &mut Document, actor: ReplicaId, at: i64, title: &str) -> LocalChange {
+    doc.edit(actor, &meta("a", at), |n: &mut Note| {
+        n.title = title.into();
+        Ok(())
+    })
+    .unwrap()
+    .unwrap()
+}
+
+#[test]
+fn a_history_in_one_line_is_not_concurrent_even_across_replicas() {
+    let id = DocId::new();
+    let (ra, rb) = (ReplicaId::new(), ReplicaId::new());
+    let (mut a, created) =
+        Document::create(ra, id, DocKind::Patient, &note(), &meta("a", 1)).unwrap();
+    assert!(!a.has_concurrent_history());
+    let mut b = Document::empty(id, DocKind::Patient);
+    assert!(!b.has_concurrent_history());
+    b.apply_remote([created.bytes.as_slice()]).unwrap();
+    // B edits after seeing A's change, then A sees B's edit and edits again: one line.
+    let from_b = edit_title(&mut b, rb, 2, "from b");
+    a.apply_remote([from_b.bytes.as_slice()]).unwrap();
+    edit_title(&mut a, ra, 3, "from a");
+    assert!(!a.has_concurrent_history());
+    assert!(a.conflicts().is_empty());
+    assert_eq!(a.history().len(), 3);
+}
+
+#[test]
+fn a_forked_history_is_concurrent_and_still_reports_its_conflicts() {
+    let id = DocId::new();
+    let (ra, rb) = (ReplicaId::new(), ReplicaId::new());
+    let (mut a, created) =
+        Document::create(ra, id, DocKind::Patient, &note(), &meta("a", 1)).unwrap();
+    let mut b = Document::empty(id, DocKind::Patient);
+    b.apply_remote([created.bytes.as_slice()]).unwrap();
+    edit_title(&mut a, ra, 2, "from a");
+    edit_title(&mut b, rb, 3, "from b");
+    exchange(&mut a, &mut b);
+    for doc in [&a, &b] {
+        assert!(doc.has_concurrent_history(), "two heads");
+        let conflicts = doc.conflicts();
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0].path, "title");
+        assert_eq!(conflicts[0].values.len(), 2);
+    }
+    // A later edit of another field joins the heads; the fork stays in the history, and
+    // so does the conflict.
+    a.edit(ra, &meta("a", 4), |n: &mut Note| {
+        n.pages = 7;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(a.heads().len(), 1);
+    assert!(a.has_concurrent_history());
+    assert_eq!(a.conflicts().len(), 1);
+}
+
+#[test]
+fn concurrent_edits_of_different_fields_are_concurrent_without_conflicts() {
+    let id = DocId::new();
+    let (ra, rb) = (ReplicaId::new(), ReplicaId::new());
+    let (mut a, created) =
+        Document::create(ra, id, DocKind::Patient, &note(), &meta("a", 1)).unwrap();
+    let mut b = Document::empty(id, DocKind::Patient);
+    b.apply_remote([created.bytes.as_slice()]).unwrap();
+    edit_title(&mut a, ra, 2, "from a");
+    b.edit(rb, &meta("b", 3), |n: &mut Note| {
+        n.pages = 4;
+        Ok(())
+    })
+    .unwrap();
+    exchange(&mut a, &mut b);
+    assert!(a.has_concurrent_history());
+    assert!(a.conflicts().is_empty());
+    assert_eq!(a.read::<Note>().unwrap().pages, 4);
+    assert_eq!(a.read::<Note>().unwrap().title, "from a");
+}
+
+#[test]
+fn a_document_from_remote_changes_stores_as_those_changes_and_loads_back() {
+    let id = DocId::new();
+    let ra = ReplicaId::new();
+    let (mut a, created) =
+        Document::create(ra, id, DocKind::Patient, &note(), &meta("a", 1)).unwrap();
+    let second = edit_title(&mut a, ra, 2, "second");
+    // Out of order within the batch, and a change twice: still the same document.
+    let parsed = [&second.bytes, &created.bytes, &second.bytes]
+        .into_iter()
+        .map(|b| parse_change(b))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let (doc, bytes) = Document::from_remote(id, DocKind::Patient, parsed).unwrap();
+    assert_eq!(doc.heads(), a.heads());
+    assert_eq!(doc.read::<Note>().unwrap().title, "second");
+    let loaded = Document::load(id, DocKind::Patient, &bytes).unwrap();
+    assert_eq!(loaded.heads(), a.heads());
+    assert_eq!(loaded.read::<Note>().unwrap(), a.read::<Note>().unwrap());
+    assert_eq!(loaded.history(), a.history());
+}
+
+#[test]
+fn a_document_from_remote_changes_missing_a_dependency_is_refused() {
+    let id = DocId::new();
+    let ra = ReplicaId::new();
+    let (mut a, _) = Document::create(ra, id, DocKind::Patient, &note(), &meta("a", 1)).unwrap();
+    let second = edit_title(&mut a, ra, 2, "second");
+    let parsed = vec![parse_change(&second.bytes).unwrap()];
+    let err = Document::from_remote(id, DocKind::Patient, parsed).unwrap_err();
+    assert!(err.to_string().contains("does not have yet"), "{err}");
+    assert!(parse_change(b"not a change").is_err());
+}
+
+#[test]
+fn applying_parsed_changes_is_applying_their_bytes() {
+    let id = DocId::new();
+    let ra = ReplicaId::new();
+    let (mut a, created) =
+        Document::create(ra, id, DocKind::Patient, &note(), &meta("a", 1)).unwrap();
+    let second = edit_title(&mut a, ra, 2, "second");
+    let mut by_bytes = Document::empty(id, DocKind::Patient);
+    by_bytes
+        .apply_remote([created.bytes.as_slice(), second.bytes.as_slice()])
+        .unwrap();
+    let mut parsed = Document::empty(id, DocKind::Patient);
+    parsed
+        .apply_remote_parsed(vec![parse_change(&created.bytes).unwrap()])
+        .unwrap();
+    // A refused batch on a document that has content leaves it as it was.
+    let third = edit_title(&mut a, ra, 3, "third");
+    assert!(parsed
+        .apply_remote_parsed(vec![parse_change(&third.bytes).unwrap()])
+        .is_err());
+    assert_eq!(parsed.read::<Note>().unwrap().title, "first");
+    parsed
+        .apply_remote_parsed(vec![parse_change(&second.bytes).unwrap()])
+        .unwrap();
+    assert_eq!(parsed.heads(), by_bytes.heads());
+    assert_eq!(
+        parsed.read::<Note>().unwrap(),
+        by_bytes.read::<Note>().unwrap()
+    );
+}
