@@ -36,6 +36,7 @@ pub mod link;
 pub mod patient;
 mod remote;
 mod resolution;
+mod snapshot;
 pub mod template;
 pub mod values;
 pub mod vitals;
@@ -264,7 +265,7 @@ impl Document {
         if self.is_empty() {
             return Err(self.no_content());
         }
-        Ok(hydrate(&self.doc)?)
+        Ok(hydrate(&snapshot::Snapshot::of(&self.doc))?)
     }
 
     /// Changes the record: hydrates it, lets `edit` change it, writes what differs as one
