@@ -24,19 +24,36 @@ pub struct OpenConflict {
     pub conflict: Conflict,
 }
 
-/// Replaces the stored open conflicts of `doc` with the ones it holds now.
-pub(crate) fn refresh(conn: &Connection, doc: &Document) -> Result<(), ReplicaError> {
-    let id = doc.id.to_string();
-    conn.execute("DELETE FROM open_conflicts WHERE doc_id = ?1", [&id])?;
-    let conflicts = doc.conflicts();
-    if conflicts.is_empty() {
+/// The open conflicts a document holds now, as rows to store: path and the conflict as
+/// JSON. Computed without the database, so a pulled page computes them in parallel.
+pub(crate) fn rows(doc: &Document) -> Result<Vec<(String, String)>, ReplicaError> {
+    doc.conflicts()
+        .iter()
+        .map(|c| Ok((c.path.clone(), to_detail(c)?)))
+        .collect()
+}
+
+/// Replaces the stored open conflicts of document `id` with `rows`. A document stored for
+/// the first time (`fresh`) has none to remove.
+pub(crate) fn store(
+    conn: &Connection,
+    id: &str,
+    kind: DocKind,
+    rows: &[(String, String)],
+    fresh: bool,
+) -> Result<(), ReplicaError> {
+    if !fresh {
+        conn.prepare_cached("DELETE FROM open_conflicts WHERE doc_id = ?1")?
+            .execute([id])?;
+    }
+    if rows.is_empty() {
         return Ok(());
     }
-    let mut insert = conn.prepare(
+    let mut insert = conn.prepare_cached(
         "INSERT INTO open_conflicts (doc_id, kind, path, detail) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for c in &conflicts {
-        insert.execute(params![id, doc.kind.as_str(), c.path, to_detail(c)?])?;
+    for (path, detail) in rows {
+        insert.execute(params![id, kind.as_str(), path, detail])?;
     }
     Ok(())
 }

@@ -50,6 +50,40 @@ pub(crate) fn recompute(conn: &Connection) -> Result<(), ReplicaError> {
     Ok(())
 }
 
+/// Recomputes the duplicate candidates that involve `patients` (after those patients'
+/// projections changed and no link did): their old pairs go, their pairs as they are now
+/// come back. A pair of two other patients cannot have changed: both its keys and every
+/// link are as they were.
+pub(crate) fn recompute_for(
+    conn: &Connection,
+    patients: &BTreeSet<DocId>,
+) -> Result<(), ReplicaError> {
+    let ids: Vec<String> = patients.iter().map(ToString::to_string).collect();
+    let ids = serde_json::to_string(&ids)
+        .map_err(|e| ReplicaError::Corrupt(format!("patient ids: {e}")))?;
+    conn.prepare_cached(
+        "DELETE FROM duplicate_candidates
+         WHERE patient_a IN (SELECT value FROM json_each(?1))
+            OR patient_b IN (SELECT value FROM json_each(?1))",
+    )?
+    .execute([&ids])?;
+    conn.prepare_cached(
+        "INSERT INTO duplicate_candidates (patient_a, patient_b, duplicate_key)
+         SELECT min(t.id, o.id), max(t.id, o.id), t.duplicate_key
+         FROM patients t JOIN patients o ON o.duplicate_key = t.duplicate_key AND o.id <> t.id
+         WHERE t.id IN (SELECT value FROM json_each(?1))
+           AND t.duplicate_key IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM patient_links l
+                           WHERE l.status = 'active' AND l.merged_id IN (t.id, o.id))
+           AND NOT EXISTS (SELECT 1 FROM patient_links l
+                           WHERE (l.survivor_id = t.id AND l.merged_id = o.id)
+                              OR (l.survivor_id = o.id AND l.merged_id = t.id))
+         ON CONFLICT (patient_a, patient_b) DO NOTHING",
+    )?
+    .execute([&ids])?;
+    Ok(())
+}
+
 /// Who each merged patient is shown under: patient → its final survivor, following chains
 /// of active links. In a cycle (two workstations merged A into B and B into A at once)
 /// the smallest id of the cycle survives, the same on every workstation.

@@ -3,18 +3,26 @@
 //! documents, projections and the version vector move together, and a change the vector
 //! already covers is skipped, so applying a page twice changes nothing. Pulled changes
 //! are not added to the local change log (they are not this replica's to push).
+//!
+//! Applying is mostly CPU work on each document (parse each change once, apply, read the
+//! record, project it); that needs no database, so the page's documents are worked out
+//! on every core and then written one after another in the page's transaction.
 
 use crate::error::ReplicaError;
 use crate::meta::{self, parse, to_i64, to_u64};
 use crate::replica::Replica;
 use crate::{duplicates, peer_clock, projection};
 use chrono::{DateTime, Utc};
-use outpost_domain::document::{digest, ChangeMeta, DocKind, Document};
+use outpost_domain::clock::Hlc;
+use outpost_domain::document::{digest, parse_change, ChangeMeta, DocKind, Document};
 use outpost_domain::ids::{DocId, ReplicaId};
 use outpost_domain::protocol::{Bytes, WireChange};
 use outpost_domain::version_vector::VersionVector;
+use outpost_domain::DomainError;
+use projection::Stored;
 use rusqlite::{params, TransactionBehavior};
 use std::collections::{BTreeSet, HashMap};
+use std::num::NonZeroUsize;
 
 impl Replica {
     /// This replica's changes the server does not hold yet, in counter order, at most
@@ -99,12 +107,10 @@ impl Replica {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut vv = peer_clock::load(&tx)?;
         let mut advanced: BTreeSet<ReplicaId> = BTreeSet::new();
-        let mut order: Vec<(DocId, DocKind)> = Vec::new();
-        let mut by_doc: HashMap<DocId, Vec<&[u8]>> = HashMap::new();
-        let mut clock = meta::clock(&tx)?;
-        let now_ms = Utc::now().timestamp_millis();
+        let mut jobs: Vec<Job> = Vec::new();
+        let mut job_of: HashMap<DocId, usize> = HashMap::new();
         let mut fresh = 0u64;
-        for c in changes {
+        for (index, c) in changes.iter().enumerate() {
             if vv.covers(&c.replica_id, c.counter) {
                 continue;
             }
@@ -124,48 +130,145 @@ impl Replica {
             }
             advanced.insert(c.replica_id);
             fresh += 1;
-            if let Some(meta) = automerge::Change::from_bytes(c.bytes.0.clone())
-                .ok()
-                .and_then(|ch| ChangeMeta::of_change(&ch))
-            {
-                clock.hlc = clock.hlc.observe(meta.hlc, now_ms);
-            }
-            let slot = by_doc.entry(c.doc_id).or_insert_with(|| {
-                order.push((c.doc_id, c.kind));
-                Vec::new()
+            let slot = *job_of.entry(c.doc_id).or_insert_with(|| {
+                jobs.push(Job {
+                    id: c.doc_id,
+                    kind: c.kind,
+                    stored: None,
+                    changes: Vec::new(),
+                });
+                jobs.len() - 1
             });
-            slot.push(&c.bytes.0);
+            jobs[slot].changes.push((index, &c.bytes.0));
         }
-        let mut patients_changed = false;
-        for (id, kind) in &order {
-            let mut doc =
-                projection::load(&tx, *id)?.unwrap_or_else(|| Document::empty(*id, *kind));
-            if doc.kind != *kind {
-                return Err(ReplicaError::BadRemoteChange(format!(
-                    "document {id} is a {} here but arrived as a {}",
-                    doc.kind.as_str(),
-                    kind.as_str()
-                )));
+        for job in &mut jobs {
+            job.stored = projection::stored(&tx, job.id)?;
+        }
+        let mut applied = Vec::with_capacity(jobs.len());
+        for outcome in in_parallel(&jobs, Job::apply) {
+            applied.push(outcome?);
+        }
+        // The clock observes the changes in the order they arrived, as if applied one by one.
+        let mut hlcs: Vec<(usize, Hlc)> = Vec::with_capacity(changes.len());
+        for done in &mut applied {
+            hlcs.append(&mut done.hlcs);
+        }
+        hlcs.sort_by_key(|(index, _)| *index);
+        let mut clock = meta::clock(&tx)?;
+        let now_ms = Utc::now().timestamp_millis();
+        for (_, hlc) in hlcs {
+            clock.hlc = clock.hlc.observe(hlc, now_ms);
+        }
+        let mut patients: BTreeSet<DocId> = BTreeSet::new();
+        let mut links_changed = false;
+        for (job, done) in jobs.iter().zip(&applied) {
+            done.stored.write(&tx)?;
+            match done.stored.kind() {
+                DocKind::Patient => {
+                    patients.insert(job.id);
+                }
+                DocKind::PatientLink => links_changed = true,
+                _ => {}
             }
-            let bytes = by_doc.remove(id).unwrap_or_default();
-            doc.apply_remote(bytes)
-                .map_err(|e| ReplicaError::BadRemoteChange(format!("document {id}: {e}")))?;
-            projection::save(&tx, &doc)?;
-            patients_changed |= matches!(doc.kind, DocKind::Patient | DocKind::PatientLink);
         }
-        if patients_changed {
+        if links_changed {
             duplicates::recompute(&tx)?;
+        } else if !patients.is_empty() {
+            duplicates::recompute_for(&tx, &patients)?;
         }
         for r in &advanced {
             peer_clock::set(&tx, *r, vv.get(r))?;
         }
         meta::set_hlc(&tx, clock.hlc)?;
         tx.commit()?;
-        tracing::debug!(fresh, documents = order.len(), "applied pulled changes");
+        tracing::debug!(fresh, documents = jobs.len(), "applied pulled changes");
         Ok(fresh)
     }
 
     pub(crate) fn set_last_sync_at(&mut self, at: DateTime<Utc>) -> Result<(), ReplicaError> {
         meta::set_last_sync_at(&self.conn, at)
     }
+}
+
+/// One document of a pulled page: what is stored of it, and its new changes (with their
+/// position in the page).
+struct Job<'a> {
+    id: DocId,
+    kind: DocKind,
+    stored: Option<(DocKind, Vec<u8>)>,
+    changes: Vec<(usize, &'a [u8])>,
+}
+
+/// A document of the page, ready to write, and the clocks its changes carry.
+struct Applied {
+    stored: Stored,
+    hlcs: Vec<(usize, Hlc)>,
+}
+
+impl Job<'_> {
+    /// Parses each change once (for its clock and to apply it), applies them and derives
+    /// what is stored. Needs no database.
+    fn apply(&self) -> Result<Applied, ReplicaError> {
+        let id = self.id;
+        if let Some((kind, _)) = &self.stored {
+            if *kind != self.kind {
+                return Err(ReplicaError::BadRemoteChange(format!(
+                    "document {id} is a {} here but arrived as a {}",
+                    kind.as_str(),
+                    self.kind.as_str()
+                )));
+            }
+        }
+        let refused = |e: DomainError| ReplicaError::BadRemoteChange(format!("document {id}: {e}"));
+        let mut parsed = Vec::with_capacity(self.changes.len());
+        let mut hlcs = Vec::new();
+        for (index, bytes) in &self.changes {
+            let change = parse_change(bytes).map_err(refused)?;
+            if let Some(meta) = ChangeMeta::of_change(&change) {
+                hlcs.push((*index, meta.hlc));
+            }
+            parsed.push(change);
+        }
+        let stored = match &self.stored {
+            None => {
+                let (doc, bytes) = Document::from_remote(id, self.kind, parsed).map_err(refused)?;
+                Stored::of(&doc, bytes, true)?
+            }
+            Some((kind, bytes)) => {
+                let mut doc = Document::load(id, *kind, bytes)?;
+                doc.apply_remote_parsed(parsed).map_err(refused)?;
+                Stored::of(&doc, doc.save(), false)?
+            }
+        };
+        Ok(Applied { stored, hlcs })
+    }
+}
+
+/// Fewer documents than this per thread are not worth a thread.
+const MIN_JOBS_PER_THREAD: usize = 4;
+
+/// `f` of every item, in order, spread over the machine's cores.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let threads = cores.min(items.len() / MIN_JOBS_PER_THREAD).max(1);
+    if threads == 1 {
+        return items.iter().map(f).collect();
+    }
+    let per_thread = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let mut chunks = items.chunks(per_thread);
+        let mine = chunks.next().unwrap_or_default();
+        let others: Vec<_> = chunks
+            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        let mut out: Vec<R> = mine.iter().map(f).collect();
+        for handle in others {
+            match handle.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
 }

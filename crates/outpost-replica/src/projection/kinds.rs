@@ -1,7 +1,8 @@
 //! One projection row per document, by kind. The domain computes each projection purely
 //! from the record (`PatientProjection::of`, `EncounterProjection::of`, ...); this file
 //! only maps it to the columns queries filter and sort on, plus the whole projection as
-//! JSON in `detail`.
+//! JSON in `detail`. A row is computed without the database ([`row`]) and written
+//! separately ([`Row::write`]), so a pulled page can compute its rows in parallel.
 
 use super::{timestamp, to_detail};
 use crate::error::ReplicaError;
@@ -12,7 +13,8 @@ use outpost_domain::document::{DocKind, Document};
 use outpost_domain::link::LinkStatus;
 use outpost_domain::patient::PatientProjection;
 use outpost_domain::vitals::{VitalsProjection, VitalsStatus};
-use rusqlite::{params, Connection};
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection};
 
 /// Every projection table (one per kind).
 pub(super) const TABLES: [&str; 6] = [
@@ -24,122 +26,133 @@ pub(super) const TABLES: [&str; 6] = [
     "patient_links",
 ];
 
-/// Rebuilds the projection row of `doc`.
-pub(super) fn project(conn: &Connection, doc: &Document) -> Result<(), ReplicaError> {
-    match doc.kind {
-        DocKind::Patient => patient(conn, &PatientProjection::of(&doc.patient_record()?)),
-        DocKind::Vitals => vitals(conn, &VitalsProjection::of(&doc.vitals_record()?)),
-        DocKind::Encounter => encounter(
-            conn,
-            &EncounterProjection::of(&doc.read::<EncounterRecord>()?),
-        ),
-        DocKind::Handover => handover(
-            conn,
-            &HandoverProjection::of(&doc.read::<HandoverRecord>()?),
-        ),
-        DocKind::Template => template(
-            conn,
-            &TemplateProjection::of(&doc.read::<TemplateRecord>()?),
-        ),
-        DocKind::PatientLink => link(conn, &doc.patient_link()?),
+/// The projection row of one document: the statement that stores it and its values.
+#[derive(Debug)]
+pub(crate) struct Row {
+    sql: &'static str,
+    values: Vec<Value>,
+}
+
+impl Row {
+    /// Stores the row, replacing the document's previous one.
+    pub(super) fn write(&self, conn: &Connection) -> Result<(), ReplicaError> {
+        conn.prepare_cached(self.sql)?
+            .execute(params_from_iter(self.values.iter()))?;
+        Ok(())
     }
 }
 
-fn patient(conn: &Connection, p: &PatientProjection) -> Result<(), ReplicaError> {
-    conn.execute(
-        "INSERT OR REPLACE INTO patients
-           (id, name, date_of_birth, mrn, provisional, duplicate_key, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            p.id.to_string(),
-            p.name,
-            p.date_of_birth.format("%Y-%m-%d").to_string(),
-            p.mrn,
-            p.provisional,
-            p.duplicate_key,
-            to_detail(p)?,
-        ],
-    )?;
-    Ok(())
+/// Computes the projection row of `doc` (reads the record once).
+pub(super) fn row(doc: &Document) -> Result<Row, ReplicaError> {
+    match doc.kind {
+        DocKind::Patient => patient(&PatientProjection::of(&doc.patient_record()?)),
+        DocKind::Vitals => vitals(&VitalsProjection::of(&doc.vitals_record()?)),
+        DocKind::Encounter => encounter(&EncounterProjection::of(&doc.read::<EncounterRecord>()?)),
+        DocKind::Handover => handover(&HandoverProjection::of(&doc.read::<HandoverRecord>()?)),
+        DocKind::Template => template(&TemplateProjection::of(&doc.read::<TemplateRecord>()?)),
+        DocKind::PatientLink => link(&doc.patient_link()?),
+    }
 }
 
-fn vitals(conn: &Connection, v: &VitalsProjection) -> Result<(), ReplicaError> {
+fn text(s: impl Into<String>) -> Value {
+    Value::Text(s.into())
+}
+
+fn patient(p: &PatientProjection) -> Result<Row, ReplicaError> {
+    Ok(Row {
+        sql: "INSERT OR REPLACE INTO patients
+                (id, name, date_of_birth, mrn, provisional, duplicate_key, detail)
+              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        values: vec![
+            text(p.id.to_string()),
+            text(p.name.as_str()),
+            text(p.date_of_birth.format("%Y-%m-%d").to_string()),
+            text(p.mrn.as_str()),
+            Value::Integer(i64::from(p.provisional)),
+            p.duplicate_key.clone().map_or(Value::Null, Value::Text),
+            text(to_detail(p)?),
+        ],
+    })
+}
+
+fn vitals(v: &VitalsProjection) -> Result<Row, ReplicaError> {
     let status = match v.status {
         VitalsStatus::Final => "final",
         VitalsStatus::EnteredInError => "entered-in-error",
     };
-    conn.execute(
-        "INSERT OR REPLACE INTO vitals (id, patient_id, taken_at, status, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            v.id.to_string(),
-            v.patient_id.to_string(),
-            timestamp(v.taken_at),
-            status,
-            to_detail(v)?,
+    Ok(Row {
+        sql: "INSERT OR REPLACE INTO vitals (id, patient_id, taken_at, status, detail)
+              VALUES (?1, ?2, ?3, ?4, ?5)",
+        values: vec![
+            text(v.id.to_string()),
+            text(v.patient_id.to_string()),
+            text(timestamp(v.taken_at)),
+            text(status),
+            text(to_detail(v)?),
         ],
-    )?;
-    Ok(())
+    })
 }
 
-fn encounter(conn: &Connection, e: &EncounterProjection) -> Result<(), ReplicaError> {
-    conn.execute(
-        "INSERT OR REPLACE INTO encounters
-           (id, patient_id, template_id, template_version, status, encounter_date, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            e.id.to_string(),
-            e.patient_id.to_string(),
-            e.template.template_id.to_string(),
-            crate::meta::to_i64(e.template.version)?,
-            word(&e.status)?,
-            e.date,
-            to_detail(e)?,
+fn encounter(e: &EncounterProjection) -> Result<Row, ReplicaError> {
+    Ok(Row {
+        sql: "INSERT OR REPLACE INTO encounters
+                (id, patient_id, template_id, template_version, status, encounter_date, detail)
+              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        values: vec![
+            text(e.id.to_string()),
+            text(e.patient_id.to_string()),
+            text(e.template.template_id.to_string()),
+            Value::Integer(crate::meta::to_i64(e.template.version)?),
+            text(word(&e.status)?),
+            text(e.date.as_str()),
+            text(to_detail(e)?),
         ],
-    )?;
-    Ok(())
+    })
 }
 
-fn handover(conn: &Connection, h: &HandoverProjection) -> Result<(), ReplicaError> {
-    conn.execute(
-        "INSERT OR REPLACE INTO handovers (id, ward, sort_key, detail) VALUES (?1, ?2, ?3, ?4)",
-        params![
-            h.id.to_string(),
-            h.ward,
-            format!("{} {}", h.from_shift.date, h.from_shift.name),
-            to_detail(h)?,
+fn handover(h: &HandoverProjection) -> Result<Row, ReplicaError> {
+    Ok(Row {
+        sql: "INSERT OR REPLACE INTO handovers (id, ward, sort_key, detail)
+              VALUES (?1, ?2, ?3, ?4)",
+        values: vec![
+            text(h.id.to_string()),
+            text(h.ward.as_str()),
+            text(format!("{} {}", h.from_shift.date, h.from_shift.name)),
+            text(to_detail(h)?),
         ],
-    )?;
-    Ok(())
+    })
 }
 
-fn template(conn: &Connection, t: &TemplateProjection) -> Result<(), ReplicaError> {
+fn template(t: &TemplateProjection) -> Result<Row, ReplicaError> {
     let latest = t.latest_version.map(crate::meta::to_i64).transpose()?;
-    conn.execute(
-        "INSERT OR REPLACE INTO templates (id, name, latest_version, detail)
-         VALUES (?1, ?2, ?3, ?4)",
-        params![t.id.to_string(), t.name, latest, to_detail(t)?],
-    )?;
-    Ok(())
+    Ok(Row {
+        sql: "INSERT OR REPLACE INTO templates (id, name, latest_version, detail)
+              VALUES (?1, ?2, ?3, ?4)",
+        values: vec![
+            text(t.id.to_string()),
+            text(t.name.as_str()),
+            latest.map_or(Value::Null, Value::Integer),
+            text(to_detail(t)?),
+        ],
+    })
 }
 
-fn link(conn: &Connection, l: &outpost_domain::link::PatientLink) -> Result<(), ReplicaError> {
+fn link(l: &outpost_domain::link::PatientLink) -> Result<Row, ReplicaError> {
     let status = match l.status {
         LinkStatus::Active => "active",
         LinkStatus::Undone => "undone",
     };
-    conn.execute(
-        "INSERT OR REPLACE INTO patient_links (id, survivor_id, merged_id, status, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            l.id.to_string(),
-            l.survivor.to_string(),
-            l.merged.to_string(),
-            status,
-            to_detail(l)?,
+    Ok(Row {
+        sql: "INSERT OR REPLACE INTO patient_links (id, survivor_id, merged_id, status, detail)
+              VALUES (?1, ?2, ?3, ?4, ?5)",
+        values: vec![
+            text(l.id.to_string()),
+            text(l.survivor.to_string()),
+            text(l.merged.to_string()),
+            text(status),
+            text(to_detail(l)?),
         ],
-    )?;
-    Ok(())
+    })
 }
 
 /// A unit enum's serde word (e.g. `in_progress`), for a status column.

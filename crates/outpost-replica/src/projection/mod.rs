@@ -3,6 +3,10 @@
 //! kind, see `kinds`) and its open conflicts. Queries read the projections; the documents
 //! stay the truth, so projections can always be rebuilt from them
 //! ([`rebuild_if_stale`]).
+//!
+//! Deriving is split from writing ([`Stored::of`], then [`Stored::write`]): the first reads
+//! the document and needs no database, so a pulled page derives its documents in
+//! parallel and then writes them all in its one transaction.
 
 mod kinds;
 
@@ -23,32 +27,98 @@ pub(crate) const PROJECTION_VERSION: i64 = 1;
 
 /// Saves a document and rebuilds what is derived from it.
 pub(crate) fn save(conn: &Connection, doc: &Document) -> Result<(), ReplicaError> {
-    let heads = serde_json::to_string(&doc.heads())
-        .map_err(|e| ReplicaError::Corrupt(format!("document heads: {e}")))?;
-    conn.execute(
-        "INSERT INTO documents (id, kind, bytes, heads) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads",
-        params![doc.id.to_string(), doc.kind.as_str(), doc.save(), heads],
-    )?;
-    derive(conn, doc)
+    Stored::of(doc, doc.save(), false)?.write(conn)
 }
 
-/// Rebuilds the projection row and the open conflicts of one document.
-fn derive(conn: &Connection, doc: &Document) -> Result<(), ReplicaError> {
-    kinds::project(conn, doc)?;
-    crate::conflicts::refresh(conn, doc)
+/// Everything derived from one document (its projection row and its open conflicts),
+/// computed without the database, so a pulled page derives its documents in parallel.
+#[derive(Debug)]
+pub(crate) struct Derived {
+    id: String,
+    kind: DocKind,
+    row: kinds::Row,
+    conflicts: Vec<(String, String)>,
+}
+
+impl Derived {
+    pub(crate) fn of(doc: &Document) -> Result<Self, ReplicaError> {
+        Ok(Self {
+            id: doc.id.to_string(),
+            kind: doc.kind,
+            row: kinds::row(doc)?,
+            conflicts: crate::conflicts::rows(doc)?,
+        })
+    }
+
+    /// Replaces the stored projection row and open conflicts. `fresh`: nothing was stored
+    /// for this document before.
+    fn write(&self, conn: &Connection, fresh: bool) -> Result<(), ReplicaError> {
+        self.row.write(conn)?;
+        crate::conflicts::store(conn, &self.id, self.kind, &self.conflicts, fresh)
+    }
+}
+
+/// A document ready to be written: the bytes to store, its heads and what is derived
+/// from it.
+#[derive(Debug)]
+pub(crate) struct Stored {
+    bytes: Vec<u8>,
+    heads: String,
+    derived: Derived,
+    fresh: bool,
+}
+
+impl Stored {
+    /// `doc` to be stored as `bytes` (which `Document::load` must read back to `doc`);
+    /// `fresh` when the document is not stored yet.
+    pub(crate) fn of(doc: &Document, bytes: Vec<u8>, fresh: bool) -> Result<Self, ReplicaError> {
+        let heads = serde_json::to_string(&doc.heads())
+            .map_err(|e| ReplicaError::Corrupt(format!("document heads: {e}")))?;
+        Ok(Self {
+            bytes,
+            heads,
+            derived: Derived::of(doc)?,
+            fresh,
+        })
+    }
+
+    pub(crate) fn kind(&self) -> DocKind {
+        self.derived.kind
+    }
+
+    /// Writes the document, its projection row and its open conflicts.
+    pub(crate) fn write(&self, conn: &Connection) -> Result<(), ReplicaError> {
+        conn.prepare_cached(
+            "INSERT INTO documents (id, kind, bytes, heads) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads",
+        )?
+        .execute(params![
+            self.derived.id,
+            self.derived.kind.as_str(),
+            self.bytes,
+            self.heads
+        ])?;
+        self.derived.write(conn, self.fresh)
+    }
+}
+
+/// The stored kind and bytes of document `id`, if it is stored.
+pub(crate) fn stored(
+    conn: &Connection,
+    id: DocId,
+) -> Result<Option<(DocKind, Vec<u8>)>, ReplicaError> {
+    let row: Option<(String, Vec<u8>)> = conn
+        .prepare_cached("SELECT kind, bytes FROM documents WHERE id = ?1")?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    row.map(|(kind, bytes)| Ok((DocKind::parse(&kind)?, bytes)))
+        .transpose()
 }
 
 /// Loads a stored document with the kind it was stored as.
 pub(crate) fn load(conn: &Connection, id: DocId) -> Result<Option<Document>, ReplicaError> {
-    let row: Option<(String, Vec<u8>)> = conn
-        .query_row(
-            "SELECT kind, bytes FROM documents WHERE id = ?1",
-            [id.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    row.map(|(kind, bytes)| Ok(Document::load(id, DocKind::parse(&kind)?, &bytes)?))
+    stored(conn, id)?
+        .map(|(kind, bytes)| Ok(Document::load(id, kind, &bytes)?))
         .transpose()
 }
 
@@ -105,7 +175,8 @@ fn rebuild(conn: &Connection) -> Result<(), ReplicaError> {
         .collect::<Result<_, _>>()?;
     for id in &ids {
         if let Some(doc) = load(conn, crate::meta::parse(id, "document id")?)? {
-            derive(conn, &doc)?;
+            // Every open conflict was deleted above.
+            Derived::of(&doc)?.write(conn, true)?;
         }
     }
     duplicates::recompute(conn)?;
@@ -183,3 +254,6 @@ pub(crate) fn detail<T: DeserializeOwned>(
         json.map(|j| from_detail(&j)).transpose()
     })
 }
+
+#[cfg(test)]
+mod pull_tests;

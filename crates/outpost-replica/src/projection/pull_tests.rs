@@ -1,0 +1,236 @@
+//! A pulled page, as it is worked out (documents in parallel, then written in one
+//! transaction): a new document is stored as the changes that made it and reads back the
+//! same, a later local edit stores it compactly; a page with one bad change is refused
+//! whole even when its documents were worked out on several threads; the clock observes
+//! every pulled change; and the duplicate candidates the page recomputes for the patients
+//! it touched are exactly those a full recompute finds.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use crate::duplicates::{self, DuplicateCandidate};
+use crate::{ContactDetails, Replica, ReplicaError};
+use outpost_domain::document::{parse_change, ChangeMeta, DocKind};
+use outpost_domain::patient::{DemographicsUpdate, NewPatient, Sex};
+use outpost_domain::protocol::WireChange;
+use outpost_domain::vitals::NewVitals;
+use rusqlite::Connection;
+
+fn replica() -> (tempfile::TempDir, Replica) {
+    let dir = tempfile::tempdir().unwrap();
+    let r = Replica::create(dir.path()).unwrap();
+    (dir, r)
+}
+
+fn person(name: &str, mrn: &str) -> NewPatient {
+    NewPatient {
+        name: name.into(),
+        date_of_birth: "1984-03-07".into(),
+        sex: Sex::Female,
+        mrn: mrn.into(),
+    }
+}
+
+fn phone(n: &str) -> ContactDetails {
+    ContactDetails {
+        phone: Some(n.into()),
+        ..Default::default()
+    }
+}
+
+fn vitals(patient_id: outpost_domain::ids::DocId, rate: f64) -> NewVitals {
+    NewVitals {
+        patient_id,
+        heart_rate_per_min: Some(rate),
+        spo2_percent: Some(97.0),
+        ..Default::default()
+    }
+}
+
+fn stored_bytes(conn: &Connection, id: outpost_domain::ids::DocId) -> Vec<u8> {
+    conn.query_row(
+        "SELECT bytes FROM documents WHERE id = ?1",
+        [id.to_string()],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+fn count(conn: &Connection, table: &str) -> i64 {
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+fn sorted(mut list: Vec<DuplicateCandidate>) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = list
+        .drain(..)
+        .map(|d| (d.patient_a.id.to_string(), d.patient_b.id.to_string()))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+#[test]
+fn a_pulled_document_is_stored_as_its_change_and_a_local_edit_stores_it_compactly() {
+    let ((_da, mut a), (_db, mut b)) = (replica(), replica());
+    let p = b
+        .register_patient(&person("Amara Okafor", "MRN-1"), "desk.ana")
+        .unwrap();
+    let v = b.record_vitals(&vitals(p.id, 72.0), "nurse.kim").unwrap();
+    let page = b.unpushed_changes(500).unwrap();
+    a.apply_remote_changes(&page).unwrap();
+
+    assert_eq!(stored_bytes(&a.conn, v.id), page[1].bytes.0);
+    assert_eq!(a.list_vitals(p.id).unwrap(), vec![v.clone()]);
+    a.mark_vitals_entered_in_error(v.id, "wrong patient", "nurse.lee")
+        .unwrap();
+    let compact = stored_bytes(&a.conn, v.id);
+    let doc = crate::projection::load(&a.conn, v.id).unwrap().unwrap();
+    assert_eq!(compact, doc.save(), "saved compactly after the local edit");
+    assert_eq!(doc.history().len(), 2);
+    assert_eq!(doc.kind, DocKind::Vitals);
+}
+
+#[test]
+fn a_page_worked_out_on_several_threads_is_still_refused_whole() {
+    let ((_da, mut a), (_db, mut b), (_dc, mut c)) = (replica(), replica(), replica());
+    // C registers a patient; B receives it and edits it. A, pulling only B's changes,
+    // lacks C's change that B's edit builds on.
+    let from_c = c
+        .register_patient(&person("Zoe Adams", "MRN-C"), "desk.cy")
+        .unwrap();
+    let c_page = c.unpushed_changes(500).unwrap();
+    b.apply_remote_changes(&c_page).unwrap();
+    for i in 0..12 {
+        let p = b
+            .register_patient(
+                &person(&format!("Patient {i}"), &format!("MRN-{i}")),
+                "desk.bo",
+            )
+            .unwrap();
+        b.record_vitals(&vitals(p.id, 60.0 + f64::from(i)), "nurse.kim")
+            .unwrap();
+        if i == 6 {
+            b.edit_patient(from_c.id, &phone_update("0803 555 0101"), "desk.bo")
+                .unwrap();
+        }
+    }
+    let b_page = b.unpushed_changes(500).unwrap();
+    assert!(b_page.len() > 20, "enough documents for several threads");
+
+    let err = a.apply_remote_changes(&b_page).unwrap_err();
+    assert!(matches!(err, ReplicaError::BadRemoteChange(_)), "{err:?}");
+    assert!(err.to_string().contains(&from_c.id.to_string()), "{err}");
+    assert!(err.to_string().contains("does not have yet"), "{err}");
+    assert_eq!(
+        count(&a.conn, "documents"),
+        0,
+        "nothing of the page is kept"
+    );
+    assert_eq!(a.version_vector().unwrap().get(&b.replica_id()), 0);
+
+    a.apply_remote_changes(&c_page).unwrap();
+    a.apply_remote_changes(&b_page).unwrap();
+    assert_eq!(count(&a.conn, "documents"), 25);
+    assert_eq!(a.list_patients().unwrap().len(), 13);
+    assert_eq!(
+        a.patient_details(from_c.id)
+            .unwrap()
+            .patient
+            .phone
+            .as_deref(),
+        Some("0803 555 0101")
+    );
+}
+
+fn phone_update(n: &str) -> DemographicsUpdate {
+    DemographicsUpdate {
+        phone: Some(n.into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn the_clock_observes_every_pulled_change() {
+    let ((_da, mut a), (_db, mut b)) = (replica(), replica());
+    for i in 0..10 {
+        b.register_patient(&person(&format!("P {i}"), &format!("M-{i}")), "desk.bo")
+            .unwrap();
+    }
+    let page: Vec<WireChange> = b.unpushed_changes(500).unwrap();
+    let latest = page
+        .iter()
+        .filter_map(|c| ChangeMeta::of_change(&parse_change(&c.bytes.0).unwrap()))
+        .map(|m| m.hlc)
+        .max()
+        .unwrap();
+    a.apply_remote_changes(&page).unwrap();
+    assert!(crate::meta::clock(&a.conn).unwrap().hlc > latest);
+}
+
+#[test]
+fn duplicates_recomputed_for_the_pulled_patients_are_those_a_full_recompute_finds() {
+    let ((_da, mut a), (_db, mut b)) = (replica(), replica());
+    let on_b = b
+        .register_patient_with_details(
+            &person("Amara Okafor", "MRN-B1"),
+            &phone("020 7946 0958"),
+            "desk.bo",
+        )
+        .unwrap();
+    b.register_patient_with_details(
+        &person("Zoe Adams", "MRN-B2"),
+        &phone("0803 555 0101"),
+        "desk.bo",
+    )
+    .unwrap();
+    let same = a
+        .register_patient_with_details(
+            &person("OKAFOR, Amara", "MRN-A1"),
+            &phone("+44 20 7946 0958"),
+            "desk.ana",
+        )
+        .unwrap();
+    a.register_patient_with_details(
+        &person("Zoe Adams", "MRN-A2"),
+        &phone("0803 555 0101"),
+        "desk.ana",
+    )
+    .unwrap();
+    let full = |r: &Replica| {
+        let incremental = sorted(r.list_duplicates().unwrap());
+        duplicates::recompute(&r.conn).unwrap();
+        assert_eq!(sorted(r.list_duplicates().unwrap()), incremental);
+        incremental
+    };
+
+    b.apply_remote_changes(&a.unpushed_changes(500).unwrap())
+        .unwrap();
+    assert_eq!(full(&b).len(), 2, "both people are flagged");
+
+    // A's patient gets another phone: no longer the same person as B's; a new patient on
+    // A matches B's patient instead.
+    a.edit_patient(same.id, &phone_update("0700 000 0000"), "desk.ana")
+        .unwrap();
+    let third = a
+        .register_patient_with_details(
+            &person("Amara Okafor", "MRN-A3"),
+            &phone("020 7946 0958"),
+            "desk.ana",
+        )
+        .unwrap();
+    let before = b.version_vector().unwrap().get(&a.replica_id());
+    let rest: Vec<WireChange> = a
+        .unpushed_changes(500)
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.counter > before)
+        .collect();
+    b.apply_remote_changes(&rest).unwrap();
+    let pairs = full(&b);
+    assert_eq!(pairs.len(), 2, "{pairs:?}");
+    let mut expected = [on_b.id.to_string(), third.id.to_string()];
+    expected.sort();
+    assert!(pairs.contains(&(expected[0].clone(), expected[1].clone())));
+    assert!(!pairs
+        .iter()
+        .any(|(x, y)| *x == same.id.to_string() || *y == same.id.to_string()));
+}
