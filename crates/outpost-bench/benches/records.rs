@@ -1,78 +1,29 @@
 //! Storage and apply-speed of Outpost records, as ratios against plain baselines measured
 //! in the same run (issue: "every clinical record as a CRDT document"):
 //! - bytes per vitals set as an Automerge document vs the same record as JSON
-//!   (target ≤ 2.5×), in memory and on disk in the encrypted replica vs plain SQLite;
+//!   (target ≤ 2.5×), and on disk in the encrypted replica vs plain SQLite;
+//! - bytes of an encounter with a 2,000-character note vs the same record as JSON: as its
+//!   one change, saved compactly, and with the note typed in 20 edits;
 //! - applying 10,000 remote changes to a replica vs inserting the same rows into plain
 //!   SQLite with the same batching (target ≤ 3×).
 //!
 //! Needs the OS keyring (the replica's key lives there):
 //!   scripts/with-keyring.sh cargo bench -p outpost-bench
 
-use anyhow::{Context, Result};
-use chrono::{Duration as ChronoDuration, TimeZone, Utc};
+use anyhow::Result;
+use outpost_bench::samples::{self, meta};
 use outpost_bench::{median, report};
-use outpost_domain::clock::Hlc;
-use outpost_domain::document::{ChangeMeta, DocKind, Document};
-use outpost_domain::ids::{DocId, ReplicaId};
-use outpost_domain::protocol::{Bytes, WireChange};
-use outpost_domain::vitals::{NewVitals, VitalsSet};
+use outpost_domain::document::encounter::{EncounterProjection, EncounterRecord, NoteKind};
+use outpost_domain::document::{DocKind, Document};
+use outpost_domain::ids::ReplicaId;
+use outpost_domain::vitals::VitalsSet;
 use outpost_replica::Replica;
 use rusqlite::{params, Connection};
 use std::path::Path;
 
 const REMOTE_CHANGES: usize = 10_000;
 const PAGE: usize = 500;
-
-fn sample_vitals(i: usize, patient: DocId) -> Result<VitalsSet> {
-    let now = Utc
-        .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
-        .single()
-        .context("time")?;
-    let input = NewVitals {
-        patient_id: patient,
-        weight_kg: Some(60.0 + (i % 40) as f64),
-        temperature_c: Some(36.0 + (i % 20) as f64 / 10.0),
-        systolic_mmhg: Some(110.0 + (i % 30) as f64),
-        diastolic_mmhg: Some(70.0 + (i % 15) as f64),
-        heart_rate_per_min: Some(60.0 + (i % 50) as f64),
-        respiratory_rate_per_min: Some(12.0 + (i % 8) as f64),
-        spo2_percent: Some(94.0 + (i % 6) as f64),
-        taken_at: Some(now - ChronoDuration::minutes(i as i64)),
-        ..Default::default()
-    };
-    Ok(input.validate(DocId::new(), "nurse.bench", now)?)
-}
-
-/// 10,000 vitals-set changes made by one remote workstation, as they arrive in pull pages.
-fn remote_changes() -> Result<(Vec<WireChange>, Vec<VitalsSet>)> {
-    let actor = ReplicaId::new();
-    let patients: Vec<DocId> = (0..100).map(|_| DocId::new()).collect();
-    let mut wire = Vec::with_capacity(REMOTE_CHANGES);
-    let mut sets = Vec::with_capacity(REMOTE_CHANGES);
-    for i in 0..REMOTE_CHANGES {
-        let v = sample_vitals(i, patients[i % patients.len()])?;
-        let meta = ChangeMeta {
-            author: "nurse.bench".into(),
-            wall_ms: 1_763_800_000_000 + i as i64,
-            hlc: Hlc {
-                wall_ms: 1_763_800_000_000 + i as i64,
-                logical: 0,
-            },
-        };
-        let (_, change) = Document::create_vitals(actor, &v, &meta)?;
-        wire.push(WireChange {
-            replica_id: actor,
-            counter: i as u64 + 1,
-            doc_id: v.id,
-            kind: DocKind::Vitals,
-            digest: change.digest,
-            bytes: Bytes(change.bytes),
-            received_at: None,
-        });
-        sets.push(v);
-    }
-    Ok((wire, sets))
-}
+const NOTE_CHARS: usize = 2_000;
 
 fn plain_sqlite(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
@@ -126,41 +77,126 @@ fn file_bytes(dir: &Path) -> Result<u64> {
     Ok(total)
 }
 
-fn main() -> Result<()> {
-    println!("Outpost record benchmarks (ratio = Outpost / baseline; lower is better)\n");
+/// Bytes of an encounter with a 2,000-character note: created in one change (the change,
+/// and the document saved compactly), and with the note typed in 20 edits of 100
+/// characters; the baseline is the same encounter as JSON.
+fn encounter_sizes() -> Result<()> {
+    let template = samples::published_template()?;
+    let record = samples::encounter(&template, NOTE_CHARS)?;
+    let json = serde_json::to_vec(&EncounterProjection::of(&record))?.len() as f64;
+    let actor = ReplicaId::new();
+    let (doc, change) = Document::create(
+        actor,
+        record.id,
+        DocKind::Encounter,
+        &record,
+        &meta("dr.bench", 0),
+    )?;
+    report(
+        "encounter, 2,000-char note: one change vs JSON (bytes)",
+        change.bytes.len() as f64,
+        json,
+        "B",
+        "informational",
+    );
+    report(
+        "encounter, 2,000-char note: saved document vs JSON (bytes)",
+        doc.save().len() as f64,
+        json,
+        "B",
+        "informational",
+    );
+    let mut empty_note = record.clone();
+    empty_note.notes.history.set("");
+    let (mut typed, _) = Document::create(
+        actor,
+        record.id,
+        DocKind::Encounter,
+        &empty_note,
+        &meta("dr.bench", 0),
+    )?;
+    let note = record.notes.history.as_str();
+    for step in 1..=20 {
+        let so_far: String = note.chars().take(step * NOTE_CHARS / 20).collect();
+        typed.edit(
+            actor,
+            &meta("dr.bench", step as i64),
+            |e: &mut EncounterRecord| e.edit_note(NoteKind::History, &so_far),
+        )?;
+    }
+    report(
+        "encounter, note typed in 20 edits: saved document vs JSON",
+        typed.save().len() as f64,
+        json,
+        "B",
+        "informational",
+    );
+    Ok(())
+}
 
-    // 1. Bytes per small record: the Automerge document vs the record as JSON.
-    let (wire, sets) = remote_changes()?;
+fn main() -> Result<()> {
+    println!("Outpost record benchmarks: ratio = Outpost / baseline, measured in this run; lower is better.");
+    println!(
+        "Baselines: JSON = the same record as serde_json, uncompressed; plain SQLite = an \
+         unencrypted file, WAL + synchronous=FULL like the replica, one vitals table + index, \
+         the same rows in transactions of {PAGE} (one pull page); on disk = those rows plus \
+         each record's JSON.\n"
+    );
+
+    // 1. Bytes per record: the Automerge change/document vs the record as JSON.
+    let (wire, sets) = samples::remote_vitals(REMOTE_CHANGES)?;
     let doc_bytes: usize = wire.iter().map(|c| c.bytes.0.len()).sum();
     let json_bytes: usize = sets
         .iter()
         .map(|v| serde_json::to_vec(v).map(|j| j.len()).unwrap_or(0))
         .sum();
     report(
-        "vitals set: Automerge change/document vs JSON (bytes)",
+        "vitals set: its one change (as pulled and stored) vs JSON (bytes)",
         doc_bytes as f64 / sets.len() as f64,
         json_bytes as f64 / sets.len() as f64,
         "B",
         "≤ 2.5x",
     );
+    encounter_sizes()?;
 
-    // 2. Applying 10,000 remote changes vs plain inserts of the same rows.
-    let mut disk_ours = 0u64;
-    let ours = median(3, || {
+    // 2. Applying 10,000 remote changes vs plain inserts of the same rows, each into a
+    // fresh empty store (creating it is not timed on either side).
+    let ours = median(
+        3,
+        || {
+            let dir = tempfile::tempdir()?;
+            let replica = Replica::create(dir.path())?;
+            Ok((dir, replica))
+        },
+        |(dir, mut replica)| {
+            for page in wire.chunks(PAGE) {
+                replica.apply_remote_changes(page)?;
+            }
+            Ok((dir, replica))
+        },
+    )?;
+    // What one full run leaves on disk, with the replica closed.
+    let disk_ours = {
         let dir = tempfile::tempdir()?;
         let mut replica = Replica::create(dir.path())?;
         for page in wire.chunks(PAGE) {
             replica.apply_remote_changes(page)?;
         }
         drop(replica);
-        disk_ours = file_bytes(dir.path())?;
-        Ok(())
-    })?;
-    let plain = median(3, || {
-        let dir = tempfile::tempdir()?;
-        let mut conn = plain_sqlite(&dir.path().join("plain.sqlite3"))?;
-        insert_plain(&mut conn, &sets)
-    })?;
+        file_bytes(dir.path())?
+    };
+    let plain = median(
+        3,
+        || {
+            let dir = tempfile::tempdir()?;
+            let conn = plain_sqlite(&dir.path().join("plain.sqlite3"))?;
+            Ok((dir, conn))
+        },
+        |(dir, mut conn)| {
+            insert_plain(&mut conn, &sets)?;
+            Ok((dir, conn))
+        },
+    )?;
     // On-disk baseline: the same rows plus each record as JSON, in plain SQLite.
     let dir = tempfile::tempdir()?;
     let mut conn = plain_sqlite(&dir.path().join("plain.sqlite3"))?;

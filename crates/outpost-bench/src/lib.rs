@@ -2,22 +2,35 @@
 //! print ratios against a baseline measured in the same run, never absolute pass/fail
 //! thresholds, so a slower machine changes the numbers but not their meaning.
 
+pub mod samples;
+
 use std::time::{Duration, Instant};
 
-/// Runs `f` `runs` times and returns the median duration.
-pub fn median<F: FnMut() -> anyhow::Result<()>>(runs: usize, mut f: F) -> anyhow::Result<Duration> {
+/// Runs `work` `runs` times, each time on a fresh value from `setup`, and returns the
+/// median duration of `work` alone (setting up, e.g. creating an empty store, is not what
+/// is measured). `work` hands its value back so dropping it is not timed either.
+pub fn median<S, F, W>(runs: usize, mut setup: F, mut work: W) -> anyhow::Result<Duration>
+where
+    F: FnMut() -> anyhow::Result<S>,
+    W: FnMut(S) -> anyhow::Result<S>,
+{
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
+        let value = setup()?;
         let start = Instant::now();
-        f()?;
+        let value = work(value)?;
         times.push(start.elapsed());
+        drop(value);
     }
     times.sort();
-    Ok(times[times.len() / 2])
+    times
+        .get(times.len() / 2)
+        .copied()
+        .ok_or_else(|| anyhow::anyhow!("median of no runs"))
 }
 
 /// Prints one result line: what, measured, baseline, ratio and target.
 pub fn report(what: &str, ours: f64, baseline: f64, unit: &str, target: &str) {
     let ratio = ours / baseline;
-    println!("{what:<58} {ours:>10.1} {unit:<6} vs {baseline:>10.1} {unit:<6} = {ratio:>5.2}x  (target {target})");
+    println!("{what:<66} {ours:>10.1} {unit:<6} vs {baseline:>10.1} {unit:<6} = {ratio:>5.2}x  (target {target})");
 }
