@@ -6,7 +6,7 @@ use outpost_domain::document::template::{
     FieldType, GridPos, TemplateContent, TemplateField, TemplatePage, TemplateScope,
     TemplateSection,
 };
-use outpost_domain::ids::DocId;
+use outpost_domain::ids::{ClinicId, DocId};
 use outpost_domain::patient::{NewPatient, Sex};
 use outpost_domain::vitals::NewVitals;
 use outpost_e2e::{Backend, Server, Workstation};
@@ -38,8 +38,9 @@ pub struct TwoDesks {
     pub a: Workstation,
     pub b: Workstation,
     pub server: Server,
+    clinic: ClinicId,
     /// Postgres, kept alive for the server; dropped last.
-    _backend: Backend,
+    backend: Backend,
 }
 
 impl TwoDesks {
@@ -47,24 +48,20 @@ impl TwoDesks {
         let backend = Backend::start().await.unwrap();
         let clinic = backend.clinic(clinic).await.unwrap();
         let server = Server::start(&backend).await.unwrap();
-        let a = Workstation::enroll(
-            &server,
-            &backend.enrollment_code(clinic, "A").await.unwrap(),
-        )
-        .await
-        .unwrap();
-        let b = Workstation::enroll(
-            &server,
-            &backend.enrollment_code(clinic, "B").await.unwrap(),
-        )
-        .await
-        .unwrap();
+        let a = enroll(&backend, &server, clinic, "A").await;
+        let b = enroll(&backend, &server, clinic, "B").await;
         TwoDesks {
             a,
             b,
             server,
-            _backend: backend,
+            clinic,
+            backend,
         }
+    }
+
+    /// Enrolls a further workstation of the same clinic (the server must be up).
+    pub async fn enroll_another(&self, device: &str) -> Workstation {
+        enroll(&self.backend, &self.server, self.clinic, device).await
     }
 
     pub fn both(&self) -> [&Workstation; 2] {
@@ -191,4 +188,9 @@ pub fn encounter(r: &Replica, patient_id: DocId, template: DocId, version: u64) 
         fields: BTreeMap::new(),
         notes: NoteTexts::default(),
     }
+}
+
+async fn enroll(backend: &Backend, server: &Server, clinic: ClinicId, device: &str) -> Workstation {
+    let code = backend.enrollment_code(clinic, device).await.unwrap();
+    Workstation::enroll(server, &code).await.unwrap()
 }

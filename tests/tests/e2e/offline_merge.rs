@@ -1,27 +1,13 @@
 //! Two workstations chart while the server is down; when it returns both hold everything,
 //! and syncing again and again adds nothing.
 
-use crate::common::{patient, vitals};
-use outpost_e2e::{Backend, Server, Workstation};
+use crate::common::{patient, vitals, TwoDesks};
 use std::collections::BTreeSet;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_work_on_two_workstations_merges_with_nothing_lost_or_duplicated() {
-    let backend = Backend::start().await.unwrap();
-    let clinic = backend.clinic("Riverside Clinic").await.unwrap();
-    let mut server = Server::start(&backend).await.unwrap();
-    let a = Workstation::enroll(
-        &server,
-        &backend.enrollment_code(clinic, "Ward A").await.unwrap(),
-    )
-    .await
-    .unwrap();
-    let b = Workstation::enroll(
-        &server,
-        &backend.enrollment_code(clinic, "Ward B").await.unwrap(),
-    )
-    .await
-    .unwrap();
+    let mut desks = TwoDesks::start("Riverside Clinic").await;
+    let (a, b) = (&desks.a, &desks.b);
 
     // Both workstations hold the shared patient before the link goes down.
     let shared = a
@@ -31,7 +17,8 @@ async fn offline_work_on_two_workstations_merges_with_nothing_lost_or_duplicated
     b.sync().await.unwrap();
     assert_eq!(b.with(|r| r.patient(shared.id)).unwrap(), shared);
 
-    server.kill().await;
+    desks.offline().await;
+    let (a, b) = (&desks.a, &desks.b);
 
     let newcomer = a
         .with(|r| r.register_patient(&patient("Offline Newcomer", "MRN-101"), "clerk.a"))
@@ -44,12 +31,17 @@ async fn offline_work_on_two_workstations_merges_with_nothing_lost_or_duplicated
     let from_b = b
         .with(|r| r.record_vitals(&vitals(shared.id, 90.0), "nurse.b"))
         .unwrap();
-    assert!(a.sync().await.is_err(), "the server is down");
-    assert!(b.sync().await.is_err(), "the server is down");
+    for ws in [a, b] {
+        assert!(
+            ws.sync().await.unwrap_err().is_offline(),
+            "the server is down"
+        );
+    }
     assert_eq!(a.with(|r| r.pending_changes()).unwrap(), 3);
     assert_eq!(b.with(|r| r.pending_changes()).unwrap(), 1);
 
-    server.up().await.unwrap();
+    desks.online().await;
+    let (a, b) = (&desks.a, &desks.b);
     for _ in 0..3 {
         a.sync().await.unwrap();
         b.sync().await.unwrap();

@@ -2,9 +2,9 @@
 //! arrived, and between two pull pages — and comes back: the next sync completes with
 //! nothing duplicated and nothing missing.
 
-use crate::common::patient;
+use crate::common::{patient, TwoDesks};
 use outpost_domain::protocol::{PullRequest, PullResponse, PushRequest, PushResponse};
-use outpost_e2e::{kill_pid, Backend, Server, Workstation};
+use outpost_e2e::{kill_pid, Workstation};
 use outpost_replica::sync::{HttpTransport, Transport, TransportError};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -54,21 +54,8 @@ const RECORDS: usize = 1_200; // three push batches, three pull pages
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_cut_by_a_server_restart_completes_without_duplicates_or_gaps() {
-    let backend = Backend::start().await.unwrap();
-    let clinic = backend.clinic("Hillside Clinic").await.unwrap();
-    let mut server = Server::start(&backend).await.unwrap();
-    let a = Workstation::enroll(
-        &server,
-        &backend.enrollment_code(clinic, "A").await.unwrap(),
-    )
-    .await
-    .unwrap();
-    let b = Workstation::enroll(
-        &server,
-        &backend.enrollment_code(clinic, "B").await.unwrap(),
-    )
-    .await
-    .unwrap();
+    let mut desks = TwoDesks::start("Hillside Clinic").await;
+    let (a, b) = (&desks.a, &desks.b);
 
     let mut written = BTreeSet::new();
     for i in 0..RECORDS {
@@ -86,7 +73,7 @@ async fn a_sync_cut_by_a_server_restart_completes_without_duplicates_or_gaps() {
     // The server stores A's first batch, then dies before A hears back.
     let cut = DiesAfter {
         inner: a.transport(),
-        server_pid: server.pid().unwrap(),
+        server_pid: desks.server.pid().unwrap(),
         pushes_left: AtomicUsize::new(1),
         pulls_left: AtomicUsize::new(usize::MAX),
     };
@@ -97,23 +84,23 @@ async fn a_sync_cut_by_a_server_restart_completes_without_duplicates_or_gaps() {
         RECORDS as u64,
         "the answer was lost, so A still counts every change as waiting"
     );
-    server.kill().await;
-    server.up().await.unwrap();
+    desks.server.kill().await;
+    desks.server.up().await.unwrap();
     a.sync().await.unwrap();
     assert_eq!(a.with(|r| r.pending_changes()).unwrap(), 0);
 
     // B's pull is cut after its second page.
     let cut = DiesAfter {
         inner: b.transport(),
-        server_pid: server.pid().unwrap(),
+        server_pid: desks.server.pid().unwrap(),
         pushes_left: AtomicUsize::new(usize::MAX),
         pulls_left: AtomicUsize::new(2),
     };
     assert!(outpost_replica::sync::sync_once(&b.replica, &cut)
         .await
         .is_err());
-    server.kill().await;
-    server.up().await.unwrap();
+    desks.server.kill().await;
+    desks.server.up().await.unwrap();
     b.sync().await.unwrap();
 
     let ids = |ws: &Workstation| -> Vec<_> {
@@ -134,12 +121,7 @@ async fn a_sync_cut_by_a_server_restart_completes_without_duplicates_or_gaps() {
     }
 
     // A workstation enrolled afterwards receives every record exactly once from the server.
-    let c = Workstation::enroll(
-        &server,
-        &backend.enrollment_code(clinic, "C").await.unwrap(),
-    )
-    .await
-    .unwrap();
+    let c = desks.enroll_another("C").await;
     let report = c.sync().await.unwrap();
     assert_eq!(
         report.pulled, RECORDS as u64,
