@@ -16,9 +16,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 /// When fewer numbers than this are left, a sync round asks the server for a new block.
 pub const MRN_LOW_WATER: u64 = 20;
 
-/// What a registration without an MRN is told when no number is left.
-pub const NO_MRN_LEFT: &str = "no provisional MRN numbers left on this workstation: \
-    connect to the server once, or enter the MRN";
+/// What a registration without an MRN is told when no number is left (the domain's words).
+pub const NO_MRN_LEFT: &str = outpost_domain::patient::NO_PROVISIONAL_MRN_LEFT;
 
 impl Replica {
     /// Provisional MRN numbers this workstation can still hand out.

@@ -11,9 +11,9 @@ use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::{DocId, EntryId};
 use outpost_domain::patient::{
     self as p, AllergyInput, DemographicsUpdate, EmergencyContactInput, MedicationInput,
-    NewPatient, Patient, PatientProjection, PatientRecord, ProblemInput,
+    NewPatient, Patient, PatientProjection, PatientRecord, PatientRegistration, ProblemInput,
 };
-use outpost_domain::{DomainError, FieldError};
+use outpost_domain::DomainError;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -54,56 +54,30 @@ impl Replica {
         contact: &ContactDetails,
         author: &str,
     ) -> Result<PatientProjection, ReplicaError> {
-        let today = today();
-        let id = DocId::new();
+        let registration = PatientRegistration {
+            name: input.name.clone(),
+            date_of_birth: input.date_of_birth.clone(),
+            sex: input.sex,
+            mrn: Some(input.mrn.clone()),
+            phone: contact.phone.clone(),
+            address: contact.address.clone(),
+            emergency_contact: contact.emergency_contact.clone(),
+        };
         let provisional = input.mrn.trim().is_empty();
         let doc = self.commit_new(author, Action::REGISTER_PATIENT, |conn, actor, meta| {
-            let mut errors: Vec<FieldError> = Vec::new();
-            let mut input = input.clone();
-            if provisional {
+            // A number is taken only when none was entered; a refused registration rolls
+            // the transaction back, so the number is not used up.
+            let next = if provisional {
                 match mrn::take_next(conn) {
-                    Ok(mrn) => input.mrn = mrn,
-                    Err(ReplicaError::Invalid(fields)) => {
-                        errors.extend(fields);
-                        // Stands in for the missing number so the other fields are checked.
-                        input.mrn = "P-0".into();
-                    }
+                    Ok(number) => Some(number),
+                    Err(ReplicaError::Invalid(_)) => None,
                     Err(e) => return Err(e),
                 }
-            }
-            let details = DemographicsUpdate {
-                phone: contact.phone.clone(),
-                address: contact.address.clone(),
-                emergency_contact: contact.emergency_contact.clone(),
-                ..DemographicsUpdate::default()
+            } else {
+                None
             };
-            let record = match input.validate(id, today) {
-                Ok(patient) => {
-                    let mut record = PatientRecord::from_patient(&patient);
-                    record.provisional = provisional;
-                    collect(
-                        &mut errors,
-                        p::update_demographics(&mut record, &details, today),
-                    )?;
-                    Some(record)
-                }
-                Err(e) => {
-                    collect(&mut errors, Err(e))?;
-                    // Contact details are still checked, so every problem shows at once.
-                    let mut scratch = PatientRecord::from_patient(&placeholder(id, today));
-                    collect(
-                        &mut errors,
-                        p::update_demographics(&mut scratch, &details, today),
-                    )?;
-                    None
-                }
-            };
-            match record {
-                Some(record) if errors.is_empty() => {
-                    Ok(Document::create_patient_record(actor, &record, meta)?)
-                }
-                _ => Err(ReplicaError::Invalid(errors)),
-            }
+            let record = registration.validate(DocId::new(), today(), next.as_deref())?;
+            Ok(Document::create_patient_record(actor, &record, meta)?)
         })?;
         tracing::info!(doc_id = %doc.id, provisional, "registered patient");
         Ok(PatientProjection::of(&doc.patient_record()?))
@@ -259,31 +233,5 @@ pub(crate) fn summary(p: &PatientProjection) -> Patient {
         date_of_birth: p.date_of_birth,
         sex: p.sex,
         mrn: p.mrn.clone(),
-    }
-}
-
-/// Adds the field errors of `result` to `errors`; other errors end the write.
-fn collect(
-    errors: &mut Vec<FieldError>,
-    result: Result<(), DomainError>,
-) -> Result<(), ReplicaError> {
-    match result {
-        Ok(()) => Ok(()),
-        Err(DomainError::Invalid(fields)) => {
-            errors.extend(fields);
-            Ok(())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// A valid stand-in patient, only for checking contact details when the rest was refused.
-fn placeholder(id: DocId, today: chrono::NaiveDate) -> Patient {
-    Patient {
-        id,
-        name: "x".into(),
-        date_of_birth: today,
-        sex: p::Sex::Unknown,
-        mrn: "x".into(),
     }
 }

@@ -157,6 +157,11 @@ pub(crate) fn check_mrn(errors: &mut Vec<FieldError>, mrn: &str) -> String {
     mrn.to_owned()
 }
 
+/// What a registration without an MRN is told when the workstation has no provisional
+/// number left.
+pub const NO_PROVISIONAL_MRN_LEFT: &str = "no provisional MRN numbers left on this \
+    workstation: connect to the server once, or enter the MRN";
+
 /// Registration with every schema-2 field. Without an MRN the patient takes the next
 /// provisional MRN of the workstation's block and is marked provisional.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -198,11 +203,7 @@ impl PatientRegistration {
             (Some(m), _) => (check_mrn(&mut errors, m), false),
             (None, Some(p)) => (check_mrn(&mut errors, p), true),
             (None, None) => {
-                errors.push(field(
-                    "mrn",
-                    "enter the MRN; this workstation has no provisional MRNs left \
-                     (sync with the server to get a new block)",
-                ));
+                errors.push(field("mrn", NO_PROVISIONAL_MRN_LEFT));
                 (String::new(), false)
             }
         };
