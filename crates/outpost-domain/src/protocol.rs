@@ -80,6 +80,22 @@ pub struct PushRequest {
 pub struct PushResponse {
     /// Highest contiguous counter the server now holds for the replica.
     pub stored_through: u64,
+    /// Changes of this push the server received (they count in `stored_through`, so they
+    /// are not sent again) but did not apply, with the reason: an honest client never
+    /// produces one. Absent from older servers' answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quarantined: Vec<QuarantinedChange>,
+}
+
+/// A pushed change the server keeps in quarantine instead of applying.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuarantinedChange {
+    pub counter: u64,
+    pub doc_id: DocId,
+    /// Stable machine-readable reason, e.g. `forbidden_role`, `invalid_record`.
+    pub code: String,
+    /// A sentence for the operator (never patient data).
+    pub reason: String,
 }
 
 /// What the caller holds; the server answers with what it lacks.
@@ -97,6 +113,68 @@ pub struct PullResponse {
     /// More changes are waiting beyond this page.
     pub more: bool,
     pub server_time: DateTime<Utc>,
+}
+
+/// `POST /v1/bootstrap`: a new workstation downloads its clinic's documents, compacted,
+/// instead of replaying every change. The first request has no cursor; each answer hands
+/// the cursor for the next page, and a client that stops halfway asks again with the last
+/// cursor it kept and gets only the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BootstrapRequest {
+    pub protocol: u32,
+    /// `None` to start; otherwise the `next` cursor of the last page applied.
+    #[serde(default)]
+    pub after: Option<BootstrapCursor>,
+    /// Most documents wanted in one page; the server may send fewer (at most
+    /// [`MAX_BOOTSTRAP_PAGE`], and fewer when the documents are large).
+    pub limit: u32,
+}
+
+/// Most documents one bootstrap page carries.
+pub const MAX_BOOTSTRAP_PAGE: usize = 500;
+
+/// Where a bootstrap stands: the snapshot it started from (fixed on the first page, and
+/// repeated so the client can keep one value to resume with) and the last document served.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BootstrapCursor {
+    /// The last document served (documents come in `doc_id` order); `None` before any.
+    #[serde(default)]
+    pub after_doc: Option<DocId>,
+    /// The server's arrival position when the snapshot was taken: documents the server
+    /// first received after it are not part of the bootstrap (pull brings them).
+    pub snapshot_seq: u64,
+    pub total_documents: u64,
+    pub total_bytes: u64,
+    /// The version vector the whole snapshot covers.
+    pub covers: VersionVector,
+}
+
+/// One document as the server holds it: a compacted Automerge save and its heads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BootstrapDocument {
+    pub doc_id: DocId,
+    pub kind: DocKind,
+    pub bytes: Bytes,
+    /// Change hashes, hex, sorted.
+    pub heads: Vec<String>,
+}
+
+/// One page of a bootstrap. Every document served holds at least what `covers` says;
+/// some may hold more (changed after the snapshot), which is harmless: after the last
+/// page the client sets its version vector to `covers` and pulls from there, and the
+/// changes it already has apply as no-ops.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BootstrapResponse {
+    /// How many documents the whole bootstrap serves (fixed at the snapshot).
+    pub total_documents: u64,
+    /// Their size in bytes at the snapshot (documents changed since may be larger).
+    pub total_bytes: u64,
+    pub covers: VersionVector,
+    pub documents: Vec<BootstrapDocument>,
+    /// Ask with this cursor for the next page; keep it to resume after an interruption.
+    pub next: BootstrapCursor,
+    /// More documents are waiting beyond this page.
+    pub more: bool,
 }
 
 /// `POST /v1/mrn-blocks`: a workstation asks for a block of provisional medical record
@@ -178,6 +256,41 @@ mod tests {
         json["added_in_a_later_version"] = serde_json::json!(true);
         let back: WireChange = serde_json::from_value(json).unwrap();
         assert_eq!(back, c);
+    }
+
+    #[test]
+    fn a_push_answer_from_an_older_server_has_nothing_quarantined() {
+        let r: PushResponse = serde_json::from_str(r#"{"stored_through":4}"#).unwrap();
+        assert_eq!(r.stored_through, 4);
+        assert!(r.quarantined.is_empty());
+        let json = serde_json::to_value(&r).unwrap();
+        assert!(
+            json.get("quarantined").is_none(),
+            "older clients never see it"
+        );
+    }
+
+    #[test]
+    fn a_bootstrap_cursor_round_trips_and_the_first_request_has_none() {
+        let first: BootstrapRequest = serde_json::from_str(r#"{"protocol":1,"limit":50}"#).unwrap();
+        assert_eq!(first.after, None);
+        let mut covers = VersionVector::default();
+        covers.0.insert(ReplicaId::new(), 7);
+        let cursor = BootstrapCursor {
+            after_doc: Some(DocId::new()),
+            snapshot_seq: 42,
+            total_documents: 3,
+            total_bytes: 900,
+            covers,
+        };
+        let req = BootstrapRequest {
+            protocol: PROTOCOL_VERSION,
+            after: Some(cursor.clone()),
+            limit: 10,
+        };
+        let back: BootstrapRequest =
+            serde_json::from_str(&serde_json::to_string(&req).unwrap()).unwrap();
+        assert_eq!(back.after, Some(cursor));
     }
 
     #[test]

@@ -18,5 +18,8 @@ pub async fn push(
 ) -> Result<Json<PushResponse>, AppError> {
     check_batch(device.replica_id, &req)?;
     let stored_through = state.db().push(&device, &req.changes).await?;
-    Ok(Json(PushResponse { stored_through }))
+    Ok(Json(PushResponse {
+        stored_through,
+        quarantined: Vec::new(),
+    }))
 }
