@@ -29,6 +29,7 @@ pub use error::{ReplicaError, ENROLL_HINT};
 pub use meta::Enrollment;
 pub use mrn::{MRN_LOW_WATER, NO_MRN_LEFT};
 pub use records::patient_queries::{PatientDetails, PatientSummary};
+pub use records::patient_search::{PatientSearchPage, MAX_SEARCH_LIMIT};
 pub use records::patients::ContactDetails;
 pub use records::templates::TemplateEdit;
 pub use replica::Replica;

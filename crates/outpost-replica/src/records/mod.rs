@@ -5,6 +5,7 @@
 pub(crate) mod encounters;
 pub(crate) mod handovers;
 pub(crate) mod patient_queries;
+pub(crate) mod patient_search;
 pub(crate) mod patients;
 pub(crate) mod templates;
 pub(crate) mod vitals;
