@@ -1,14 +1,17 @@
-//! The commands the window may call. Each is a few lines: take the input, call the
-//! replica off the UI thread, and after a successful write nudge background sync so the
-//! change leaves the workstation soon.
+//! The commands the window may call, one module per area. Each is a few lines: take the
+//! input, call the replica off the UI thread, and after a successful write nudge
+//! background sync so the change leaves the workstation soon. Every answer is a type
+//! exported to TypeScript (ui/src/bindings), so the window never restates a shape.
+
+pub mod charting;
+pub mod conflicts;
+pub mod handovers;
+pub mod patients;
+pub mod vitals;
 
 use crate::error::CommandError;
 use crate::state::AppState;
-use outpost_domain::ids::DocId;
-use outpost_domain::patient::{NewPatient, Patient};
-use outpost_domain::vitals::{NewVitals, VitalsSet};
 use outpost_replica::sync::SyncStatus;
-use outpost_replica::PatientSummary;
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -41,49 +44,18 @@ pub async fn status(state: State<'_, AppState>) -> Result<SyncStatus, CommandErr
     Ok(state.status())
 }
 
-#[tauri::command]
-#[tracing::instrument(skip_all)]
-pub async fn list_patients(
-    state: State<'_, AppState>,
-) -> Result<Vec<PatientSummary>, CommandError> {
-    state.with_replica(|r| r.list_patients()).await
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all)]
-pub async fn register_patient(
-    state: State<'_, AppState>,
-    input: NewPatient,
-) -> Result<Patient, CommandError> {
+/// Runs a write on the replica as this session's user, then nudges sync.
+pub(crate) async fn write<T, F>(state: &AppState, f: F) -> Result<T, CommandError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut outpost_replica::Replica, &str) -> Result<T, outpost_replica::ReplicaError>
+        + Send
+        + 'static,
+{
     let author = state.user.clone();
-    let patient = state
-        .with_replica(move |r| r.register_patient(&input, &author))
-        .await?;
+    let out = state.with_replica(move |r| f(r, &author)).await?;
     state.nudge();
-    Ok(patient)
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all)]
-pub async fn record_vitals(
-    state: State<'_, AppState>,
-    input: NewVitals,
-) -> Result<VitalsSet, CommandError> {
-    let author = state.user.clone();
-    let set = state
-        .with_replica(move |r| r.record_vitals(&input, &author))
-        .await?;
-    state.nudge();
-    Ok(set)
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all)]
-pub async fn list_vitals(
-    state: State<'_, AppState>,
-    patient_id: DocId,
-) -> Result<Vec<VitalsSet>, CommandError> {
-    state.with_replica(move |r| r.list_vitals(patient_id)).await
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -92,10 +64,10 @@ mod tests {
     use std::path::Path;
     use ts_rs::TS;
 
-    /// Writes AppInfo.ts and CommandError.ts into ui/src/bindings (`cargo test` keeps them
-    /// current). Written here rather than with `#[ts(export)]`: ts-rs resolves `export_to`
-    /// from the exporting crate's directory, and this crate sits one level higher than the
-    /// crates/ whose types it imports, so their shared `export_to` would point elsewhere.
+    /// Writes this crate's types into ui/src/bindings (`cargo test` keeps them current).
+    /// Written here rather than with `#[ts(export)]`: ts-rs resolves `export_to` from the
+    /// exporting crate's directory, and this crate sits one level higher than the crates/
+    /// whose types it imports, so their shared `export_to` would point elsewhere.
     #[test]
     fn export_typescript_bindings() {
         let cfg = ts_rs::Config::new();
@@ -106,10 +78,25 @@ mod tests {
                 "CommandError",
                 crate::error::CommandError::export_to_string(&cfg),
             ),
+            ("VitalRange", vitals::VitalRange::export_to_string(&cfg)),
+            (
+                "TemplateChoice",
+                charting::TemplateChoice::export_to_string(&cfg),
+            ),
+            (
+                "OpenEncounterInput",
+                charting::OpenEncounterInput::export_to_string(&cfg),
+            ),
+            (
+                "ConflictItem",
+                conflicts::ConflictItem::export_to_string(&cfg),
+            ),
         ] {
             std::fs::write(dir.join(format!("{name}.ts")), text.unwrap()).unwrap();
         }
         let text = std::fs::read_to_string(dir.join("CommandError.ts")).unwrap();
         assert!(text.contains(r#"from "./FieldError""#), "{text}");
+        let text = std::fs::read_to_string(dir.join("ConflictItem.ts")).unwrap();
+        assert!(text.contains("values: Array<ConflictValue>"), "{text}");
     }
 }

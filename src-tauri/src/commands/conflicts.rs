@@ -1,0 +1,92 @@
+//! The conflicts inbox: every open conflict on this workstation with a readable name for
+//! the record it is in (the patient's name and MRN, or the encounter's patient and date),
+//! and the one-click resolution, which is a local write that syncs like any other.
+
+use super::write;
+use crate::error::CommandError;
+use crate::state::AppState;
+use outpost_domain::document::DocKind;
+use outpost_domain::ids::DocId;
+use outpost_replica::{OpenConflict, Replica, ReplicaError};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+
+/// An open conflict with the record it belongs to, named for a person to recognise.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export_to = "../../../ui/src/bindings/")]
+pub struct ConflictItem {
+    #[serde(flatten)]
+    pub conflict: OpenConflict,
+    /// e.g. "Amara Okafor (MRN-001)" or "Encounter 2026-11-22 · Amara Okafor (MRN-001)".
+    pub record: String,
+    /// The patient the record is about, when there is one.
+    pub patient_id: Option<DocId>,
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn list_conflicts(state: State<'_, AppState>) -> Result<Vec<ConflictItem>, CommandError> {
+    state
+        .with_replica(|r| {
+            r.list_open_conflicts()?
+                .into_iter()
+                .map(|c| {
+                    let (record, patient_id) = describe(r, &c)?;
+                    Ok(ConflictItem {
+                        conflict: c,
+                        record,
+                        patient_id,
+                    })
+                })
+                .collect()
+        })
+        .await
+}
+
+/// Keeps `chosen` (one of the listed values) for the field at `path` of record `doc_id`.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn resolve_conflict(
+    state: State<'_, AppState>,
+    doc_id: DocId,
+    path: String,
+    chosen: serde_json::Value,
+) -> Result<(), CommandError> {
+    write(&state, move |r, by| {
+        r.resolve_conflict(doc_id, &path, &chosen, by)
+    })
+    .await
+}
+
+fn patient_label(r: &Replica, id: DocId) -> String {
+    match r.patient(id) {
+        Ok(p) => format!("{} ({})", p.name, p.mrn),
+        // The patient may not have arrived yet; the record is still worth resolving.
+        Err(_) => "a patient not on this workstation yet".to_owned(),
+    }
+}
+
+fn describe(r: &Replica, c: &OpenConflict) -> Result<(String, Option<DocId>), ReplicaError> {
+    Ok(match c.kind {
+        DocKind::Patient => (patient_label(r, c.doc_id), Some(c.doc_id)),
+        DocKind::Encounter => {
+            let e = r.encounter(c.doc_id)?;
+            let who = patient_label(r, e.patient_id);
+            (format!("Encounter {} · {who}", e.date), Some(e.patient_id))
+        }
+        DocKind::Vitals => {
+            let v = r.vitals(c.doc_id)?;
+            (
+                format!("Vitals · {}", patient_label(r, v.patient_id)),
+                Some(v.patient_id),
+            )
+        }
+        DocKind::Handover => {
+            let h = r.handover(c.doc_id)?;
+            (format!("Handover · {}", h.ward), None)
+        }
+        DocKind::Template => (format!("Template {}", r.template(c.doc_id)?.name), None),
+        DocKind::PatientLink => ("Patient merge".to_owned(), None),
+    })
+}
