@@ -118,4 +118,14 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
     /// [`ServerError::DeviceRevoked`] if the device was revoked meanwhile.
     async fn allocate_mrn_block(&self, device: &Device, size: u32)
         -> Result<MrnBlock, ServerError>;
+
+    /// `Some(role)` iff `username` is an active (not disabled) user of `clinic` who has
+    /// signed in on `device` (an online session, or an offline sign-in the device
+    /// reported): who may author that device's changes, and with which role.
+    async fn author_role(
+        &self,
+        clinic: ClinicId,
+        device: DeviceId,
+        username: &str,
+    ) -> Result<Option<outpost_domain::roles::Role>, ServerError>;
 }

@@ -9,6 +9,7 @@ pub mod document;
 pub mod error;
 pub mod ids;
 pub mod protocol;
+pub mod roles;
 pub mod version_vector;
 
 /// Record kinds keep their historical paths (`outpost_domain::patient::Patient`, ...).

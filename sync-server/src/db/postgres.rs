@@ -5,6 +5,7 @@
 mod changes;
 mod device_lock;
 mod mrn;
+mod users;
 
 use super::{Clinic, Database, Device, Enrolled, NewDevice, PullPage};
 use crate::error::ServerError;
@@ -278,5 +279,14 @@ impl Database for PgDatabase {
         size: u32,
     ) -> Result<MrnBlock, ServerError> {
         mrn::allocate(&self.pool, device, size).await
+    }
+
+    async fn author_role(
+        &self,
+        clinic: ClinicId,
+        device: DeviceId,
+        username: &str,
+    ) -> Result<Option<outpost_domain::roles::Role>, ServerError> {
+        users::author_role(&self.pool, clinic, device, username).await
     }
 }
