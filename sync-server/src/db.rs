@@ -9,7 +9,8 @@ use crate::error::ServerError;
 use crate::secrets::SecretHash;
 use chrono::{DateTime, Utc};
 use outpost_domain::ids::{ClinicId, DeviceId, ReplicaId};
-use outpost_domain::protocol::{MrnBlock, WireChange};
+use outpost_domain::protocol::QuarantinedChange;
+use outpost_domain::protocol::{BootstrapCursor, BootstrapResponse, MrnBlock, WireChange};
 use outpost_domain::version_vector::VersionVector;
 use serde::Serialize;
 
@@ -58,6 +59,14 @@ pub struct PullPage {
     pub more: bool,
 }
 
+/// What a push did: the highest counter now received for the replica (applied or
+/// quarantined) and the changes of this push that went to quarantine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushOutcome {
+    pub stored_through: u64,
+    pub quarantined: Vec<QuarantinedChange>,
+}
+
 /// Storage for clinics, devices, enrollment codes and changes.
 #[async_trait::async_trait]
 pub trait Database: Send + Sync + std::fmt::Debug + 'static {
@@ -99,11 +108,18 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
     async fn revoke_device(&self, clinic: ClinicId, device: DeviceId) -> Result<bool, ServerError>;
 
     /// Stores a batch of the device's own changes, already checked by
-    /// [`crate::push::check_batch`], atomically; returns the highest contiguous counter
-    /// now held for the device's replica. Refuses gaps ([`ServerError::Gap`]) and a
-    /// known `(replica, counter)` with a different digest
+    /// [`crate::push::check_batch`], atomically: each new change is applied to the
+    /// server's copy of its document and validated ([`crate::validate`]); those that pass
+    /// are stored, with the document and its reporting rows, the others quarantined and
+    /// the device flagged. Returns the highest contiguous counter now received for the
+    /// device's replica and what was quarantined. Refuses gaps ([`ServerError::Gap`]) and
+    /// a known `(replica, counter)` with a different digest
     /// ([`ServerError::ConflictingChange`], after flagging the device).
-    async fn push(&self, device: &Device, changes: &[WireChange]) -> Result<u64, ServerError>;
+    async fn push(
+        &self,
+        device: &Device,
+        changes: &[WireChange],
+    ) -> Result<PushOutcome, ServerError>;
 
     /// The clinic's changes `have` does not cover, in arrival order, at most `limit`.
     async fn pull(
@@ -112,6 +128,24 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
         have: &VersionVector,
         limit: usize,
     ) -> Result<PullPage, ServerError>;
+
+    /// The clinic's quarantined changes, oldest first.
+    async fn list_quarantine(
+        &self,
+        clinic: ClinicId,
+    ) -> Result<Vec<crate::quarantine::QuarantineEntry>, ServerError>;
+
+    /// The clinic's flagged devices, earliest flag first.
+    async fn flagged_devices(&self, clinic: ClinicId) -> Result<Vec<Device>, ServerError>;
+
+    /// One page of a bootstrap of `clinic`: at most `limit` documents after the cursor
+    /// (a new snapshot when there is none), see [`crate::bootstrap`].
+    async fn bootstrap(
+        &self,
+        clinic: ClinicId,
+        after: Option<&BootstrapCursor>,
+        limit: usize,
+    ) -> Result<BootstrapResponse, ServerError>;
 
     /// Hands `device` the next `size` provisional MRNs of its clinic and records the
     /// allocation. Blocks of one clinic never overlap, even when allocated concurrently;

@@ -74,6 +74,14 @@ pub enum ServerError {
     )]
     ReplicaInUse(ReplicaId),
 
+    /// A concurrent request got there first; retrying succeeds.
+    #[error("{0}")]
+    Busy(String),
+
+    /// Stored data the server wrote itself does not read back (a bug, not the client's).
+    #[error("stored data is inconsistent: {0}")]
+    Inconsistent(String),
+
     #[error(
         "this server speaks sync protocol {PROTOCOL_VERSION}; the workstation sent protocol \
          {got}: update the Outpost app on this workstation"
@@ -97,7 +105,9 @@ impl ServerError {
             | Self::Migrate(_)
             | Self::Database(_)
             | Self::Randomness
-            | Self::Serve(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            | Self::Serve(_)
+            | Self::Inconsistent(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            Self::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             Self::Invalid { code, .. } => (StatusCode::BAD_REQUEST, code),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),

@@ -13,14 +13,17 @@
 
 pub mod admin;
 pub mod auth;
+pub mod bootstrap;
 pub mod db;
 pub mod error;
 pub mod handlers;
 pub mod mrn;
 pub mod push;
+pub mod quarantine;
 pub mod secrets;
 pub mod settings;
 mod state;
+pub mod validate;
 
 pub use db::postgres::PgDatabase;
 pub use db::Database;

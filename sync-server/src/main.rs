@@ -48,6 +48,20 @@ enum Command {
     /// Enroll, list and revoke workstations
     #[command(subcommand)]
     Device(DeviceCommand),
+    /// Pushed changes the server refused to apply, with the reason
+    #[command(subcommand)]
+    Quarantine(QuarantineCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum QuarantineCommand {
+    /// List a clinic's quarantined changes, oldest first
+    List {
+        #[arg(long)]
+        clinic: ClinicId,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,6 +99,13 @@ enum DeviceCommand {
     },
     /// List a clinic's devices, with revoked and flagged ones marked
     List {
+        #[arg(long)]
+        clinic: ClinicId,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List a clinic's flagged devices (a change quarantined or a counter reused)
+    Flagged {
         #[arg(long)]
         clinic: ClinicId,
         #[arg(long)]
@@ -207,6 +228,49 @@ async fn run(cli: Cli) -> Result<()> {
                         (None, None) => "active".to_owned(),
                     };
                     println!("{}  {}  {}  {state}", d.id, d.replica_id, d.name);
+                }
+            }
+        }
+        Command::Device(DeviceCommand::Flagged { clinic, json }) => {
+            let devices = outpost_sync_server::quarantine::flagged_devices(&db, clinic)
+                .await
+                .context("listing flagged devices")?;
+            if json {
+                print_json(&devices)?;
+            } else {
+                for d in devices {
+                    let at = d.flagged_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string());
+                    println!(
+                        "{}  {}  {}  flagged {}: {}",
+                        d.id,
+                        d.replica_id,
+                        d.name,
+                        at.unwrap_or_default(),
+                        d.flag_reason.unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Command::Quarantine(QuarantineCommand::List { clinic, json }) => {
+            let entries = outpost_sync_server::quarantine::list(&db, clinic)
+                .await
+                .context("listing quarantined changes")?;
+            if json {
+                print_json(&entries)?;
+            } else {
+                for q in entries {
+                    println!(
+                        "{}  device {}  change {} of {}  {} {}  by {}  {}: {}",
+                        q.received_at.format("%Y-%m-%d %H:%M"),
+                        q.device_id,
+                        q.counter,
+                        q.replica_id,
+                        q.kind.as_str(),
+                        q.doc_id,
+                        q.author.as_deref().unwrap_or("?"),
+                        q.reason_code,
+                        q.reason
+                    );
                 }
             }
         }

@@ -2,16 +2,20 @@
 //! (`migrations/server`), clinics, enrollment and devices. Push and pull live in
 //! [`changes`], provisional MRN blocks in [`mrn`].
 
+mod bootstrap;
 mod changes;
 mod device_lock;
+mod documents;
 mod mrn;
+mod quarantine;
+mod reporting;
 mod users;
 
-use super::{Clinic, Database, Device, Enrolled, NewDevice, PullPage};
+use super::{Clinic, Database, Device, Enrolled, NewDevice, PullPage, PushOutcome};
 use crate::error::ServerError;
 use crate::secrets::SecretHash;
 use outpost_domain::ids::{ClinicId, DeviceId};
-use outpost_domain::protocol::{MrnBlock, WireChange};
+use outpost_domain::protocol::{BootstrapCursor, BootstrapResponse, MrnBlock, WireChange};
 use outpost_domain::version_vector::VersionVector;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, PgConnection, Row};
@@ -260,8 +264,32 @@ impl Database for PgDatabase {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn push(&self, device: &Device, batch: &[WireChange]) -> Result<u64, ServerError> {
+    async fn push(
+        &self,
+        device: &Device,
+        batch: &[WireChange],
+    ) -> Result<PushOutcome, ServerError> {
         changes::push(&self.pool, device, batch).await
+    }
+
+    async fn list_quarantine(
+        &self,
+        clinic: ClinicId,
+    ) -> Result<Vec<crate::quarantine::QuarantineEntry>, ServerError> {
+        quarantine::list(&self.pool, clinic).await
+    }
+
+    async fn flagged_devices(&self, clinic: ClinicId) -> Result<Vec<Device>, ServerError> {
+        quarantine::flagged_devices(&self.pool, clinic).await
+    }
+
+    async fn bootstrap(
+        &self,
+        clinic: ClinicId,
+        after: Option<&BootstrapCursor>,
+        limit: usize,
+    ) -> Result<BootstrapResponse, ServerError> {
+        bootstrap::page(&self.pool, clinic, after, limit).await
     }
 
     async fn pull(

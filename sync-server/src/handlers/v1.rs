@@ -1,6 +1,7 @@
 //! Sync protocol version 1: enroll a workstation, push its changes, pull the clinic's,
 //! and hand it blocks of provisional MRNs.
 
+mod bootstrap;
 mod enroll;
 mod mrn_blocks;
 mod pull;
@@ -16,4 +17,5 @@ pub fn routes() -> Router<AppState> {
         .route("/push", post(push::push))
         .route("/pull", post(pull::pull))
         .route("/mrn-blocks", post(mrn_blocks::allocate))
+        .route("/bootstrap", post(bootstrap::bootstrap))
 }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod records;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
@@ -233,7 +235,11 @@ pub fn change(replica: ReplicaId, counter: u64) -> WireChange {
         name: "Test Patient".into(),
         date_of_birth: NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
         sex: Sex::Female,
-        mrn: format!("MRN-{counter}-{}", DocId::new()),
+        // Unique, and a valid MRN (at most 32 letters, digits or dashes): the server checks.
+        mrn: format!(
+            "MRN-{counter}-{}",
+            &DocId::new().0.simple().to_string()[20..]
+        ),
     };
     let meta = ChangeMeta {
         author: "nurse.test".into(),

@@ -1,21 +1,32 @@
 //! Push and pull on Postgres. A push locks the device row, so pushes of one replica take
-//! turns; it then lines the batch up with what is stored and inserts the new changes in
-//! one statement, which assigns their `server_seq` in counter order and stamps their
-//! `received_at` with the server's clock (whatever the client sent is ignored). A pull
+//! turns; it then lines the batch up with what is stored (applied or quarantined), judges
+//! the new changes against the server's copies of their documents (see
+//! [`crate::validate`]), inserts the applied ones in one statement, which assigns their
+//! `server_seq` in counter order and stamps their `received_at` with the server's clock
+//! (whatever the client sent is ignored), saves the documents and their reporting rows,
+//! and quarantines the rest, all in one transaction. A pull
 //! filters by the caller's version vector in SQL, pages by `server_seq` and hands each
 //! change out with its `received_at`.
 
 use super::device_lock::{lock_live_device, Lock};
-use crate::db::{Device, PullPage};
+use super::{documents, quarantine, reporting};
+use crate::db::{Device, PullPage, PushOutcome};
 use crate::error::ServerError;
 use crate::push::{first_conflict, split_at_stored};
+use crate::validate::{judge, Inputs, Judged, NeedTemplates, Refusal};
+use chrono::Utc;
 use outpost_domain::document::DocKind;
 use outpost_domain::ids::{ClinicId, DocId, ReplicaId};
+use outpost_domain::protocol::QuarantinedChange;
 use outpost_domain::protocol::{Bytes, WireChange};
 use outpost_domain::version_vector::VersionVector;
 use sqlx::postgres::PgPool;
+use sqlx::PgConnection;
 use sqlx::Row;
 use std::collections::HashMap;
+use std::collections::HashSet;
+
+mod authors;
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -30,15 +41,18 @@ pub(super) async fn push(
     pool: &PgPool,
     device: &Device,
     batch: &[WireChange],
-) -> Result<u64, ServerError> {
+) -> Result<PushOutcome, ServerError> {
     let clinic = device.clinic_id.0;
     let replica = device.replica_id.0;
     let mut tx = pool.begin().await?;
 
     lock_live_device(&mut tx, device, Lock::Update).await?;
 
+    // Quarantined changes take their counters too (received, not applied).
     let stored: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(counter), 0) FROM changes WHERE clinic_id = $1 AND replica_id = $2",
+        "SELECT GREATEST( \
+             (SELECT COALESCE(MAX(counter), 0) FROM changes WHERE clinic_id = $1 AND replica_id = $2), \
+             (SELECT COALESCE(MAX(counter), 0) FROM quarantine WHERE clinic_id = $1 AND replica_id = $2))",
     )
     .bind(clinic)
     .bind(replica)
@@ -50,6 +64,9 @@ pub(super) async fn push(
     if let (Some(first), Some(last)) = (already.first(), already.last()) {
         let rows = sqlx::query(
             "SELECT counter, digest FROM changes \
+             WHERE clinic_id = $1 AND replica_id = $2 AND counter BETWEEN $3 AND $4 \
+             UNION ALL \
+             SELECT counter, digest FROM quarantine \
              WHERE clinic_id = $1 AND replica_id = $2 AND counter BETWEEN $3 AND $4",
         )
         .bind(clinic)
@@ -89,34 +106,134 @@ pub(super) async fn push(
 
     if new.is_empty() {
         tx.commit().await?;
-        return Ok(stored);
+        return Ok(PushOutcome {
+            stored_through: stored,
+            quarantined: Vec::new(),
+        });
     }
-    let counters: Vec<i64> = new.iter().map(|c| to_i64(c.counter)).collect();
-    let docs: Vec<uuid::Uuid> = new.iter().map(|c| c.doc_id.0).collect();
-    let kinds: Vec<&str> = new.iter().map(|c| c.kind.as_str()).collect();
-    let digests: Vec<&str> = new.iter().map(|c| c.digest.as_str()).collect();
-    let bytes: Vec<&[u8]> = new.iter().map(|c| c.bytes.0.as_slice()).collect();
-    sqlx::query(
+
+    let judged = judge_batch(&mut tx, device, new).await?;
+    let (applied, refused): (Vec<_>, Vec<_>) = new
+        .iter()
+        .zip(&judged.verdicts)
+        .partition(|(_, verdict)| verdict.is_none());
+    let applied: Vec<&WireChange> = applied.into_iter().map(|(c, _)| c).collect();
+    let refused: Vec<(&WireChange, &Refusal)> = refused
+        .into_iter()
+        .filter_map(|(c, v)| v.as_ref().map(|r| (c, r)))
+        .collect();
+
+    let seqs = insert_applied(&mut tx, device, &applied).await?;
+    for doc in &judged.changed {
+        let Some(seq) = seqs.get(&doc.id) else {
+            continue;
+        };
+        let created = judged.created.contains(&doc.id);
+        documents::save(&mut tx, device.clinic_id, doc, created, *seq).await?;
+        reporting::write(&mut tx, device.clinic_id, doc).await?;
+    }
+    quarantine::put(&mut tx, device, &refused).await?;
+    tx.commit().await?;
+
+    let through = new.last().map_or(stored, |c| c.counter);
+    tracing::debug!(
+        applied = applied.len(),
+        quarantined = refused.len(),
+        through,
+        "push stored"
+    );
+    Ok(PushOutcome {
+        stored_through: through,
+        quarantined: refused
+            .iter()
+            .map(|(c, r)| QuarantinedChange {
+                counter: c.counter,
+                doc_id: c.doc_id,
+                code: r.code.to_owned(),
+                reason: r.reason.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// Loads what the judgement reads (each document once, locked) and judges the batch;
+/// loads the templates encounters need and judges again when it asks for them.
+async fn judge_batch(
+    tx: &mut PgConnection,
+    device: &Device,
+    new: &[WireChange],
+) -> Result<Judged, ServerError> {
+    let mut ids: Vec<DocId> = new.iter().map(|c| c.doc_id).collect();
+    ids.sort_by_key(|d| d.0);
+    ids.dedup();
+    let stored = documents::lock(tx, device.clinic_id, &ids).await?;
+    let foreign = documents::foreign(tx, device.clinic_id, &ids).await?;
+    let held = quarantine::held(tx, device.clinic_id, device.replica_id).await?;
+    let authority = authors::load(tx, device, new).await?;
+    let mut templates = HashMap::new();
+    let mut looked_for = HashSet::new();
+    loop {
+        let input = Inputs {
+            stored: &stored,
+            foreign: &foreign,
+            authority: &authority,
+            templates: &templates,
+            looked_for: &looked_for,
+            held: &held,
+            now: Utc::now(),
+        };
+        match judge(new, &input) {
+            Ok(judged) => return Ok(judged),
+            Err(NeedTemplates(need)) => {
+                let need: Vec<DocId> = need.into_iter().collect();
+                templates.extend(documents::templates(tx, device.clinic_id, &need).await?);
+                looked_for.extend(need);
+            }
+        }
+    }
+}
+
+/// Inserts the applied changes in one statement (their `server_seq` in counter order);
+/// returns, per document, the arrival position of its latest change.
+async fn insert_applied(
+    tx: &mut PgConnection,
+    device: &Device,
+    applied: &[&WireChange],
+) -> Result<HashMap<DocId, i64>, ServerError> {
+    if applied.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let counters: Vec<i64> = applied.iter().map(|c| to_i64(c.counter)).collect();
+    let docs: Vec<uuid::Uuid> = applied.iter().map(|c| c.doc_id.0).collect();
+    let kinds: Vec<&str> = applied.iter().map(|c| c.kind.as_str()).collect();
+    let digests: Vec<&str> = applied.iter().map(|c| c.digest.as_str()).collect();
+    let bytes: Vec<&[u8]> = applied.iter().map(|c| c.bytes.0.as_slice()).collect();
+    let rows = sqlx::query(
         "INSERT INTO changes (clinic_id, replica_id, counter, doc_id, kind, digest, bytes, device_id) \
          SELECT $1, $2, u.counter, u.doc_id, u.kind, u.digest, u.bytes, $3 \
          FROM unnest($4::bigint[], $5::uuid[], $6::text[], $7::text[], $8::bytea[]) \
               WITH ORDINALITY AS u(counter, doc_id, kind, digest, bytes, ord) \
-         ORDER BY u.ord",
+         ORDER BY u.ord \
+         RETURNING doc_id, server_seq",
     )
-    .bind(clinic)
-    .bind(replica)
+    .bind(device.clinic_id.0)
+    .bind(device.replica_id.0)
     .bind(device.id.0)
     .bind(&counters)
     .bind(&docs)
     .bind(&kinds)
     .bind(&digests)
     .bind(&bytes)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
-    tx.commit().await?;
-    let through = new.last().map_or(stored, |c| c.counter);
-    tracing::debug!(stored = new.len(), through, "push stored");
-    Ok(through)
+    let mut seqs: HashMap<DocId, i64> = HashMap::new();
+    for r in rows {
+        let doc = DocId(r.try_get("doc_id")?);
+        let seq: i64 = r.try_get("server_seq")?;
+        let e = seqs.entry(doc).or_insert(seq);
+        *e = (*e).max(seq);
+    }
+    Ok(seqs)
 }
 
 /// Rows above the caller's vector, in arrival order. The `start` bound lets Postgres skip

@@ -1,5 +1,5 @@
-//! `POST /v1/push`: the device's own changes, checked (see [`crate::push`]) and stored
-//! atomically.
+//! `POST /v1/push`: the device's own changes, checked (see [`crate::push`]), judged
+//! against the server's documents (see [`crate::validate`]) and stored atomically.
 
 use crate::auth::AuthedDevice;
 use crate::error::AppError;
@@ -17,9 +17,9 @@ pub async fn push(
     ApiJson(req): ApiJson<PushRequest>,
 ) -> Result<Json<PushResponse>, AppError> {
     check_batch(device.replica_id, &req)?;
-    let stored_through = state.db().push(&device, &req.changes).await?;
+    let outcome = state.db().push(&device, &req.changes).await?;
     Ok(Json(PushResponse {
-        stored_through,
-        quarantined: Vec::new(),
+        stored_through: outcome.stored_through,
+        quarantined: outcome.quarantined,
     }))
 }

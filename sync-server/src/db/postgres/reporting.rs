@@ -1,0 +1,280 @@
+//! The reporting tables: one row per record (and one per handover item), rewritten from the
+//! server's copy of a document in the push transaction that changed it, so a report always
+//! equals the documents. Each row comes from the domain's projection of the record, the
+//! same view the workstations show.
+
+use crate::error::ServerError;
+use outpost_domain::document::encounter::{EncounterProjection, EncounterRecord};
+use outpost_domain::document::handover::{HandoverProjection, HandoverRecord};
+use outpost_domain::document::template::{TemplateProjection, TemplateRecord};
+use outpost_domain::document::{DocKind, Document};
+use outpost_domain::ids::ClinicId;
+use outpost_domain::patient::PatientProjection;
+use outpost_domain::vitals::VitalsProjection;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+/// Rewrites the reporting rows of `doc` (patient links have none).
+pub(super) async fn write(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    doc: &Document,
+) -> Result<(), ServerError> {
+    match doc.kind {
+        DocKind::Patient => {
+            patient(
+                conn,
+                clinic,
+                &PatientProjection::of(&read(doc.patient_record())?),
+            )
+            .await
+        }
+        DocKind::Vitals => {
+            vitals(
+                conn,
+                clinic,
+                &VitalsProjection::of(&read(doc.vitals_record())?),
+            )
+            .await
+        }
+        DocKind::Encounter => {
+            encounter(
+                conn,
+                clinic,
+                &EncounterProjection::of(&read(doc.read::<EncounterRecord>())?),
+            )
+            .await
+        }
+        DocKind::Handover => {
+            handover(
+                conn,
+                clinic,
+                &HandoverProjection::of(&read(doc.read::<HandoverRecord>())?),
+            )
+            .await
+        }
+        DocKind::Template => {
+            template(
+                conn,
+                clinic,
+                &TemplateProjection::of(&read(doc.read::<TemplateRecord>())?),
+            )
+            .await
+        }
+        DocKind::PatientLink => Ok(()),
+    }
+}
+
+/// A document that passed validation always reads; if one does not, the push fails whole.
+fn read<T>(r: Result<T, outpost_domain::DomainError>) -> Result<T, ServerError> {
+    r.map_err(|e| ServerError::Inconsistent(format!("a validated record does not read: {e}")))
+}
+
+/// The wire word of an enumeration, e.g. `entered-in-error`.
+fn word<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => format!("{other:?}"),
+    }
+}
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+async fn patient(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    p: &PatientProjection,
+) -> Result<(), ServerError> {
+    sqlx::query(
+        "INSERT INTO report_patients (clinic_id, patient_id, name, date_of_birth, sex, mrn, \
+             provisional, phone, address, allergy_count, active_allergens) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (clinic_id, patient_id) DO UPDATE SET name = EXCLUDED.name, \
+             date_of_birth = EXCLUDED.date_of_birth, sex = EXCLUDED.sex, mrn = EXCLUDED.mrn, \
+             provisional = EXCLUDED.provisional, phone = EXCLUDED.phone, \
+             address = EXCLUDED.address, allergy_count = EXCLUDED.allergy_count, \
+             active_allergens = EXCLUDED.active_allergens, updated_at = now()",
+    )
+    .bind(clinic.0)
+    .bind(p.id.0)
+    .bind(&p.name)
+    .bind(p.date_of_birth)
+    .bind(word(&p.sex))
+    .bind(&p.mrn)
+    .bind(p.provisional)
+    .bind(&p.phone)
+    .bind(&p.address)
+    .bind(count(p.allergies.len()))
+    .bind(&p.active_allergens)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn vitals(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    v: &VitalsProjection,
+) -> Result<(), ServerError> {
+    let value = |field: &str| {
+        v.observations
+            .iter()
+            .find(|o| o.field == field)
+            .map(|o| o.value)
+    };
+    sqlx::query(
+        "INSERT INTO report_vitals (clinic_id, vitals_id, patient_id, taken_at, taken_by, \
+             status, weight_kg, height_cm, temperature_c, systolic_mmhg, diastolic_mmhg, \
+             heart_rate_per_min, respiratory_rate_per_min, spo2_percent, position, \
+             entered_in_error_reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+         ON CONFLICT (clinic_id, vitals_id) DO UPDATE SET status = EXCLUDED.status, \
+             entered_in_error_reason = EXCLUDED.entered_in_error_reason, updated_at = now()",
+    )
+    .bind(clinic.0)
+    .bind(v.id.0)
+    .bind(v.patient_id.0)
+    .bind(v.taken_at)
+    .bind(&v.taken_by)
+    .bind(word(&v.status))
+    .bind(value("weight_kg"))
+    .bind(value("height_cm"))
+    .bind(value("temperature_c"))
+    .bind(value("systolic_mmhg"))
+    .bind(value("diastolic_mmhg"))
+    .bind(value("heart_rate_per_min"))
+    .bind(value("respiratory_rate_per_min"))
+    .bind(value("spo2_percent"))
+    .bind(&v.position)
+    .bind(&v.entered_in_error_reason)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn encounter(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    e: &EncounterProjection,
+) -> Result<(), ServerError> {
+    sqlx::query(
+        "INSERT INTO report_encounters (clinic_id, encounter_id, patient_id, provider, \
+             encounter_date, encounter_type, specialty, template_id, template_version, \
+             status, field_count) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (clinic_id, encounter_id) DO UPDATE SET patient_id = EXCLUDED.patient_id, \
+             provider = EXCLUDED.provider, encounter_date = EXCLUDED.encounter_date, \
+             encounter_type = EXCLUDED.encounter_type, specialty = EXCLUDED.specialty, \
+             template_id = EXCLUDED.template_id, template_version = EXCLUDED.template_version, \
+             status = EXCLUDED.status, field_count = EXCLUDED.field_count, updated_at = now()",
+    )
+    .bind(clinic.0)
+    .bind(e.id.0)
+    .bind(e.patient_id.0)
+    .bind(&e.provider)
+    .bind(&e.date)
+    .bind(word(&e.encounter_type))
+    .bind(&e.specialty)
+    .bind(e.template.template_id.0)
+    .bind(to_i64(e.template.version))
+    .bind(word(&e.status))
+    .bind(count(e.fields.len()))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn handover(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    h: &HandoverProjection,
+) -> Result<(), ServerError> {
+    sqlx::query(
+        "INSERT INTO report_handovers (clinic_id, handover_id, ward, from_date, from_shift, \
+             to_date, to_shift, author, item_count, urgent_count) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (clinic_id, handover_id) DO UPDATE SET ward = EXCLUDED.ward, \
+             from_date = EXCLUDED.from_date, from_shift = EXCLUDED.from_shift, \
+             to_date = EXCLUDED.to_date, to_shift = EXCLUDED.to_shift, \
+             author = EXCLUDED.author, item_count = EXCLUDED.item_count, \
+             urgent_count = EXCLUDED.urgent_count, updated_at = now()",
+    )
+    .bind(clinic.0)
+    .bind(h.id.0)
+    .bind(&h.ward)
+    .bind(&h.from_shift.date)
+    .bind(&h.from_shift.name)
+    .bind(&h.to_shift.date)
+    .bind(&h.to_shift.name)
+    .bind(&h.author)
+    .bind(count(h.item_count))
+    .bind(count(h.urgent_count))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM report_handover_items WHERE clinic_id = $1 AND handover_id = $2")
+        .bind(clinic.0)
+        .bind(h.id.0)
+        .execute(&mut *conn)
+        .await?;
+    if h.items.is_empty() {
+        return Ok(());
+    }
+    let mut insert: QueryBuilder<Postgres> = QueryBuilder::new(
+        "INSERT INTO report_handover_items (clinic_id, handover_id, item_id, position, \
+         patient_id, priority, situation, background, assessment, recommendation, \
+         action_required, acknowledged_by) ",
+    );
+    insert.push_values(h.items.iter().enumerate(), |mut row, (i, item)| {
+        let acks: Vec<String> = item
+            .acknowledgements
+            .iter()
+            .map(|a| a.user.clone())
+            .collect();
+        row.push_bind(clinic.0)
+            .push_bind(h.id.0)
+            .push_bind(item.id.clone())
+            .push_bind(count(i))
+            .push_bind(item.patient_id.0)
+            .push_bind(word(&item.priority))
+            .push_bind(item.situation.clone())
+            .push_bind(item.background.clone())
+            .push_bind(item.assessment.clone())
+            .push_bind(item.recommendation.clone())
+            .push_bind(item.action_required.clone())
+            .push_bind(acks);
+    });
+    insert.build().execute(&mut *conn).await?;
+    Ok(())
+}
+
+async fn template(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    t: &TemplateProjection,
+) -> Result<(), ServerError> {
+    sqlx::query(
+        "INSERT INTO report_templates (clinic_id, template_id, name, specialty, visit_type, \
+             field_count, latest_version, draft_published) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (clinic_id, template_id) DO UPDATE SET name = EXCLUDED.name, \
+             specialty = EXCLUDED.specialty, visit_type = EXCLUDED.visit_type, \
+             field_count = EXCLUDED.field_count, latest_version = EXCLUDED.latest_version, \
+             draft_published = EXCLUDED.draft_published, updated_at = now()",
+    )
+    .bind(clinic.0)
+    .bind(t.id.0)
+    .bind(&t.name)
+    .bind(&t.specialty)
+    .bind(word(&t.visit_type))
+    .bind(count(t.field_count))
+    .bind(t.latest_version.map(to_i64))
+    .bind(t.draft_published)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
