@@ -1,0 +1,55 @@
+// Why: encounter charting has no save button. Each edit is queued per field and written
+// after a short quiet period (AUTOSAVE_DELAY_MS), or at once when the field loses focus,
+// the window is hidden or closed, or the form goes away. Writes go out one at a time in
+// the order they were made, so a later value never lands before an earlier one. If the
+// app is killed, at most the edits of the last AUTOSAVE_DELAY_MS are lost.
+
+/** The quiet period before an edit is written: the most a kill can lose. */
+export const AUTOSAVE_DELAY_MS = 300;
+
+export interface Autosave<V> {
+  /** Queues `value` for `key`, replacing a queued value not yet written. */
+  schedule(key: string, value: V): void;
+  /** Drops a queued value (e.g. the input became invalid). */
+  cancel(key: string): void;
+  /** Writes everything queued now; resolves when every write has finished. */
+  flush(): Promise<void>;
+  /** Keys with an edit not yet written. */
+  pending(): string[];
+}
+
+export function createAutosave<V>(
+  save: (key: string, value: V) => Promise<void>,
+  delayMs: number = AUTOSAVE_DELAY_MS,
+): Autosave<V> {
+  const queued = new Map<string, V>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let chain: Promise<void> = Promise.resolve();
+
+  const drain = (): Promise<void> => {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    const batch = [...queued.entries()];
+    queued.clear();
+    for (const [key, value] of batch) {
+      // A failed write is reported by `save` itself; the chain goes on.
+      chain = chain.then(() => save(key, value)).catch(() => undefined);
+    }
+    return chain;
+  };
+
+  return {
+    schedule(key, value) {
+      queued.set(key, value);
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(() => void drain(), delayMs);
+    },
+    cancel(key) {
+      queued.delete(key);
+    },
+    flush: drain,
+    pending: () => [...queued.keys()],
+  };
+}
