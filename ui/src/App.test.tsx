@@ -1,5 +1,6 @@
-// The whole window against a mocked shell: the header badge follows `status`, the list
-// shows each patient's latest vitals, and a replica that cannot open explains itself.
+// The whole window against a mocked shell: the header badge follows `status`, the search
+// list shows each patient's latest vitals, the chart banner names the patient, and a
+// replica that cannot open explains itself.
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
@@ -51,9 +52,20 @@ function shell(statuses: SyncStatus[], appInfo: AppInfo = info) {
         return appInfo;
       case "status":
         return statuses[Math.min(n++, statuses.length - 1)];
-      case "list_patients":
-        return patients;
-      case "list_vitals":
+      case "search_patients": {
+        const q = (args as { query: string }).query.toLowerCase();
+        const hits = patients.filter((p) => q === "" || p.name.toLowerCase().split(" ").some((w) => w.startsWith(q)));
+        return { patients: hits, more: false, total: patients.length };
+      }
+      case "vital_ranges":
+        return [{ field: "temperature_c", label: "temperature", unit: "°C", min: 30, min_exclusive: false, max: 45, range_text: "between 30 and 45 °C" }];
+      case "list_conflicts":
+        return [];
+      case "patient_details": {
+        const p = patients.find((x) => x.id === (args as { patientId: string }).patientId);
+        return p ? { ...p, links: [], allergies: [], medications: [], problems: [], active_allergens: ["Penicillin"] } : null;
+      }
+      case "vitals_history":
         return (args as { patientId: string }).patientId === PID && patients[0]?.latest_vitals ? [patients[0].latest_vitals] : [];
       default:
         throw new Error(`unexpected command ${cmd}`);
@@ -96,7 +108,28 @@ describe("app", () => {
     const history = await screen.findAllByTestId("vitals-history-row");
     expect(history[0]?.textContent).toContain("T 36.8 °C");
     expect(history[0]?.textContent).toContain("nurse.kim");
-    expect(calls).toContain("list_vitals");
+    expect(calls).toContain("vitals_history");
+    // The banner names the patient and their allergies whatever tab is open.
+    expect(screen.getByTestId("banner-allergies").textContent).toBe("Allergies: Penicillin");
+    expect(screen.getByTestId("banner-mrn").textContent).toBe("MRN MRN-001");
+  });
+
+  it("searches as the user types and opens a result with the keyboard", async () => {
+    shell([{ state: "online", pending_changes: 0, last_sync_at: null, last_error: null }]);
+    render(<App />);
+    await screen.findAllByTestId("patient-row");
+    const search = screen.getByTestId("patient-search");
+    fireEvent.change(search, { target: { value: "ben" } });
+    await waitFor(() => expect(screen.getAllByTestId("patient-row")).toHaveLength(1));
+    expect(screen.getByTestId("patient-row-name").textContent).toBe("Ben Tal");
+    fireEvent.keyDown(search, { key: "Enter" });
+    expect((await screen.findByTestId("banner-name")).textContent).toBe("Ben Tal");
+  });
+
+  it("shows the offline banner while sync is offline", async () => {
+    shell([{ state: "offline", pending_changes: 2, last_sync_at: null, last_error: null }]);
+    render(<App />);
+    expect((await screen.findByTestId("offline-banner")).textContent).toContain("2 changes waiting");
   });
 
   it("explains a replica that cannot be opened instead of showing empty screens", async () => {

@@ -1,63 +1,67 @@
-// Why: the one window of the workstation: header with clinic and sync badge, registration,
-// the patient list, and the selected patient's vitals. Lists reload after each local write
-// and whenever a sync completes (so records from other workstations appear).
+// Why: the one window of the workstation: a header with the clinic, the sync badge and
+// the screens (patients, handovers, conflicts), an offline banner whenever the server is
+// out of reach, and the screen itself. Screens reload after each local write and whenever
+// a sync completes, so records from other workstations appear.
 import { useEffect, useState } from "react";
 import { api } from "./api";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { ConflictItem } from "./bindings/ConflictItem";
 import type { DocId } from "./bindings/DocId";
-import type { PatientSummary } from "./bindings/PatientSummary";
-import type { VitalsSet } from "./bindings/VitalsSet";
-import { PatientList } from "./components/PatientList";
+import type { VitalRange } from "./bindings/VitalRange";
+import { ChartView } from "./components/chart/ChartView";
+import { ConflictsInbox } from "./components/ConflictsInbox";
+import { HandoversView } from "./components/handover/HandoversView";
+import { OfflineBanner } from "./components/OfflineBanner";
+import { PatientSearch } from "./components/PatientSearch";
 import { RegisterPatientForm } from "./components/RegisterPatientForm";
 import { SyncBadge } from "./components/SyncBadge";
-import { VitalsForm } from "./components/VitalsForm";
-import { VitalsHistory } from "./components/VitalsHistory";
 import { useSyncStatus } from "./hooks";
 import { asCommandError } from "./logic/commandError";
+
+type Screen = "patients" | "handovers" | "conflicts";
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [infoError, setInfoError] = useState<string | null>(null);
   const status = useSyncStatus();
-  const [patients, setPatients] = useState<PatientSummary[]>([]);
+  const [screen, setScreen] = useState<Screen>("patients");
   const [selectedId, setSelectedId] = useState<DocId | null>(null);
-  const [vitals, setVitals] = useState<VitalsSet[]>([]);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [ranges, setRanges] = useState<VitalRange[]>([]);
+  const [conflicts, setConflicts] = useState<ConflictItem[]>([]);
+  const [version, setVersion] = useState(0);
 
   useEffect(() => {
     api.appInfo().then(setInfo, (e: unknown) => setInfoError(asCommandError(e).message));
   }, []);
-
   const ready = info !== null && info.startup_error === null;
 
-  // Reload after local writes (`version`), on selection, and after each completed sync. A
-  // newer load supersedes an older one still in flight, so a slow answer never overwrites
-  // a fresher one.
-  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    if (!ready) return;
+    api.vitalRanges().then(setRanges, () => setRanges([]));
+  }, [ready]);
+
+  // Everything shown depends on local writes (`version`) and completed syncs.
   const lastSync = status?.last_sync_at ?? null;
+  const refresh = `${version}/${lastSync ?? ""}`;
   useEffect(() => {
     if (!ready) return;
     let current = true;
-    void (async () => {
-      try {
-        const list = await api.listPatients();
-        const sets = selectedId ? await api.listVitals(selectedId) : [];
-        if (!current) return;
-        setPatients(list);
-        setVitals(sets);
-        setLoadError(null);
-      } catch (e) {
-        if (current) setLoadError(asCommandError(e).message);
-      }
-    })();
+    api.listConflicts().then(
+      (c) => current && setConflicts(c),
+      () => undefined,
+    );
     return () => {
       current = false;
     };
-  }, [ready, selectedId, lastSync, version]);
+  }, [ready, refresh]);
   const reload = () => setVersion((v) => v + 1);
 
-  const selected = patients.find((p) => p.id === selectedId) ?? null;
   const startupError = infoError ?? info?.startup_error ?? null;
+  const nav: readonly { id: Screen; label: string }[] = [
+    { id: "patients", label: "Patients" },
+    { id: "handovers", label: "Handovers" },
+    { id: "conflicts", label: `Conflicts${conflicts.length ? ` (${conflicts.length})` : ""}` },
+  ];
 
   return (
     <div className="app">
@@ -71,6 +75,22 @@ export function App() {
             {info?.clinic_name ?? ""}
           </span>
         </div>
+        {ready ? (
+          <nav className="screens" aria-label="Screens">
+            {nav.map((n) => (
+              <button
+                key={n.id}
+                type="button"
+                className={screen === n.id ? "nav active" : "nav"}
+                aria-current={screen === n.id ? "page" : undefined}
+                data-testid={`nav-${n.id}`}
+                onClick={() => setScreen(n.id)}
+              >
+                {n.label}
+              </button>
+            ))}
+          </nav>
+        ) : null}
         <div className="who">
           {info ? (
             <span data-testid="device-user">
@@ -81,14 +101,24 @@ export function App() {
           <SyncBadge status={status} />
         </div>
       </header>
+      <OfflineBanner status={status} />
       {startupError ? (
         <main className="startup-error card" role="alert" data-testid="startup-error">
           <h2>This workstation cannot open its records</h2>
           <p>{startupError}</p>
         </main>
-      ) : ready ? (
+      ) : !ready ? (
+        <main className="layout">
+          <p className="hint">Opening records…</p>
+        </main>
+      ) : screen === "handovers" ? (
+        <HandoversView refresh={refresh} onWrote={reload} />
+      ) : screen === "conflicts" ? (
+        <ConflictsInbox conflicts={conflicts} onResolved={reload} />
+      ) : (
         <main className="layout">
           <div className="left">
+            <PatientSearch selectedId={selectedId} onSelect={setSelectedId} refresh={refresh} />
             <RegisterPatientForm
               onRegistered={(p) => {
                 setSelectedId(p.id);
@@ -97,28 +127,12 @@ export function App() {
             />
           </div>
           <div className="right">
-            {loadError ? (
-              <p className="form-error" role="alert" data-testid="load-error">
-                {loadError}
-              </p>
-            ) : null}
-            <PatientList patients={patients} selectedId={selectedId} onSelect={setSelectedId} />
-            {selected ? (
-              <section className="chart" data-testid="selected-patient">
-                <h2>
-                  {selected.name} <span className="mrn">MRN {selected.mrn}</span>
-                </h2>
-                <VitalsForm key={selected.id} patientId={selected.id} onRecorded={reload} />
-                <VitalsHistory sets={vitals} />
-              </section>
+            {selectedId ? (
+              <ChartView patientId={selectedId} refresh={refresh} ranges={ranges} onWrote={reload} />
             ) : (
-              <p className="hint">Select a patient to record vitals.</p>
+              <p className="hint">Find or register a patient to open their chart.</p>
             )}
           </div>
-        </main>
-      ) : (
-        <main className="layout">
-          <p className="hint">Opening records…</p>
         </main>
       )}
     </div>

@@ -2,20 +2,83 @@
 // components call typed functions and never spell a command name or payload twice.
 // Everything goes through `invoke` from @tauri-apps/api/core (no global Tauri object).
 import { invoke } from "@tauri-apps/api/core";
+import type { AllergyInput } from "./bindings/AllergyInput";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { ConflictItem } from "./bindings/ConflictItem";
+import type { ContactDetails } from "./bindings/ContactDetails";
+import type { DemographicsUpdate } from "./bindings/DemographicsUpdate";
 import type { DocId } from "./bindings/DocId";
+import type { EncounterProjection } from "./bindings/EncounterProjection";
+import type { EncounterView } from "./bindings/EncounterView";
+import type { FieldValue } from "./bindings/FieldValue";
+import type { HandoverProjection } from "./bindings/HandoverProjection";
+import type { MedicationInput } from "./bindings/MedicationInput";
+import type { NewHandover } from "./bindings/NewHandover";
+import type { NewHandoverItem } from "./bindings/NewHandoverItem";
 import type { NewPatient } from "./bindings/NewPatient";
 import type { NewVitals } from "./bindings/NewVitals";
+import type { NoteKind } from "./bindings/NoteKind";
+import type { OpenEncounterInput } from "./bindings/OpenEncounterInput";
 import type { Patient } from "./bindings/Patient";
+import type { PatientDetails } from "./bindings/PatientDetails";
+import type { PatientSearchPage } from "./bindings/PatientSearchPage";
 import type { PatientSummary } from "./bindings/PatientSummary";
+import type { ProblemInput } from "./bindings/ProblemInput";
 import type { SyncStatus } from "./bindings/SyncStatus";
+import type { TemplateChoice } from "./bindings/TemplateChoice";
+import type { VitalRange } from "./bindings/VitalRange";
+import type { VitalsProjection } from "./bindings/VitalsProjection";
 import type { VitalsSet } from "./bindings/VitalsSet";
+
+type Entry = string | null;
 
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   status: () => invoke<SyncStatus>("status"),
+  // patients
   listPatients: () => invoke<PatientSummary[]>("list_patients"),
-  registerPatient: (input: NewPatient) => invoke<Patient>("register_patient", { input }),
+  searchPatients: (query: string, limit: number) =>
+    invoke<PatientSearchPage>("search_patients", { query, limit }),
+  registerPatient: (input: NewPatient, contact: ContactDetails | null = null) =>
+    invoke<Patient>("register_patient", contact ? { input, contact } : { input }),
+  patientDetails: (patientId: DocId) => invoke<PatientDetails>("patient_details", { patientId }),
+  editDemographics: (patientId: DocId, update: DemographicsUpdate) =>
+    invoke<PatientDetails>("edit_demographics", { patientId, update }),
+  saveAllergy: (patientId: DocId, entryId: Entry, input: AllergyInput) =>
+    invoke<PatientDetails>("save_allergy", { patientId, entryId, input }),
+  refuteAllergy: (patientId: DocId, entryId: string) =>
+    invoke<PatientDetails>("refute_allergy", { patientId, entryId }),
+  saveMedication: (patientId: DocId, entryId: Entry, input: MedicationInput) =>
+    invoke<PatientDetails>("save_medication", { patientId, entryId, input }),
+  stopMedication: (patientId: DocId, entryId: string, stop: string) =>
+    invoke<PatientDetails>("stop_medication", { patientId, entryId, stop }),
+  saveProblem: (patientId: DocId, entryId: Entry, input: ProblemInput) =>
+    invoke<PatientDetails>("save_problem", { patientId, entryId, input }),
+  // vitals
+  vitalRanges: () => invoke<VitalRange[]>("vital_ranges"),
   recordVitals: (input: NewVitals) => invoke<VitalsSet>("record_vitals", { input }),
   listVitals: (patientId: DocId) => invoke<VitalsSet[]>("list_vitals", { patientId }),
+  vitalsHistory: (patientId: DocId) => invoke<VitalsProjection[]>("vitals_history", { patientId }),
+  markVitalsInError: (vitalsId: DocId, reason: string) =>
+    invoke<VitalsProjection>("mark_vitals_entered_in_error", { vitalsId, reason }),
+  // encounters
+  listTemplateChoices: () => invoke<TemplateChoice[]>("list_template_choices"),
+  openEncounter: (input: OpenEncounterInput) => invoke<EncounterView>("open_encounter", { input }),
+  encounterView: (encounterId: DocId) => invoke<EncounterView>("encounter_view", { encounterId }),
+  listEncounters: (patientId: DocId) => invoke<EncounterProjection[]>("list_encounters", { patientId }),
+  setEncounterFields: (encounterId: DocId, values: Record<string, FieldValue>) =>
+    invoke<EncounterProjection>("set_encounter_fields", { encounterId, values }),
+  editEncounterNote: (encounterId: DocId, which: NoteKind, text: string) =>
+    invoke<EncounterProjection>("edit_encounter_note", { encounterId, which, text }),
+  // handovers
+  listHandovers: (ward: string | null) => invoke<HandoverProjection[]>("list_handovers", { ward }),
+  openHandover: (input: NewHandover) => invoke<HandoverProjection>("open_handover", { input }),
+  addHandoverItem: (handoverId: DocId, item: NewHandoverItem) =>
+    invoke<HandoverProjection>("add_handover_item", { handoverId, item }),
+  acknowledgeHandoverItem: (handoverId: DocId, itemId: string) =>
+    invoke<HandoverProjection>("acknowledge_handover_item", { handoverId, itemId }),
+  // conflicts
+  listConflicts: () => invoke<ConflictItem[]>("list_conflicts"),
+  resolveConflict: (docId: DocId, path: string, chosen: unknown) =>
+    invoke<null>("resolve_conflict", { docId, path, chosen }),
 };

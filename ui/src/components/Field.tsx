@@ -9,10 +9,12 @@ interface Props {
   unit?: string;
   error: string | undefined;
   children: ReactNode;
+  /** The id of the input inside; defaults to `input-<field>`. */
+  inputId?: string;
 }
 
-export function Field({ field, label, unit, error, children }: Props) {
-  const inputId = `input-${field}`;
+export function Field({ field, label, unit, error, children, inputId: given }: Props) {
+  const inputId = given ?? `input-${field}`;
   return (
     <div className={error ? "field field-invalid" : "field"} data-field={field}>
       <label htmlFor={inputId}>

@@ -1,11 +1,15 @@
-// Why: the front desk registers a patient here. The replica validates; its per-field
-// errors are shown next to the fields, and the form is cleared only after a successful save.
+// Why: the front desk registers a patient here. Plain mistakes are caught before sending
+// (logic/registration.ts); the replica validates the rest and its per-field errors are
+// shown next to the fields. An empty MRN gets a provisional one from this workstation's
+// block, shown as provisional. The form is cleared only after a successful save.
 import { useState, type FormEvent } from "react";
 import { api } from "../api";
 import type { FieldError } from "../bindings/FieldError";
 import type { Patient } from "../bindings/Patient";
 import type { Sex } from "../bindings/Sex";
 import { asCommandError, messageFor, otherErrors } from "../logic/commandError";
+import { localToday } from "../logic/fields";
+import { registrationErrors } from "../logic/registration";
 import { Field } from "./Field";
 
 const SEXES: readonly { value: Sex; label: string }[] = [
@@ -15,7 +19,7 @@ const SEXES: readonly { value: Sex; label: string }[] = [
   { value: "unknown", label: "Unknown" },
 ];
 
-const FIELDS = ["name", "date_of_birth", "sex", "mrn"] as const;
+const FIELDS = ["name", "date_of_birth", "sex", "mrn", "phone"] as const;
 
 interface Props {
   onRegistered: (patient: Patient) => void;
@@ -26,6 +30,7 @@ export function RegisterPatientForm({ onRegistered }: Props) {
   const [dateOfBirth, setDateOfBirth] = useState("");
   const [sex, setSex] = useState<Sex | "">("");
   const [mrn, setMrn] = useState("");
+  const [phone, setPhone] = useState("");
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -33,19 +38,24 @@ export function RegisterPatientForm({ onRegistered }: Props) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setMessage(null);
-    if (sex === "") {
-      setErrors([{ field: "sex", message: "choose the patient's sex (Unknown if not known)" }]);
+    const refused = registrationErrors({ name, dateOfBirth, sex, mrn, phone });
+    if (refused.length > 0 || sex === "") {
+      setErrors(refused);
       return;
     }
     setSaving(true);
     try {
-      const patient = await api.registerPatient({ name, date_of_birth: dateOfBirth, sex, mrn });
+      const input = { name, date_of_birth: dateOfBirth, sex, mrn };
+      const patient = phone.trim() ? await api.registerPatient(input, { phone }) : await api.registerPatient(input);
       setErrors([]);
       setName("");
       setDateOfBirth("");
       setSex("");
       setMrn("");
-      setMessage(`Registered ${patient.name}`);
+      setPhone("");
+      setMessage(
+        mrn.trim() === "" ? `Registered ${patient.name} with provisional MRN ${patient.mrn}` : `Registered ${patient.name}`,
+      );
       onRegistered(patient);
     } catch (err) {
       const ce = asCommandError(err);
@@ -63,7 +73,7 @@ export function RegisterPatientForm({ onRegistered }: Props) {
 
   const rest = otherErrors(errors, FIELDS);
   return (
-    <form className="card" onSubmit={submit} data-testid="register-form" noValidate>
+    <form className="card" onSubmit={submit} data-testid="register-form" noValidate aria-label="Register patient">
       <h2>Register patient</h2>
       <Field field="name" label="Name" error={messageFor(errors, "name")}>
         <input
@@ -71,6 +81,7 @@ export function RegisterPatientForm({ onRegistered }: Props) {
           name="name"
           data-testid="patient-name"
           autoComplete="off"
+          aria-required="true"
           value={name}
           onChange={(e) => edit("name", setName, e.target.value)}
         />
@@ -81,6 +92,8 @@ export function RegisterPatientForm({ onRegistered }: Props) {
           name="date_of_birth"
           data-testid="patient-dob"
           type="date"
+          max={localToday()}
+          aria-required="true"
           value={dateOfBirth}
           onChange={(e) => edit("date_of_birth", setDateOfBirth, e.target.value)}
         />
@@ -90,6 +103,7 @@ export function RegisterPatientForm({ onRegistered }: Props) {
           id="input-sex"
           name="sex"
           data-testid="patient-sex"
+          aria-required="true"
           value={sex}
           onChange={(e) => edit("sex", setSex, e.target.value as Sex | "")}
         >
@@ -101,7 +115,7 @@ export function RegisterPatientForm({ onRegistered }: Props) {
           ))}
         </select>
       </Field>
-      <Field field="mrn" label="MRN" error={messageFor(errors, "mrn")}>
+      <Field field="mrn" label="MRN (empty: provisional)" error={messageFor(errors, "mrn")}>
         <input
           id="input-mrn"
           name="mrn"
@@ -109,6 +123,17 @@ export function RegisterPatientForm({ onRegistered }: Props) {
           autoComplete="off"
           value={mrn}
           onChange={(e) => edit("mrn", setMrn, e.target.value)}
+        />
+      </Field>
+      <Field field="phone" label="Phone (optional)" error={messageFor(errors, "phone")}>
+        <input
+          id="input-phone"
+          name="phone"
+          data-testid="patient-phone"
+          type="tel"
+          autoComplete="off"
+          value={phone}
+          onChange={(e) => edit("phone", setPhone, e.target.value)}
         />
       </Field>
       {rest.map((e) => (
@@ -121,7 +146,7 @@ export function RegisterPatientForm({ onRegistered }: Props) {
           {saving ? "Saving…" : "Register"}
         </button>
         {message ? (
-          <span className="saved" data-testid="register-message">
+          <span className="saved" data-testid="register-message" role="status">
             {message}
           </span>
         ) : null}

@@ -1,22 +1,26 @@
 // Why: a nurse records one vitals set for the selected patient. Blank inputs are left out;
-// the replica's range errors (e.g. temperature 47 °C) appear next to the offending input.
+// a value outside its range is flagged next to the input as it is typed (with the ranges
+// the replica enforces), and the replica's own errors appear at the same place.
 import { useState, type FormEvent } from "react";
 import { api } from "../api";
 import type { DocId } from "../bindings/DocId";
 import type { FieldError } from "../bindings/FieldError";
+import type { VitalRange } from "../bindings/VitalRange";
 import type { VitalsSet } from "../bindings/VitalsSet";
 import { asCommandError, messageFor, otherErrors } from "../logic/commandError";
-import { toNewVitals, VITAL_INPUTS, type VitalsFormValues } from "../logic/vitals";
+import { rangeMessage, toNewVitals, VITAL_INPUTS, type VitalsFormValues } from "../logic/vitals";
 import { Field } from "./Field";
 
 interface Props {
   patientId: DocId;
   onRecorded: (set: VitalsSet) => void;
+  /** Accepted ranges, for checking as the nurse types; none: only the replica checks. */
+  ranges?: readonly VitalRange[];
 }
 
 const KNOWN = VITAL_INPUTS.map((v) => v.field);
 
-export function VitalsForm({ patientId, onRecorded }: Props) {
+export function VitalsForm({ patientId, onRecorded, ranges = [] }: Props) {
   const [values, setValues] = useState<VitalsFormValues>({});
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [saved, setSaved] = useState<string | null>(null);
@@ -25,6 +29,14 @@ export function VitalsForm({ patientId, onRecorded }: Props) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setSaved(null);
+    const outOfRange = VITAL_INPUTS.flatMap(({ field }) => {
+      const message = rangeMessage(ranges.find((r) => r.field === field), values[field] ?? "");
+      return message ? [{ field, message }] : [];
+    });
+    if (outOfRange.length > 0) {
+      setErrors(outOfRange);
+      return;
+    }
     const built = toNewVitals(patientId, values);
     if (!built.ok) {
       setErrors(built.errors);
@@ -63,7 +75,11 @@ export function VitalsForm({ patientId, onRecorded }: Props) {
               onChange={(e) => {
                 const value = e.target.value;
                 setValues((v) => ({ ...v, [field]: value }));
-                setErrors((errs) => errs.filter((x) => x.field !== field));
+                const message = rangeMessage(ranges.find((r) => r.field === field), value);
+                setErrors((errs) => [
+                  ...errs.filter((x) => x.field !== field && x.field !== "vitals"),
+                  ...(message ? [{ field, message }] : []),
+                ]);
               }}
             />
           </Field>

@@ -19,11 +19,12 @@ function fieldOf(el: HTMLElement): HTMLElement | null {
 }
 
 describe("register patient form", () => {
-  it("shows each refused field's message next to that field", async () => {
+  it("shows each refused field's message next to that field (a very long name, a bad MRN)", async () => {
+    const long = "A".repeat(201);
     const refusal: CommandError = {
-      message: "name: enter the patient's name; mrn: an MRN is 1 to 32 letters, digits or dashes",
+      message: "name: at most 200 characters; mrn: an MRN is 1 to 32 letters, digits or dashes",
       field_errors: [
-        { field: "name", message: "enter the patient's name" },
+        { field: "name", message: "a name is at most 200 characters (got 201)" },
         { field: "mrn", message: "an MRN is 1 to 32 letters, digits or dashes" },
       ],
     };
@@ -33,13 +34,14 @@ describe("register patient form", () => {
       throw refusal;
     });
     render(<RegisterPatientForm onRegistered={() => {}} />);
+    fireEvent.change(screen.getByTestId("patient-name"), { target: { value: long } });
     fireEvent.change(screen.getByTestId("patient-dob"), { target: { value: "1984-03-07" } });
     fireEvent.change(screen.getByTestId("patient-sex"), { target: { value: "female" } });
     fireEvent.change(screen.getByTestId("patient-mrn"), { target: { value: "no spaces" } });
     fireEvent.click(screen.getByTestId("register-submit"));
 
     const nameError = await screen.findByTestId("error-name");
-    expect(nameError.textContent).toBe("enter the patient's name");
+    expect(nameError.textContent).toBe("a name is at most 200 characters (got 201)");
     expect(fieldOf(nameError)).toBe(fieldOf(screen.getByTestId("patient-name")));
     const mrnError = screen.getByTestId("error-mrn");
     expect(mrnError.textContent).toContain("letters, digits or dashes");
@@ -48,9 +50,56 @@ describe("register patient form", () => {
     expect(calls).toEqual([
       {
         cmd: "register_patient",
-        args: { input: { name: "", date_of_birth: "1984-03-07", sex: "female", mrn: "no spaces" } },
+        args: { input: { name: long, date_of_birth: "1984-03-07", sex: "female", mrn: "no spaces" } },
       },
     ]);
+  });
+
+  it("refuses empty required fields at each field and sends nothing", async () => {
+    let called = false;
+    mockIPC(() => {
+      called = true;
+    });
+    render(<RegisterPatientForm onRegistered={() => {}} />);
+    fireEvent.click(screen.getByTestId("register-submit"));
+    expect((await screen.findByTestId("error-name")).textContent).toBe("enter the patient's name");
+    expect(screen.getByTestId("error-date_of_birth").textContent).toBe("enter the date of birth");
+    expect(screen.getByTestId("error-sex").textContent).toContain("choose");
+    expect(fieldOf(screen.getByTestId("error-date_of_birth"))).toBe(fieldOf(screen.getByTestId("patient-dob")));
+    expect(called).toBe(false);
+  });
+
+  it("refuses a date of birth in the future and sends nothing", async () => {
+    let called = false;
+    mockIPC(() => {
+      called = true;
+    });
+    const next = new Date();
+    next.setFullYear(next.getFullYear() + 1);
+    const future = next.toISOString().slice(0, 10);
+    render(<RegisterPatientForm onRegistered={() => {}} />);
+    fireEvent.change(screen.getByTestId("patient-name"), { target: { value: "Amara Okafor" } });
+    fireEvent.change(screen.getByTestId("patient-dob"), { target: { value: future } });
+    fireEvent.change(screen.getByTestId("patient-sex"), { target: { value: "female" } });
+    fireEvent.click(screen.getByTestId("register-submit"));
+    expect((await screen.findByTestId("error-date_of_birth")).textContent).toContain("cannot be in the future");
+    expect(screen.queryByTestId("error-name")).toBeNull();
+    expect(called).toBe(false);
+  });
+
+  it("says an empty MRN was given a provisional one", async () => {
+    mockIPC((_cmd, args) => {
+      const input = (args as { input: { name: string } }).input;
+      return { id: PID, name: input.name, date_of_birth: "1984-03-07", sex: "female", mrn: "P-000123" };
+    });
+    render(<RegisterPatientForm onRegistered={() => {}} />);
+    fireEvent.change(screen.getByTestId("patient-name"), { target: { value: "Amara Okafor" } });
+    fireEvent.change(screen.getByTestId("patient-dob"), { target: { value: "1984-03-07" } });
+    fireEvent.change(screen.getByTestId("patient-sex"), { target: { value: "female" } });
+    fireEvent.click(screen.getByTestId("register-submit"));
+    expect((await screen.findByTestId("register-message")).textContent).toBe(
+      "Registered Amara Okafor with provisional MRN P-000123",
+    );
   });
 
   it("clears the form and reports the saved patient", async () => {
@@ -87,6 +136,8 @@ describe("register patient form", () => {
       throw "the OS keyring refused the request";
     });
     render(<RegisterPatientForm onRegistered={() => {}} />);
+    fireEvent.change(screen.getByTestId("patient-name"), { target: { value: "Ben Tal" } });
+    fireEvent.change(screen.getByTestId("patient-dob"), { target: { value: "1990-01-02" } });
     fireEvent.change(screen.getByTestId("patient-sex"), { target: { value: "male" } });
     fireEvent.click(screen.getByTestId("register-submit"));
     expect((await screen.findByTestId("error-form")).textContent).toContain("keyring");
@@ -144,6 +195,32 @@ describe("record vitals form", () => {
     fireEvent.click(screen.getByTestId("vitals-submit"));
     await waitFor(() => expect(recorded).toBe(1));
     expect((screen.getByTestId("vitals-spo2_percent") as HTMLInputElement).value).toBe("");
+  });
+});
+
+describe("vitals range validation as typed", () => {
+  const ranges = [
+    { field: "temperature_c", label: "temperature", unit: "°C", min: 30, min_exclusive: false, max: 45, range_text: "between 30 and 45 °C" },
+    { field: "weight_kg", label: "weight", unit: "kg", min: 0, min_exclusive: true, max: 700, range_text: "greater than 0 kg and at most 700 kg" },
+  ];
+
+  it("shows the range message next to the field as it is typed, and sends nothing", async () => {
+    let called = false;
+    mockIPC(() => {
+      called = true;
+    });
+    render(<VitalsForm patientId={PID} onRecorded={() => {}} ranges={ranges} />);
+    fireEvent.change(screen.getByTestId("vitals-temperature_c"), { target: { value: "47" } });
+    const err = screen.getByTestId("error-temperature_c");
+    expect(err.textContent).toBe("temperature must be between 30 and 45 °C (got 47)");
+    expect(fieldOf(err)).toBe(fieldOf(screen.getByTestId("vitals-temperature_c")));
+    fireEvent.change(screen.getByTestId("vitals-weight_kg"), { target: { value: "0" } });
+    expect(screen.getByTestId("error-weight_kg").textContent).toBe("weight must be greater than 0 kg and at most 700 kg (got 0)");
+    fireEvent.click(screen.getByTestId("vitals-submit"));
+    expect(called).toBe(false);
+    fireEvent.change(screen.getByTestId("vitals-temperature_c"), { target: { value: "37.2" } });
+    expect(screen.queryByTestId("error-temperature_c")).toBeNull();
+    await waitFor(() => expect(screen.getByTestId("error-weight_kg")).toBeTruthy());
   });
 });
 

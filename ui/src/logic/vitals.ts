@@ -5,6 +5,7 @@
 import type { DocId } from "../bindings/DocId";
 import type { FieldError } from "../bindings/FieldError";
 import type { NewVitals } from "../bindings/NewVitals";
+import type { VitalRange } from "../bindings/VitalRange";
 import type { VitalsSet } from "../bindings/VitalsSet";
 
 export type VitalField = Exclude<keyof NewVitals, "patient_id" | "taken_at">;
@@ -82,4 +83,18 @@ export function vitalsSummary(set: VitalsSet | null | undefined): string {
   if (ht !== undefined) parts.push(`Ht ${num(ht)} cm`);
   const text = parts.length > 0 ? parts.join(" · ") : "no values";
   return set.status === "entered-in-error" ? `${text} (entered in error)` : text;
+}
+
+/**
+ * The message shown at a vitals input as it is typed, from the ranges the replica
+ * enforces (the `vital_ranges` command); `undefined` when the value is acceptable or
+ * blank. Worded like the replica's own refusal.
+ */
+export function rangeMessage(range: VitalRange | undefined, raw: string): string | undefined {
+  const text = raw.trim();
+  if (!range || text === "") return undefined;
+  const n = Number(text.replace(",", "."));
+  if (!Number.isFinite(n)) return `${range.label} must be a number`;
+  const above = range.min_exclusive ? n > range.min : n >= range.min;
+  return above && n <= range.max ? undefined : `${range.label} must be ${range.range_text} (got ${n})`;
 }

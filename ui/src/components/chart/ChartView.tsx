@@ -1,0 +1,104 @@
+// Why: one patient's chart. The banner (name, age, sex, MRN, allergies) stays at the top
+// whatever tab is open; the tabs hold vitals (entry, trend, history), encounters, and the
+// allergy, medication and problem lists. Everything reloads after a local write and after
+// each completed sync, so what other workstations charted appears.
+import { useEffect, useState } from "react";
+import { api } from "../../api";
+import type { DocId } from "../../bindings/DocId";
+import type { PatientDetails } from "../../bindings/PatientDetails";
+import type { VitalRange } from "../../bindings/VitalRange";
+import type { VitalsProjection } from "../../bindings/VitalsProjection";
+import { asCommandError } from "../../logic/commandError";
+import { EncountersPanel } from "../encounter/EncountersPanel";
+import { VitalsForm } from "../VitalsForm";
+import { VitalsHistory } from "../VitalsHistory";
+import { VitalsTrend } from "../VitalsTrend";
+import { PatientBanner } from "./PatientBanner";
+import { PatientLists } from "./PatientLists";
+
+type Tab = "vitals" | "encounters" | "lists";
+const TABS: readonly { id: Tab; label: string }[] = [
+  { id: "vitals", label: "Vitals" },
+  { id: "encounters", label: "Encounters" },
+  { id: "lists", label: "Allergies, medications & problems" },
+];
+
+interface Props {
+  patientId: DocId;
+  refresh: unknown;
+  ranges: readonly VitalRange[];
+  onWrote: () => void;
+}
+
+export function ChartView({ patientId, refresh, ranges, onWrote }: Props) {
+  const [patient, setPatient] = useState<PatientDetails | null>(null);
+  const [vitals, setVitals] = useState<VitalsProjection[]>([]);
+  const [tab, setTab] = useState<Tab>("vitals");
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    Promise.all([api.patientDetails(patientId), api.vitalsHistory(patientId)]).then(
+      ([p, v]) => {
+        if (!current) return;
+        setPatient(p);
+        setVitals(v);
+        setError(null);
+      },
+      (e: unknown) => current && setError(asCommandError(e).message),
+    );
+    return () => {
+      current = false;
+    };
+  }, [patientId, refresh]);
+
+  if (error) {
+    return (
+      <p className="form-error" role="alert" data-testid="chart-error">
+        {error}
+      </p>
+    );
+  }
+  if (!patient) return <p className="hint">Opening the chart…</p>;
+  return (
+    <section className="chart" data-testid="selected-patient" aria-label={`Chart of ${patient.name}`}>
+      <PatientBanner patient={patient} />
+      <div className="tabs" role="tablist" aria-label="Chart sections">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            className={tab === t.id ? "tab active" : "tab"}
+            data-testid={`tab-${t.id}`}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === "vitals" ? (
+          <>
+            <VitalsForm key={patient.id} patientId={patient.id} ranges={ranges} onRecorded={onWrote} />
+            <VitalsTrend sets={vitals} />
+            <VitalsHistory sets={vitals} onChanged={onWrote} />
+          </>
+        ) : tab === "encounters" ? (
+          <EncountersPanel patientId={patient.id} vitals={vitals} refresh={refresh} />
+        ) : (
+          <PatientLists
+            patient={patient}
+            onChanged={(p) => {
+              setPatient(p);
+              onWrote();
+            }}
+          />
+        )}
+      </div>
+    </section>
+  );
+}
