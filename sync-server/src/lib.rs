@@ -14,6 +14,7 @@
 pub mod admin;
 pub mod auth;
 pub mod bootstrap;
+pub mod config;
 pub mod db;
 pub mod error;
 pub mod handlers;

@@ -12,6 +12,7 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
         #[ts(export, export_to = "../../../ui/src/bindings/", type = "string")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = Uuid))]
         pub struct $name(pub Uuid);
 
         impl $name {
@@ -77,6 +78,10 @@ id_type!(
 id_type!(
     /// One entry of a keyed map inside a record: an allergy, a medication, a problem.
     EntryId
+);
+id_type!(
+    /// A user of a clinic (a person who signs in).
+    UserId
 );
 
 impl ReplicaId {

@@ -1,6 +1,8 @@
 //! The sync wire format (JSON over HTTP), version 1. Fields added later must carry
 //! `#[serde(default)]` so older peers keep working; unknown fields are ignored.
 
+pub mod users;
+
 use crate::document::DocKind;
 use crate::ids::{ClinicId, DeviceId, DocId, ReplicaId};
 use crate::version_vector::VersionVector;
@@ -17,6 +19,21 @@ pub const MAX_BATCH: usize = 500;
 /// Change bytes, base64 on the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bytes(pub Vec<u8>);
+
+/// On the wire: a base64 string.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Bytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .content_encoding("base64")
+            .description(Some("bytes, base64 (standard alphabet, padded)"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Bytes {}
 
 impl Serialize for Bytes {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -37,6 +54,7 @@ impl<'de> Deserialize<'de> for Bytes {
 /// One change as it travels: who made it (replica, counter), which document, and the
 /// Automerge change bytes with their SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WireChange {
     pub replica_id: ReplicaId,
     pub counter: u64,
@@ -51,6 +69,7 @@ pub struct WireChange {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollRequest {
     pub protocol: u32,
     pub code: String,
@@ -58,6 +77,7 @@ pub struct EnrollRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollResponse {
     pub device_id: DeviceId,
     pub clinic_id: ClinicId,
@@ -70,6 +90,7 @@ pub struct EnrollResponse {
 /// Changes of the caller's own replica, in counter order, starting right after what the
 /// server already holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     pub protocol: u32,
     pub replica_id: ReplicaId,
@@ -77,6 +98,7 @@ pub struct PushRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     /// Highest contiguous counter the server now holds for the replica.
     pub stored_through: u64,
@@ -89,6 +111,7 @@ pub struct PushResponse {
 
 /// A pushed change the server keeps in quarantine instead of applying.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuarantinedChange {
     pub counter: u64,
     pub doc_id: DocId,
@@ -100,6 +123,7 @@ pub struct QuarantinedChange {
 
 /// What the caller holds; the server answers with what it lacks.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullRequest {
     pub protocol: u32,
     pub have: VersionVector,
@@ -107,6 +131,7 @@ pub struct PullRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// In server-arrival order, so every change comes after the changes it depends on.
     pub changes: Vec<WireChange>,
@@ -120,6 +145,7 @@ pub struct PullResponse {
 /// the cursor for the next page, and a client that stops halfway asks again with the last
 /// cursor it kept and gets only the rest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BootstrapRequest {
     pub protocol: u32,
     /// `None` to start; otherwise the `next` cursor of the last page applied.
@@ -136,6 +162,7 @@ pub const MAX_BOOTSTRAP_PAGE: usize = 500;
 /// Where a bootstrap stands: the snapshot it started from (fixed on the first page, and
 /// repeated so the client can keep one value to resume with) and the last document served.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BootstrapCursor {
     /// The last document served (documents come in `doc_id` order); `None` before any.
     #[serde(default)]
@@ -151,6 +178,7 @@ pub struct BootstrapCursor {
 
 /// One document as the server holds it: a compacted Automerge save and its heads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BootstrapDocument {
     pub doc_id: DocId,
     pub kind: DocKind,
@@ -164,6 +192,7 @@ pub struct BootstrapDocument {
 /// page the client sets its version vector to `covers` and pulls from there, and the
 /// changes it already has apply as no-ops.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BootstrapResponse {
     /// How many documents the whole bootstrap serves (fixed at the snapshot).
     pub total_documents: u64,
@@ -180,6 +209,7 @@ pub struct BootstrapResponse {
 /// `POST /v1/mrn-blocks`: a workstation asks for a block of provisional medical record
 /// numbers to hand out to patients registered while offline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MrnBlockRequest {
     pub protocol: u32,
     /// How many numbers the workstation wants; [`DEFAULT_MRN_BLOCK_SIZE`] when left out.
@@ -198,6 +228,7 @@ fn default_mrn_block_size() -> u64 {
 /// number `n` of the block is written `format!("{prefix}{n:06}")` (see
 /// [`crate::patient::provisional_mrn`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MrnBlock {
     pub prefix: String,
     pub first: u64,
@@ -222,6 +253,7 @@ impl MrnBlock {
 
 /// The body of every error answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// Stable machine-readable code, e.g. `gap`, `unauthorized`.
     pub code: String,

@@ -7,6 +7,11 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = std::collections::BTreeMap<String, u64>)
+)]
 pub struct VersionVector(pub BTreeMap<ReplicaId, u64>);
 
 impl VersionVector {

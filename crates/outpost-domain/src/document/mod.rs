@@ -65,6 +65,7 @@ pub(crate) const RESOLUTIONS_KEY: &str = "resolutions";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export, export_to = "../../../ui/src/bindings/")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DocKind {
     Patient,
     Vitals,
