@@ -83,6 +83,10 @@ id_type!(
     /// A user of a clinic (a person who signs in).
     UserId
 );
+id_type!(
+    /// A user of a clinic (a person who signs in).
+    UserId
+);
 
 impl ReplicaId {
     pub fn actor(&self) -> automerge::ActorId {

@@ -5,6 +5,7 @@
 //! so the replica, the sync server and the tests all share one definition of the rules.
 
 pub mod clock;
+pub mod credentials;
 pub mod document;
 pub mod error;
 pub mod ids;
