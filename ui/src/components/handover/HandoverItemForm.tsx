@@ -8,6 +8,7 @@ import type { HandoverPriority } from "../../bindings/HandoverPriority";
 import type { HandoverProjection } from "../../bindings/HandoverProjection";
 import type { PatientSummary } from "../../bindings/PatientSummary";
 import { asCommandError, messageFor, otherErrors } from "../../logic/commandError";
+import { newId } from "../../logic/ids";
 import { Field } from "../Field";
 
 const SBAR = ["situation", "background", "assessment", "recommendation"] as const;
@@ -36,7 +37,7 @@ export function HandoverItemForm({ handoverId, patients, onAdded }: Props) {
     }
     try {
       const h = await api.addHandoverItem(handoverId, {
-        id: crypto.randomUUID(),
+        id: newId(),
         patient_id: patientId,
         priority,
         ...text,

@@ -1,0 +1,81 @@
+// Handovers: items nobody has acknowledged are listed with their patient and priority,
+// acknowledging sends exactly that item, and an item needs a patient and a situation
+// before anything is sent.
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, describe, expect, it } from "vitest";
+import type { HandoverProjection } from "../../bindings/HandoverProjection";
+import { HandoversView } from "./HandoversView";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const PID = "0190f0a0-0000-7000-8000-000000000001";
+const HID = "0190f0a0-0000-7000-8000-0000000000h1";
+const item = (id: string, acked: boolean) => ({
+  id,
+  patient_id: PID,
+  priority: "urgent" as const,
+  situation: `situation ${id}`,
+  background: "",
+  assessment: "",
+  recommendation: "",
+  action_required: "",
+  acknowledgements: acked ? [{ user: "nurse.lee", at_ms: 1 }] : [],
+});
+const handover = (ackedB: boolean): HandoverProjection => ({
+  id: HID,
+  ward: "Ward 3",
+  from_shift: { date: "2026-11-22", name: "day" },
+  to_shift: { date: "2026-11-22", name: "night" },
+  author: "nurse.kim",
+  item_count: 2,
+  urgent_count: 2,
+  unacknowledged: ackedB ? [] : ["b"],
+  items: [item("a", true), item("b", ackedB)],
+});
+
+function shell() {
+  const sent: { cmd: string; args: unknown }[] = [];
+  let acked = false;
+  mockIPC((cmd, args) => {
+    sent.push({ cmd, args });
+    switch (cmd) {
+      case "list_handovers":
+        return [handover(acked)];
+      case "search_patients":
+        return { patients: [{ id: PID, name: "Amara Okafor", mrn: "MRN-1", date_of_birth: "1984-03-07", sex: "female", provisional: false, active_allergens: [], merged: [], latest_vitals: null }], more: false, total: 1 };
+      case "acknowledge_handover_item":
+        acked = true;
+        return handover(true);
+      default:
+        throw new Error(cmd);
+    }
+  });
+  return sent;
+}
+
+describe("handovers", () => {
+  it("lists unacknowledged items and acknowledges one with a click", async () => {
+    const sent = shell();
+    render(<HandoversView refresh={0} onWrote={() => {}} />);
+    const waiting = await screen.findByTestId("unacknowledged");
+    await waitFor(() => expect(waiting.textContent).toContain("Not yet acknowledged (1)"));
+    expect(waiting.textContent).toContain("urgent · Amara Okafor · Ward 3 — situation b");
+    fireEvent.click(screen.getByRole("button", { name: "Acknowledge" }));
+    await waitFor(() => expect(screen.getByTestId("unacknowledged").textContent).toContain("(0)"));
+    expect(sent.find((s) => s.cmd === "acknowledge_handover_item")?.args).toEqual({ handoverId: HID, itemId: "b" });
+  });
+
+  it("asks for the patient and the situation before adding an item", async () => {
+    const sent = shell();
+    render(<HandoversView refresh={0} onWrote={() => {}} />);
+    fireEvent.click(await screen.findByRole("button", { name: /Ward 3/ }));
+    fireEvent.click(screen.getByRole("button", { name: "Add item" }));
+    expect((await screen.findByTestId("error-patient_id")).textContent).toBe("choose the patient");
+    expect(screen.getByTestId("error-situation").textContent).toBe("enter the situation");
+    expect(sent.some((s) => s.cmd === "add_handover_item")).toBe(false);
+  });
+});
