@@ -162,4 +162,55 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
         device: DeviceId,
         username: &str,
     ) -> Result<Option<outpost_domain::roles::Role>, ServerError>;
+
+    /// Adds a user (username already canonical). [`ServerError::NotFound`] without the
+    /// clinic; `username_taken` if the clinic has that username.
+    async fn add_user(
+        &self,
+        clinic: ClinicId,
+        id: outpost_domain::ids::UserId,
+        username: &str,
+        full_name: &str,
+        role: outpost_domain::roles::Role,
+        verifier: &outpost_domain::credentials::PasswordVerifier,
+    ) -> Result<crate::users::User, ServerError>;
+
+    /// The clinic's users, disabled ones included, by username.
+    async fn list_users(&self, clinic: ClinicId) -> Result<Vec<crate::users::User>, ServerError>;
+
+    /// Disables the user and ends its sessions; `false` if the clinic has no such user.
+    async fn disable_user(&self, clinic: ClinicId, username: &str) -> Result<bool, ServerError>;
+
+    /// The user (by canonical username) and its lockout state.
+    async fn login_state(
+        &self,
+        clinic: ClinicId,
+        username: &str,
+    ) -> Result<Option<(crate::users::User, outpost_domain::credentials::Lockout)>, ServerError>;
+
+    /// Counts a failed sign-in on `device` (online or reported), at most 100 per account
+    /// and hour, idempotent per attempt id; `false` if the clinic has no such user.
+    async fn record_failure(
+        &self,
+        device: &Device,
+        attempt: &outpost_domain::protocol::users::ReportedAttempt,
+        online: bool,
+    ) -> Result<bool, ServerError>;
+
+    /// Records a sign-in on `device` (online with its session token hash and expiry,
+    /// or reported offline) and resets the failures before it; idempotent per attempt
+    /// id; `false` if the clinic has no such user.
+    async fn record_sign_in(
+        &self,
+        device: &Device,
+        attempt: &outpost_domain::protocol::users::ReportedAttempt,
+        session: Option<(SecretHash, DateTime<Utc>)>,
+    ) -> Result<bool, ServerError>;
+
+    /// Accounts of the clinic with failed sign-ins since their last success.
+    async fn list_lockouts(
+        &self,
+        clinic: ClinicId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<crate::users::LockoutEntry>, ServerError>;
 }

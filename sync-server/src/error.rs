@@ -87,6 +87,13 @@ pub enum ServerError {
          {got}: update the Outpost app on this workstation"
     )]
     UnsupportedProtocol { got: u32 },
+
+    /// A sign-in during the account's lockout delay; answered 429 with `Retry-After`.
+    #[error("{message}")]
+    TooManyAttempts {
+        retry_after_seconds: u64,
+        message: String,
+    },
 }
 
 impl ServerError {
@@ -118,6 +125,7 @@ impl ServerError {
             Self::Gap { .. } => (StatusCode::CONFLICT, "gap"),
             Self::ConflictingChange { .. } => (StatusCode::CONFLICT, "conflicting_change"),
             Self::ReplicaInUse(_) => (StatusCode::CONFLICT, "replica_in_use"),
+            Self::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "locked_out"),
             Self::UnsupportedProtocol { .. } => {
                 (StatusCode::UPGRADE_REQUIRED, "unsupported_protocol")
             }
@@ -167,6 +175,14 @@ impl IntoResponse for AppError {
             message,
             expected_counter,
         };
+        if let ServerError::TooManyAttempts {
+            retry_after_seconds,
+            ..
+        } = self.0
+        {
+            let retry = [(axum::http::header::RETRY_AFTER, retry_after_seconds.to_string())];
+            return (status, retry, Json(body)).into_response();
+        }
         (status, Json(body)).into_response()
     }
 }

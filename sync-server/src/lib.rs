@@ -24,6 +24,7 @@ pub mod quarantine;
 pub mod secrets;
 pub mod settings;
 mod state;
+pub mod users;
 pub mod validate;
 
 pub use db::postgres::PgDatabase;

@@ -12,6 +12,8 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+mod users_cli;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "outpost-server",
@@ -51,6 +53,16 @@ enum Command {
     /// Pushed changes the server refused to apply, with the reason
     #[command(subcommand)]
     Quarantine(QuarantineCommand),
+    /// Add, list and disable a clinic's users
+    #[command(subcommand)]
+    User(users_cli::UserCommand),
+    /// Accounts with failed sign-ins (and lockouts) since their last success
+    Lockouts {
+        #[arg(long)]
+        clinic: ClinicId,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,6 +286,8 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::User(cmd) => users_cli::run_user(&db, cmd).await?,
+        Command::Lockouts { clinic, json } => users_cli::run_lockouts(&db, clinic, json).await?,
         Command::Device(DeviceCommand::Revoke { clinic, device }) => {
             admin::revoke_device(&db, clinic, device)
                 .await

@@ -317,4 +317,59 @@ impl Database for PgDatabase {
     ) -> Result<Option<outpost_domain::roles::Role>, ServerError> {
         users::author_role(&self.pool, clinic, device, username).await
     }
+
+    async fn add_user(
+        &self,
+        clinic: ClinicId,
+        id: outpost_domain::ids::UserId,
+        username: &str,
+        full_name: &str,
+        role: outpost_domain::roles::Role,
+        verifier: &outpost_domain::credentials::PasswordVerifier,
+    ) -> Result<crate::users::User, ServerError> {
+        users::add(&self.pool, clinic, id, username, full_name, role, verifier).await
+    }
+
+    async fn list_users(&self, clinic: ClinicId) -> Result<Vec<crate::users::User>, ServerError> {
+        users::list(&self.pool, clinic).await
+    }
+
+    async fn disable_user(&self, clinic: ClinicId, username: &str) -> Result<bool, ServerError> {
+        users::disable(&self.pool, clinic, username).await
+    }
+
+    async fn login_state(
+        &self,
+        clinic: ClinicId,
+        username: &str,
+    ) -> Result<Option<(crate::users::User, outpost_domain::credentials::Lockout)>, ServerError>
+    {
+        users::login_state(&self.pool, clinic, username).await
+    }
+
+    async fn record_failure(
+        &self,
+        device: &Device,
+        attempt: &outpost_domain::protocol::users::ReportedAttempt,
+        online: bool,
+    ) -> Result<bool, ServerError> {
+        users::record_failure(&self.pool, device, attempt, online).await
+    }
+
+    async fn record_sign_in(
+        &self,
+        device: &Device,
+        attempt: &outpost_domain::protocol::users::ReportedAttempt,
+        session: Option<(SecretHash, chrono::DateTime<chrono::Utc>)>,
+    ) -> Result<bool, ServerError> {
+        users::record_sign_in(&self.pool, device, attempt, session).await
+    }
+
+    async fn list_lockouts(
+        &self,
+        clinic: ClinicId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<crate::users::LockoutEntry>, ServerError> {
+        users::lockouts(&self.pool, clinic, now).await
+    }
 }

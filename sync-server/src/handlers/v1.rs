@@ -3,9 +3,12 @@
 
 mod bootstrap;
 mod enroll;
+mod login;
 mod mrn_blocks;
 mod pull;
 mod push;
+mod sign_ins;
+mod users;
 
 use crate::state::AppState;
 use axum::routing::post;
@@ -18,4 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/pull", post(pull::pull))
         .route("/mrn-blocks", post(mrn_blocks::allocate))
         .route("/bootstrap", post(bootstrap::bootstrap))
+        .route("/login", post(login::login))
+        .route("/users", axum::routing::get(users::list))
+        .route("/sign-ins", post(sign_ins::report))
 }
