@@ -24,6 +24,14 @@ use outpost_sync_server::{admin, AppState, PgDatabase};
 use serde_json::Value;
 use tower::ServiceExt;
 
+/// The users every device [`Server::device`] enrolls has signed in on, with their roles:
+/// the authors the test records name.
+pub const TEST_USERS: [(&str, &str); 3] = [
+    ("nurse.test", "nurse"),
+    ("dr.test", "doctor"),
+    ("admin.test", "admin"),
+];
+
 /// Postgres, the migrated database and the app on it.
 pub struct Server {
     pub db: PgDatabase,
@@ -78,12 +86,44 @@ impl Server {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let res: EnrollResponse = serde_json::from_value(body).unwrap();
+        for (username, role) in TEST_USERS {
+            self.sign_in(clinic, res.device_id, username, role).await;
+        }
         Device {
             id: res.device_id,
             clinic,
             replica,
             token: res.device_token,
         }
+    }
+
+    /// Makes `username` a user of `clinic` with `role` (if it is not one yet) and records
+    /// that it signed in on `device`: what the server requires of a change's author.
+    pub async fn sign_in(&self, clinic: ClinicId, device: DeviceId, username: &str, role: &str) {
+        sqlx::query(
+            "INSERT INTO users (clinic_id, user_id, username, full_name, role, verifier) \
+             VALUES ($1, $2, $3, $3, $4, '$argon2id$v=19$m=19456,t=2,p=1$dGVzdHNhbHQ$dGVzdA') \
+             ON CONFLICT (clinic_id, username) DO NOTHING",
+        )
+        .bind(clinic.0)
+        .bind(uuid::Uuid::now_v7())
+        .bind(username)
+        .bind(role)
+        .execute(self.db.pool())
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO sign_ins (clinic_id, sign_in_id, device_id, user_id, at, online) \
+             SELECT $1, $2, $3, user_id, now(), true FROM users \
+             WHERE clinic_id = $1 AND username = $4",
+        )
+        .bind(clinic.0)
+        .bind(uuid::Uuid::now_v7())
+        .bind(device.0)
+        .bind(username)
+        .execute(self.db.pool())
+        .await
+        .unwrap();
     }
 
     pub async fn push(&self, d: &Device, changes: &[WireChange]) -> (StatusCode, Value) {

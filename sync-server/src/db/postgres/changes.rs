@@ -44,6 +44,8 @@ pub(super) async fn push(
 ) -> Result<PushOutcome, ServerError> {
     let clinic = device.clinic_id.0;
     let replica = device.replica_id.0;
+    // Authors first, outside the transaction: a lookup or two per push, not per change.
+    let authority = authors::load(pool, device, batch).await?;
     let mut tx = pool.begin().await?;
 
     lock_live_device(&mut tx, device, Lock::Update).await?;
@@ -112,7 +114,7 @@ pub(super) async fn push(
         });
     }
 
-    let judged = judge_batch(&mut tx, device, new).await?;
+    let judged = judge_batch(&mut tx, device, new, &authority).await?;
     let (applied, refused): (Vec<_>, Vec<_>) = new
         .iter()
         .zip(&judged.verdicts)
@@ -162,6 +164,7 @@ async fn judge_batch(
     tx: &mut PgConnection,
     device: &Device,
     new: &[WireChange],
+    authority: &authors::Authors,
 ) -> Result<Judged, ServerError> {
     let mut ids: Vec<DocId> = new.iter().map(|c| c.doc_id).collect();
     ids.sort_by_key(|d| d.0);
@@ -169,14 +172,13 @@ async fn judge_batch(
     let stored = documents::lock(tx, device.clinic_id, &ids).await?;
     let foreign = documents::foreign(tx, device.clinic_id, &ids).await?;
     let held = quarantine::held(tx, device.clinic_id, device.replica_id).await?;
-    let authority = authors::load(tx, device, new).await?;
     let mut templates = HashMap::new();
     let mut looked_for = HashSet::new();
     loop {
         let input = Inputs {
             stored: &stored,
             foreign: &foreign,
-            authority: &authority,
+            authority,
             templates: &templates,
             looked_for: &looked_for,
             held: &held,
