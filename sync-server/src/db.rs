@@ -73,6 +73,10 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
     /// Succeeds when the database answers.
     async fn health(&self) -> Result<(), ServerError>;
 
+    /// Versions of this build's migrations the database has not applied (empty when the
+    /// schema is current); see [`crate::health`].
+    async fn pending_migrations(&self) -> Result<Vec<i64>, ServerError>;
+
     async fn create_clinic(&self, id: ClinicId, name: &str) -> Result<Clinic, ServerError>;
 
     async fn list_clinics(&self) -> Result<Vec<Clinic>, ServerError>;

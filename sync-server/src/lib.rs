@@ -18,12 +18,16 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod handlers;
+pub mod health;
 pub mod mrn;
+pub mod openapi;
 pub mod push;
 pub mod quarantine;
 pub mod secrets;
 pub mod settings;
+pub mod shutdown;
 mod state;
+pub mod tls;
 pub mod users;
 pub mod validate;
 
@@ -60,6 +64,8 @@ pub fn app(state: AppState) -> Router {
 pub fn app_with(state: AppState, settings: &Settings) -> Router {
     Router::new()
         .route("/health", get(handlers::health))
+        .route("/ready", get(health::ready))
+        .route(openapi::PATH, get(openapi::serve))
         .nest("/v1", handlers::v1::routes())
         .fallback(handlers::not_found)
         .layer(DefaultBodyLimit::max(settings.body_limit_bytes))

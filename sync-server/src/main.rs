@@ -1,15 +1,18 @@
 //! `outpost-server`: runs the sync server and does what an admin needs from a shell —
 //! migrate the database, create clinics, hand out enrollment codes, list and revoke
-//! devices. Logs go to stderr (`RUST_LOG`, default `info`); results go to stdout, as
-//! plain text or `--json` for scripts.
+//! devices. Configuration: `--config FILE` (TOML, see deploy/outpost-server.example.toml),
+//! then `OUTPOST_*` environment variables, then flags. Logs go to stderr (`RUST_LOG`,
+//! default `info`; `log_format` json or pretty); results go to stdout, as plain text or
+//! `--json` for scripts.
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use outpost_domain::ids::{ClinicId, DeviceId};
-use outpost_sync_server::settings::{DatabaseUrl, DEFAULT_LISTEN};
-use outpost_sync_server::{admin, AppState, PgDatabase};
+use outpost_sync_server::config::{LogFormat, Overrides, ServerConfig, TlsFiles};
+use outpost_sync_server::{admin, PgDatabase};
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod users_cli;
@@ -21,14 +24,18 @@ mod users_cli;
     about = "The Outpost clinic sync server and its admin commands"
 )]
 struct Cli {
-    /// Postgres URL, e.g. postgres://outpost@127.0.0.1:5432/outpost
-    #[arg(
-        long,
-        env = "OUTPOST_DATABASE_URL",
-        global = true,
-        hide_env_values = true
-    )]
+    /// Configuration file (TOML); `OUTPOST_*` environment variables and flags override it
+    #[arg(long, global = true, env = "OUTPOST_CONFIG")]
+    config: Option<PathBuf>,
+
+    /// Postgres URL, e.g. postgres://outpost@127.0.0.1:5432/outpost (or OUTPOST_DATABASE_URL,
+    /// or `database_url` in the config file)
+    #[arg(long, global = true)]
     database_url: Option<String>,
+
+    /// Log lines as `json` or `pretty` (or OUTPOST_LOG_FORMAT, or `log_format`)
+    #[arg(long, global = true, value_parser = ["json", "pretty"])]
+    log_format: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -38,11 +45,18 @@ struct Cli {
 enum Command {
     /// Bring the database schema up to date
     Migrate,
-    /// Run the sync server (migrates first); prints `listening on http://ADDR` once bound
+    /// Run the sync server (migrates first unless `migrate_on_start = false`); prints
+    /// `listening on http://ADDR` (or https) once bound
     Serve {
-        /// Address to listen on; port 0 picks a free port
-        #[arg(long, default_value = DEFAULT_LISTEN)]
-        listen: SocketAddr,
+        /// Address to listen on; port 0 picks a free port (default 127.0.0.1:8700)
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// Serve HTTPS with this PEM certificate chain (with --tls-key)
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Create and list clinics
     #[command(subcommand)]
@@ -134,16 +148,12 @@ enum DeviceCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-    let result = tokio::runtime::Runtime::new()
-        .context("could not start the async runtime")
-        .and_then(|rt| rt.block_on(run(cli)));
+    let result = load_config(&cli).and_then(|config| {
+        init_logging(config.log_format);
+        tokio::runtime::Runtime::new()
+            .context("could not start the async runtime")
+            .and_then(|rt| rt.block_on(run(cli, config)))
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -153,11 +163,51 @@ fn main() -> ExitCode {
     }
 }
 
-async fn database(url: Option<&str>) -> Result<PgDatabase> {
-    let url = DatabaseUrl::new(url.context(
-        "no database given: pass --database-url postgres://USER@HOST:PORT/DB or set OUTPOST_DATABASE_URL",
-    )?);
-    outpost_sync_server::connect(url.expose())
+/// The file, the environment and the flags, merged.
+fn load_config(cli: &Cli) -> Result<ServerConfig> {
+    let mut overrides = Overrides {
+        database_url: cli.database_url.clone(),
+        log_format: match cli.log_format.as_deref() {
+            Some("json") => Some(LogFormat::Json),
+            Some(_) => Some(LogFormat::Pretty),
+            None => None,
+        },
+        ..Overrides::default()
+    };
+    if let Command::Serve {
+        listen,
+        tls_cert,
+        tls_key,
+    } = &cli.command
+    {
+        overrides.listen = *listen;
+        if let (Some(cert), Some(key)) = (tls_cert, tls_key) {
+            overrides.tls = Some(TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            });
+        }
+    }
+    Ok(ServerConfig::load(cli.config.as_deref(), &overrides)?)
+}
+
+/// Log lines to stderr, filtered by `RUST_LOG` (default `info`). Spans carry ids and
+/// counts, never patient data or secrets.
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter);
+    match format {
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+        LogFormat::Pretty => builder.init(),
+    }
+}
+
+async fn database(config: &ServerConfig) -> Result<PgDatabase> {
+    let url = config.require_database_url()?;
+    PgDatabase::connect_with(url.expose(), &config.pool)
         .await
         .with_context(|| format!("connecting to {url}"))
 }
@@ -167,8 +217,8 @@ fn print_json(value: &impl serde::Serialize) -> Result<()> {
     Ok(())
 }
 
-async fn run(cli: Cli) -> Result<()> {
-    let db = database(cli.database_url.as_deref()).await?;
+async fn run(cli: Cli, config: ServerConfig) -> Result<()> {
+    let db = database(&config).await?;
     match cli.command {
         Command::Migrate => {
             outpost_sync_server::migrate(&db)
@@ -176,7 +226,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .context("migrating the database")?;
             println!("database is up to date");
         }
-        Command::Serve { listen } => serve(db, listen).await?,
+        Command::Serve { .. } => serve(db, &config).await?,
         Command::Clinic(ClinicCommand::Create { name, json }) => {
             let id = admin::create_clinic(&db, &name)
                 .await
@@ -298,46 +348,19 @@ async fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
-async fn serve(db: PgDatabase, listen: SocketAddr) -> Result<()> {
-    outpost_sync_server::migrate(&db)
-        .await
-        .context("migrating the database")?;
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("could not listen on {listen}; is another server using it?"))?;
-    let addr = listener.local_addr().context("reading the bound address")?;
-    println!("listening on http://{addr}");
-    std::io::stdout().flush().context("writing to stdout")?;
-    tracing::info!(%addr, "outpost-server ready");
-    outpost_sync_server::serve(listener, AppState::new(db), shutdown_signal())
-        .await
-        .context("serving")?;
-    tracing::info!("outpost-server stopped");
+async fn serve(db: PgDatabase, config: &ServerConfig) -> Result<()> {
+    let mut printed = Ok(());
+    let serving = outpost_sync_server::shutdown::serve_configured(
+        db,
+        config,
+        |bound| {
+            println!("listening on {}", bound.url());
+            printed = std::io::stdout().flush();
+        },
+        outpost_sync_server::shutdown::signal(),
+    )
+    .await;
+    printed.context("writing to stdout")?;
+    serving.context("serving")?;
     Ok(())
-}
-
-/// Completes on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
 }

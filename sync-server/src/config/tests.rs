@@ -6,7 +6,11 @@
 use super::*;
 use figment::Jail;
 
-fn load_in(jail: &Jail, file: Option<&str>, overrides: &Overrides) -> Result<ServerConfig, ConfigError> {
+fn load_in(
+    jail: &Jail,
+    file: Option<&str>,
+    overrides: &Overrides,
+) -> Result<ServerConfig, ConfigError> {
     let path = file.map(|f| jail.directory().join(f));
     ServerConfig::load(path.as_deref(), overrides)
 }
@@ -59,7 +63,10 @@ fn the_environment_overrides_the_file_and_flags_override_both() {
             c.tls.as_ref().unwrap().cert,
             PathBuf::from("/etc/outpost/cert.pem")
         );
-        assert!(!format!("{c:?}").contains("filepass"), "Debug hides the password");
+        assert!(
+            !format!("{c:?}").contains("filepass"),
+            "Debug hides the password"
+        );
 
         let flags = Overrides {
             listen: Some("127.0.0.1:0".parse().unwrap()),
@@ -97,7 +104,10 @@ fn a_bad_value_names_its_key_and_source() {
         let e = load_in(jail, Some("ok.toml"), &Overrides::default())
             .unwrap_err()
             .to_string();
-        assert!(e.contains("log_format") && e.contains("OUTPOST_LOG_FORMAT"), "{e}");
+        assert!(
+            e.contains("log_format") && e.contains("OUTPOST_LOG_FORMAT"),
+            "{e}"
+        );
         Ok(())
     });
 }
@@ -105,7 +115,10 @@ fn a_bad_value_names_its_key_and_source() {
 #[test]
 fn impossible_values_and_missing_files_are_refused() {
     Jail::expect_with(|jail| {
-        jail.create_file("server.toml", "[pool]\nmax_connections = 4\nmin_connections = 8\n")?;
+        jail.create_file(
+            "server.toml",
+            "[pool]\nmax_connections = 4\nmin_connections = 8\n",
+        )?;
         let e = load_in(jail, Some("server.toml"), &Overrides::default())
             .unwrap_err()
             .to_string();
@@ -121,7 +134,8 @@ fn impossible_values_and_missing_files_are_refused() {
 #[test]
 fn the_example_config_in_the_repo_loads() {
     Jail::expect_with(|_| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/outpost-server.example.toml");
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/outpost-server.example.toml");
         let c = ServerConfig::load(Some(&path), &Overrides::default()).unwrap();
         assert!(c.require_database_url().is_ok());
         assert!(c.tls.is_some());

@@ -35,13 +35,26 @@ impl PgDatabase {
     /// Connects a pool to `database_url` (`postgres://user@host:port/db`). One direct
     /// connection first, so a wrong URL fails at once instead of after the pool's retries.
     pub async fn connect(database_url: &str) -> Result<Self, ServerError> {
+        let pool = crate::config::PoolSettings {
+            acquire_timeout_secs: ACQUIRE_TIMEOUT.as_secs(),
+            ..Default::default()
+        };
+        Self::connect_with(database_url, &pool).await
+    }
+
+    /// [`Self::connect`] with the pool bounded as configured.
+    pub async fn connect_with(
+        database_url: &str,
+        pool: &crate::config::PoolSettings,
+    ) -> Result<Self, ServerError> {
         let probe = PgConnection::connect(database_url)
             .await
             .map_err(ServerError::Connect)?;
         probe.close().await.map_err(ServerError::Connect)?;
         let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .max_connections(pool.max_connections)
+            .min_connections(pool.min_connections)
+            .acquire_timeout(pool.acquire_timeout())
             .connect(database_url)
             .await
             .map_err(ServerError::Connect)?;
@@ -108,6 +121,10 @@ impl Database for PgDatabase {
     async fn health(&self) -> Result<(), ServerError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn pending_migrations(&self) -> Result<Vec<i64>, ServerError> {
+        crate::health::pending_migrations(&self.pool).await
     }
 
     #[tracing::instrument(skip_all)]

@@ -1,0 +1,181 @@
+//! The OpenAPI 3.1 document of the HTTP API, served at `GET /openapi.json` and kept in
+//! the repo at `docs/openapi.json` (a test fails when the two differ). Request and response
+//! schemas are derived from the wire types themselves (`outpost-domain`'s `openapi`
+//! feature), so they cannot drift from what the server parses and sends.
+//!
+//! Each route is described by a `#[utoipa::path]` on a stub below, next to the others, so
+//! the whole API reads in one place; the stubs are never called. To add a route: add a stub
+//! with its method, path, body, answers and security, list it in [`ApiDoc`]'s `paths`, and
+//! run the server tests (they rewrite `docs/openapi.json`; commit it).
+
+use crate::health::Status;
+use axum::response::IntoResponse;
+use axum::Json;
+use outpost_domain::protocol::{
+    BootstrapRequest, BootstrapResponse, EnrollRequest, EnrollResponse, ErrorBody, MrnBlock,
+    MrnBlockRequest, PullRequest, PullResponse, PushRequest, PushResponse,
+};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// Where the document is served.
+pub const PATH: &str = "/openapi.json";
+
+/// The API's description, for `utoipa`.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "Outpost sync server",
+        description = "Workstations enroll with a one-time code, push their own Automerge \
+            changes, pull their clinic's, bootstrap from compacted documents and take blocks \
+            of provisional MRNs. Every error answer is an ErrorBody whose `message` says what \
+            to do. Wire format version 1: fields added later are optional, unknown fields \
+            are ignored.",
+        license(name = "AGPL-3.0-only", identifier = "AGPL-3.0-only")
+    ),
+    paths(health, ready, openapi_json, enroll, push, pull, mrn_blocks, bootstrap),
+    components(schemas(Status, ErrorBody)),
+    modifiers(&DeviceToken),
+    tags(
+        (name = "operations", description = "Probes for load balancers and orchestration"),
+        (name = "sync", description = "Sync protocol version 1")
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as the server serves it.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The document as committed in `docs/openapi.json`: pretty JSON with a final newline.
+pub fn document_json() -> Result<String, serde_json::Error> {
+    let mut json = serde_json::to_string_pretty(&document())?;
+    json.push('\n');
+    Ok(json)
+}
+
+/// `GET /openapi.json`.
+pub async fn serve() -> impl IntoResponse {
+    Json(document())
+}
+
+/// The `Authorization: Bearer <device token>` scheme every `/v1` call but enroll uses.
+struct DeviceToken;
+
+impl Modify for DeviceToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "device_token",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The device token `POST /v1/enroll` handed to the workstation",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Process up and database answering (liveness).
+#[utoipa::path(get, path = "/health", tag = "operations", responses(
+    (status = 200, description = "The process is up and Postgres answers", body = Status),
+    (status = 503, description = "Postgres does not answer", body = ErrorBody),
+))]
+#[allow(dead_code)]
+fn health() {}
+
+/// Ready for traffic: Postgres answers and no migration is pending (readiness).
+#[utoipa::path(get, path = "/ready", tag = "operations", responses(
+    (status = 200, description = "Ready to serve", body = Status),
+    (status = 503, description = "`unavailable` (Postgres does not answer) or \
+        `migrations_pending` (run `outpost-server migrate`)", body = ErrorBody),
+))]
+#[allow(dead_code)]
+fn ready() {}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations", responses(
+    (status = 200, description = "The OpenAPI document of this server", content_type = "application/json"),
+))]
+#[allow(dead_code)]
+fn openapi_json() {}
+
+/// Redeem a one-time enrollment code: the workstation's replica becomes a device of the
+/// code's clinic and receives its device token, exactly once.
+#[utoipa::path(post, path = "/v1/enroll", tag = "sync", request_body = EnrollRequest, responses(
+    (status = 200, description = "Enrolled; keep `device_token` secret", body = EnrollResponse),
+    (status = 400, description = "Malformed request", body = ErrorBody),
+    (status = 401, description = "`enrollment_code_invalid`: unknown, used or expired code", body = ErrorBody),
+    (status = 409, description = "`replica_in_use`: the replica is enrolled by a live device", body = ErrorBody),
+    (status = 413, description = "Request body too large", body = ErrorBody),
+    (status = 426, description = "`unsupported_protocol`: update the app", body = ErrorBody),
+    (status = 500, description = "Internal failure; retry later", body = ErrorBody),
+    (status = 503, description = "Busy or database unavailable; retry", body = ErrorBody),
+))]
+#[allow(dead_code)]
+fn enroll() {}
+
+/// Push the device's own changes, in counter order, starting right after what the server
+/// holds. Idempotent: changes already stored are acknowledged again.
+#[utoipa::path(post, path = "/v1/push", tag = "sync", request_body = PushRequest,
+    security(("device_token" = [])), responses(
+    (status = 200, description = "Stored (or quarantined) through `stored_through`", body = PushResponse),
+    (status = 400, description = "Malformed request or batch (wrong replica, not contiguous, bad digest)", body = ErrorBody),
+    (status = 401, description = "`unauthorized` or `device_revoked`", body = ErrorBody),
+    (status = 403, description = "Not allowed", body = ErrorBody),
+    (status = 409, description = "`gap` (see `expected_counter`) or `conflicting_change`", body = ErrorBody),
+    (status = 413, description = "Request body too large: push fewer changes per request", body = ErrorBody),
+    (status = 426, description = "`unsupported_protocol`: update the app", body = ErrorBody),
+    (status = 500, description = "Internal failure; nothing was stored, retry", body = ErrorBody),
+    (status = 503, description = "Busy or database unavailable; retry", body = ErrorBody),
+))]
+#[allow(dead_code)]
+fn push() {}
+
+/// The clinic's changes the caller's version vector does not cover, in server-arrival
+/// order, one page at a time.
+#[utoipa::path(post, path = "/v1/pull", tag = "sync", request_body = PullRequest,
+    security(("device_token" = [])), responses(
+    (status = 200, description = "One page; ask again while `more` is true", body = PullResponse),
+    (status = 400, description = "Malformed request", body = ErrorBody),
+    (status = 401, description = "`unauthorized` or `device_revoked`", body = ErrorBody),
+    (status = 413, description = "Request body too large", body = ErrorBody),
+    (status = 426, description = "`unsupported_protocol`: update the app", body = ErrorBody),
+    (status = 500, description = "Internal failure; retry", body = ErrorBody),
+    (status = 503, description = "Busy or database unavailable; retry", body = ErrorBody),
+))]
+#[allow(dead_code)]
+fn pull() {}
+
+/// The device's next block of its clinic's provisional MRNs.
+#[utoipa::path(post, path = "/v1/mrn-blocks", tag = "sync", request_body = MrnBlockRequest,
+    security(("device_token" = [])), responses(
+    (status = 200, description = "A block reserved for this device", body = MrnBlock),
+    (status = 400, description = "Malformed request or size out of range", body = ErrorBody),
+    (status = 401, description = "`unauthorized` or `device_revoked`", body = ErrorBody),
+    (status = 413, description = "Request body too large", body = ErrorBody),
+    (status = 426, description = "`unsupported_protocol`: update the app", body = ErrorBody),
+    (status = 500, description = "Internal failure; retry", body = ErrorBody),
+    (status = 503, description = "Busy or database unavailable; retry", body = ErrorBody),
+))]
+#[allow(dead_code)]
+fn mrn_blocks() {}
+
+/// A page of the clinic's documents, compacted, for a new workstation; resumable with the
+/// cursor of the last page.
+#[utoipa::path(post, path = "/v1/bootstrap", tag = "sync", request_body = BootstrapRequest,
+    security(("device_token" = [])), responses(
+    (status = 200, description = "One page; ask again with `next` while `more` is true", body = BootstrapResponse),
+    (status = 400, description = "Malformed request or cursor", body = ErrorBody),
+    (status = 401, description = "`unauthorized` or `device_revoked`", body = ErrorBody),
+    (status = 413, description = "Request body too large", body = ErrorBody),
+    (status = 426, description = "`unsupported_protocol`: update the app", body = ErrorBody),
+    (status = 500, description = "Internal failure; retry", body = ErrorBody),
+    (status = 503, description = "Busy or database unavailable; retry", body = ErrorBody),
+))]
+#[allow(dead_code)]
+fn bootstrap() {}
