@@ -24,6 +24,32 @@ use tempfile::TempDir;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+/// The people the scenarios chart as, with their roles (the role matrix of
+/// `outpost_domain::roles` decides what each may write).
+pub const TEST_USERS: &[(&str, &str)] = &[
+    ("admin.ama", "admin"),
+    ("admin.kofi", "admin"),
+    ("dr.osei", "doctor"),
+    ("dr.lind", "doctor"),
+    ("dr.sousa", "doctor"),
+    ("dr.pires", "doctor"),
+    ("nurse.efua", "nurse"),
+    ("nurse.kim", "nurse"),
+    ("nurse.lee", "nurse"),
+    ("nurse.kojo", "nurse"),
+    ("nurse.a", "nurse"),
+    ("nurse.b", "nurse"),
+    ("desk.ama", "front_desk"),
+    ("desk.kwame", "front_desk"),
+    ("desk.rita", "front_desk"),
+    ("desk.nuno", "front_desk"),
+    ("desk.kofi", "front_desk"),
+    ("clerk", "front_desk"),
+    ("clerk.a", "front_desk"),
+    ("clerk.x", "front_desk"),
+    ("clerk.y", "front_desk"),
+];
+
 /// Postgres plus a migrated Outpost database.
 pub struct Backend {
     pub pg: PgCluster,
@@ -40,6 +66,39 @@ impl Backend {
 
     pub async fn clinic(&self, name: &str) -> Result<ClinicId> {
         Ok(admin::create_clinic(&self.db, name).await?)
+    }
+
+    /// Makes every one of [`TEST_USERS`] a user of `clinic` and records that each signed
+    /// in on every device the clinic has enrolled so far: the server accepts a change only
+    /// from such an author. Call it after enrolling workstations.
+    pub async fn sign_in_everyone(&self, clinic: ClinicId) -> Result<()> {
+        for (username, role) in TEST_USERS {
+            sqlx::query(
+                "INSERT INTO users (clinic_id, user_id, username, full_name, role, verifier) \
+                 VALUES ($1, gen_random_uuid(), $2, $2, $3, \
+                         '$argon2id$v=19$m=19456,t=2,p=1$dGVzdHNhbHQ$dGVzdA') \
+                 ON CONFLICT (clinic_id, username) DO NOTHING",
+            )
+            .bind(clinic.0)
+            .bind(username)
+            .bind(role)
+            .execute(self.db.pool())
+            .await
+            .context("adding a test user")?;
+        }
+        sqlx::query(
+            "INSERT INTO sign_ins (clinic_id, sign_in_id, device_id, user_id, at, online) \
+             SELECT d.clinic_id, gen_random_uuid(), d.device_id, u.user_id, now(), true \
+             FROM devices d JOIN users u ON u.clinic_id = d.clinic_id \
+             WHERE d.clinic_id = $1 AND NOT EXISTS ( \
+                 SELECT 1 FROM sign_ins s WHERE s.clinic_id = d.clinic_id \
+                   AND s.device_id = d.device_id AND s.user_id = u.user_id)",
+        )
+        .bind(clinic.0)
+        .execute(self.db.pool())
+        .await
+        .context("recording test sign-ins")?;
+        Ok(())
     }
 
     pub async fn enrollment_code(&self, clinic: ClinicId, device: &str) -> Result<String> {

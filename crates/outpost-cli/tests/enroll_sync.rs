@@ -22,6 +22,38 @@ async fn cli(dir: PathBuf, args: &[&str]) -> Output {
     .unwrap()
 }
 
+/// Makes `username` a user of `clinic` who signed in on each of its devices: the server
+/// accepts a change only from such an author.
+async fn sign_in_on_every_device(
+    db: &outpost_sync_server::PgDatabase,
+    clinic: outpost_domain::ids::ClinicId,
+    username: &str,
+    role: &str,
+) {
+    sqlx::query(
+        "INSERT INTO users (clinic_id, user_id, username, full_name, role, verifier) \
+         VALUES ($1, gen_random_uuid(), $2, $2, $3, \
+                 '$argon2id$v=19$m=19456,t=2,p=1$dGVzdHNhbHQ$dGVzdA')",
+    )
+    .bind(clinic.0)
+    .bind(username)
+    .bind(role)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO sign_ins (clinic_id, sign_in_id, device_id, user_id, at, online) \
+         SELECT d.clinic_id, gen_random_uuid(), d.device_id, u.user_id, now(), true \
+         FROM devices d JOIN users u ON u.clinic_id = d.clinic_id AND u.username = $2 \
+         WHERE d.clinic_id = $1",
+    )
+    .bind(clinic.0)
+    .bind(username)
+    .execute(db.pool())
+    .await
+    .unwrap();
+}
+
 fn stdout(out: &Output) -> String {
     assert!(out.status.success(), "{}", stderr(out));
     String::from_utf8(out.stdout.clone()).unwrap()
@@ -67,6 +99,7 @@ async fn enroll_sync_and_status_work_against_the_real_server() {
     assert!(out.contains("Riverside Clinic"), "{out}");
     let code_b = code("Desk B").await;
     stdout(&cli(pb.clone(), &["enroll", "--server", &url, "--code", &code_b]).await);
+    sign_in_on_every_device(&db, clinic, "nurse.kim", "nurse").await;
 
     let pa2 = pa.clone();
     let id = tokio::task::spawn_blocking(move || add_patient(&pa2, "Amara Okafor", "MRN-1"))

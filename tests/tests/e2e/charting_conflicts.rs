@@ -192,7 +192,7 @@ async fn an_encounter_field_set_on_both_workstations_is_a_conflict_resolved_once
         .unwrap();
     desks
         .b
-        .with(|r| r.set_encounter_field(e.id, "weight", FieldValue::Number(75.0), "nurse.efua"))
+        .with(|r| r.set_encounter_field(e.id, "weight", FieldValue::Number(75.0), "dr.lind"))
         .unwrap();
     desks
         .b
@@ -201,7 +201,7 @@ async fn an_encounter_field_set_on_both_workstations_is_a_conflict_resolved_once
                 e.id,
                 "complaint",
                 FieldValue::Text("Hernia".into()),
-                "nurse.efua",
+                "dr.lind",
             )
         })
         .unwrap();
@@ -213,10 +213,7 @@ async fn an_encounter_field_set_on_both_workstations_is_a_conflict_resolved_once
         e.id,
         DocKind::Encounter,
         "fields.weight",
-        &[
-            ("72.5", "dr.osei", &desks.a),
-            ("75.0", "nurse.efua", &desks.b),
-        ],
+        &[("72.5", "dr.osei", &desks.a), ("75.0", "dr.lind", &desks.b)],
         (started, ended),
     );
     // Resolved on A, keeping B's value.
@@ -231,7 +228,7 @@ async fn an_encounter_field_set_on_both_workstations_is_a_conflict_resolved_once
         &desks,
         e.id,
         "fields.weight",
-        ("75.0", "nurse.efua"),
+        ("75.0", "dr.lind"),
         ("72.5", "dr.osei"),
         "dr.osei",
     );

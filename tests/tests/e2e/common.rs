@@ -192,5 +192,7 @@ pub fn encounter(r: &Replica, patient_id: DocId, template: DocId, version: u64) 
 
 async fn enroll(backend: &Backend, server: &Server, clinic: ClinicId, device: &str) -> Workstation {
     let code = backend.enrollment_code(clinic, device).await.unwrap();
-    Workstation::enroll(server, &code).await.unwrap()
+    let ws = Workstation::enroll(server, &code).await.unwrap();
+    backend.sign_in_everyone(clinic).await.unwrap();
+    ws
 }

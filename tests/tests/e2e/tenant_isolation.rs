@@ -24,6 +24,8 @@ async fn a_device_of_one_clinic_cannot_push_to_or_pull_from_another() {
     )
     .await
     .unwrap();
+    backend.sign_in_everyone(x).await.unwrap();
+    backend.sign_in_everyone(y).await.unwrap();
 
     wx.with(|r| r.register_patient(&patient("Sentinel Xavier", "X-1"), "clerk.x"))
         .unwrap();
