@@ -43,6 +43,26 @@ pub enum ReplicaError {
     #[error("this workstation is not enrolled with a sync server; {ENROLL_HINT}")]
     NotEnrolled,
 
+    /// Wrong username or password (one message for both), or a lockout delay.
+    #[error(transparent)]
+    SignIn(outpost_domain::credentials::SignInRefused),
+
+    #[error("this account is disabled; ask an admin of your clinic")]
+    AccountDisabled,
+
+    #[error("this workstation has no users yet: connect it to the sync server and run `outpost sync` (an admin adds users with `outpost-server user add`)")]
+    NoUsersYet,
+
+    #[error("sign in first: run `outpost login --user NAME`")]
+    NotSignedIn,
+
+    #[error("the {role} role may not {action} {kind} records; ask a colleague whose role may")]
+    NotPermitted {
+        role: outpost_domain::roles::Role,
+        kind: &'static str,
+        action: outpost_domain::roles::Action,
+    },
+
     #[error("the device token for {path} is not in the OS keyring; enroll this workstation again with `outpost enroll` (move the database away first)", path = .path.display())]
     TokenMissing { path: PathBuf },
 

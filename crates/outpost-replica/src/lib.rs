@@ -5,6 +5,7 @@
 //! `outpost` CLI and the end-to-end tests all drive this same API.
 
 mod audit;
+mod auth;
 mod commit;
 mod conflicts;
 mod duplicates;
@@ -22,6 +23,8 @@ mod secret;
 mod store;
 pub mod sync;
 
+pub use auth::sync::sync_users;
+pub use auth::{CachedUser, SESSION_HOURS};
 pub use conflicts::OpenConflict;
 pub use duplicates::DuplicateCandidate;
 pub use enroll::enroll;

@@ -23,6 +23,9 @@ const MIGRATIONS: &[M<'static>] = &[
         "../../../migrations/replica/20261123000000_all_record_kinds.sql"
     ))
     .foreign_key_check(),
+    M::up(include_str!(
+        "../../../migrations/replica/20261124000000_users.sql"
+    )),
 ];
 
 fn migrations() -> Migrations<'static> {

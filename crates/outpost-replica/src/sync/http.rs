@@ -21,6 +21,8 @@ pub const PUSH_PATH: &str = "/v1/push";
 pub const PULL_PATH: &str = "/v1/pull";
 pub const MRN_BLOCKS_PATH: &str = "/v1/mrn-blocks";
 pub const HEALTH_PATH: &str = "/health";
+pub const USERS_PATH: &str = "/v1/users";
+pub const SIGN_INS_PATH: &str = "/v1/sign-ins";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -79,6 +81,32 @@ impl Transport for HttpTransport {
     async fn mrn_block(&self, req: &MrnBlockRequest) -> Result<MrnBlock, TransportError> {
         let url = format!("{}{MRN_BLOCKS_PATH}", self.base);
         post_json(&self.client, &url, Some(&self.token), req).await
+    }
+
+    async fn users(
+        &self,
+    ) -> Result<outpost_domain::protocol::users::UsersResponse, TransportError> {
+        let url = format!("{}{USERS_PATH}", self.base);
+        let resp = self
+            .client
+            .get(&url)
+            .bearer_auth(self.token.expose())
+            .send()
+            .await
+            .map_err(|e| unreachable(&url, &e))?;
+        if !resp.status().is_success() {
+            return Err(error_answer(resp).await);
+        }
+        let bytes = resp.bytes().await.map_err(|e| unreachable(&url, &e))?;
+        serde_json::from_slice(&bytes).map_err(|e| TransportError::Decode(e.to_string()))
+    }
+
+    async fn report_sign_ins(
+        &self,
+        report: &outpost_domain::protocol::users::SignInReport,
+    ) -> Result<outpost_domain::protocol::users::SignInReportResponse, TransportError> {
+        let url = format!("{}{SIGN_INS_PATH}", self.base);
+        post_json(&self.client, &url, Some(&self.token), report).await
     }
 }
 

@@ -70,6 +70,9 @@ pub async fn sync_once<T: Transport>(
 ) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     let mut progress = PushProgress::default();
+    // Before the push: the server accepts a change's author only once it knows that user
+    // signed in on this workstation.
+    crate::auth::sync::sync_users(replica, transport, Utc::now()).await?;
     loop {
         let (replica_id, changes, local_counter) = with(replica, |r| {
             Ok((

@@ -1,6 +1,7 @@
 //! How the sync client reaches a server: the `Transport` trait (HTTP in the app, anything
 //! that speaks the same protocol elsewhere) and the errors a round trip can end in.
 
+use outpost_domain::protocol::users::{SignInReport, SignInReportResponse, UsersResponse};
 use outpost_domain::protocol::{
     MrnBlock, MrnBlockRequest, PullRequest, PullResponse, PushRequest, PushResponse,
 };
@@ -31,6 +32,21 @@ pub trait Transport: Send + Sync {
         std::future::ready(Err(TransportError::Unsupported(
             "hand out provisional MRN blocks",
         )))
+    }
+
+    /// The clinic's users with their verifiers, for offline login. A transport that cannot
+    /// says so; sync goes on without refreshing the users.
+    fn users(&self) -> impl Future<Output = Result<UsersResponse, TransportError>> + Send {
+        std::future::ready(Err(TransportError::Unsupported("list the clinic's users")))
+    }
+
+    /// Reports sign-ins and failed attempts made on this workstation.
+    fn report_sign_ins(
+        &self,
+        report: &SignInReport,
+    ) -> impl Future<Output = Result<SignInReportResponse, TransportError>> + Send {
+        let _ = report;
+        std::future::ready(Err(TransportError::Unsupported("take sign-in reports")))
     }
 }
 
