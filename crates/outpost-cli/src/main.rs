@@ -30,6 +30,9 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    if let Some(ca) = &cli.ca_file {
+        outpost_replica::sync::trust_ca_file(ca).context("--ca-file")?;
+    }
     let ctx = Ctx {
         data_dir: data_dir(cli.data_dir)?,
         user: cli.user,

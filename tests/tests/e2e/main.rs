@@ -10,6 +10,7 @@ mod charting_duplicates;
 mod charting_notes;
 mod charting_templates;
 mod charting_vitals_error;
+mod clinic_ca;
 mod common;
 mod offline_merge;
 mod server_restart;

@@ -33,6 +33,11 @@ pub struct Cli {
     #[arg(long, env = "OUTPOST_DATA_DIR", global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// Also trust the CA certificates in this PEM file for the sync server's HTTPS (a
+    /// clinic's own CA); public CAs stay trusted
+    #[arg(long, env = "OUTPOST_CA_FILE", global = true, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+
     /// User recorded as author / taken-by of what you enter [default: your login name]
     #[arg(long = "as", env = "OUTPOST_USER", global = true, value_name = "USER")]
     pub user: Option<String>,

@@ -128,10 +128,14 @@ pub(crate) async fn post_enroll(
 }
 
 fn client() -> Result<reqwest::Client, TransportError> {
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(REQUEST_TIMEOUT)
-        .user_agent(concat!("outpost-replica/", env!("CARGO_PKG_VERSION")))
+        .user_agent(concat!("outpost-replica/", env!("CARGO_PKG_VERSION")));
+    for root in super::tls::extra_roots()? {
+        builder = builder.add_root_certificate(root);
+    }
+    builder
         .build()
         .map_err(|e| TransportError::Setup(chain(&e)))
 }

@@ -6,12 +6,14 @@ mod http;
 mod plan;
 mod run;
 mod status;
+mod tls;
 mod transport;
 
 pub use http::{transport_for, HttpTransport};
 pub use plan::{check_pull_page, server_holds, PushAnswer, PushProgress};
 pub use run::{run_background, sync_once, SyncError, SyncReport};
 pub use status::{backoff_delay, SyncState, SyncStatus, HEALTHY_INTERVAL, MAX_BACKOFF};
+pub use tls::{trust_ca_file, CA_FILE_ENV};
 pub use transport::{Transport, TransportError};
 
 pub(crate) use http::post_enroll;
