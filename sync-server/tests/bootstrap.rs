@@ -102,7 +102,7 @@ async fn pages_and_a_resume_serve_each_document_once_with_the_totals_of_the_firs
     // The workstation stops here. Meanwhile A adds a patient.
     let (_, late) = desk_a.patient("nurse.test");
     let last_doc = second.next.after_doc.unwrap();
-    push_ok(&s, &a, &[late.clone()]).await;
+    push_ok(&s, &a, std::slice::from_ref(&late)).await;
 
     // Resuming with the last cursor kept brings only the rest, from the same snapshot.
     let rest = bootstrap(&s, &new, Some(second.next.clone()), 4).await;

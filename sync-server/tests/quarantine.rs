@@ -40,7 +40,7 @@ async fn a_nurse_changing_a_template_is_quarantined_and_other_devices_are_unaffe
     );
     let mut admin_desk = Desk::new(admin.replica);
     let (template, created) = admin_desk.template("admin.test");
-    assert!(push_ok(&s, &admin, &[created.clone()])
+    assert!(push_ok(&s, &admin, std::slice::from_ref(&created))
         .await
         .quarantined
         .is_empty());
