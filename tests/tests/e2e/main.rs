@@ -13,5 +13,6 @@ mod charting_vitals_error;
 mod clinic_ca;
 mod common;
 mod offline_merge;
+mod postgres_restart;
 mod server_restart;
 mod tenant_isolation;
