@@ -220,3 +220,64 @@ async fn documents_and_reporting_rows_equal_what_the_pushed_changes_make() {
     assert_eq!(row.get::<Option<i64>, _>("latest_version"), Some(1));
     assert_eq!(row.get::<i32, _>("field_count"), 1);
 }
+
+#[tokio::test]
+async fn concurrent_pushes_editing_one_document_both_reach_the_servers_copy() {
+    let s = Server::start().await;
+    let clinic = s.clinic("Riverside Clinic").await;
+    let (a, b, reader) = (
+        s.device(clinic).await,
+        s.device(clinic).await,
+        s.device(clinic).await,
+    );
+    let (mut desk_a, mut desk_b) = (Desk::new(a.replica), Desk::new(b.replica));
+    let (mut on_a, created) = desk_a.patient("nurse.test");
+    push_ok(&s, &a, std::slice::from_ref(&created)).await;
+    let mut on_b = Document::empty(on_a.id, DocKind::Patient);
+    on_b.apply_remote([created.bytes.0.as_slice()]).unwrap();
+
+    // Each round, both devices edit different fields offline and push at the same moment.
+    for round in 0..5 {
+        let local = on_a
+            .edit(a.replica, &meta("nurse.test"), |r: &mut PatientRecord| {
+                r.phone = Some(format!("+233 20 000 000{round}"));
+                Ok(())
+            })
+            .unwrap()
+            .unwrap();
+        let from_a = desk_a.wire(&on_a, local);
+        let local = on_b
+            .edit(b.replica, &meta("nurse.test"), |r: &mut PatientRecord| {
+                r.address = Some(format!("{round} Harbour Road"));
+                Ok(())
+            })
+            .unwrap()
+            .unwrap();
+        let from_b = desk_b.wire(&on_b, local);
+        tokio::join!(
+            push_ok(&s, &a, std::slice::from_ref(&from_a)),
+            push_ok(&s, &b, std::slice::from_ref(&from_b)),
+        );
+        // They sync before the next round.
+        on_a.apply_remote([from_b.bytes.0.as_slice()]).unwrap();
+        on_b.apply_remote([from_a.bytes.0.as_slice()]).unwrap();
+    }
+
+    let docs = server_documents(&s, clinic).await;
+    let (heads, server_copy) = &docs[&on_a.id];
+    assert_eq!(heads, &on_a.heads(), "no push lost another's change");
+    let record = server_copy.patient_record().unwrap();
+    assert_eq!(record.phone.as_deref(), Some("+233 20 000 0004"));
+    assert_eq!(record.address.as_deref(), Some("4 Harbour Road"));
+    let (pulled, _) = s.pull_all(&reader, &VersionVector::default(), 100).await;
+    assert_eq!(pulled.len(), 11);
+    let row: (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT phone, address FROM report_patients WHERE clinic_id = $1 AND patient_id = $2",
+    )
+    .bind(clinic.0)
+    .bind(on_a.id.0)
+    .fetch_one(s.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(row, (record.phone.clone(), record.address.clone()));
+}
