@@ -39,6 +39,9 @@ fn run(cli: Cli) -> Result<()> {
     };
     match cli.command {
         Command::Enroll { server, code } => remote::enroll(&ctx.data_dir, &server, &code),
+        Command::Login { user, .. } => cmd::login::login(&ctx.data_dir, &user),
+        Command::Logout => cmd::login::logout(&ctx.data_dir),
+        Command::Users { json } => cmd::login::users(&ctx.data_dir, json),
         Command::Patient(c) => cmd::patient::run(&ctx, c),
         Command::Vitals(c) => cmd::vitals::run(&ctx, c),
         Command::Encounter(c) => cmd::encounter::run(&ctx, c),

@@ -6,13 +6,15 @@
 
 mod common;
 
-use common::{add_patient, json, ok, ok_as, refused, replica_dir};
+use common::{add_patient, json, login, ok, ok_as, refused, replica_dir, DEFAULT_USER};
 
 #[test]
 fn a_template_is_designed_and_published_and_an_encounter_charted_on_it() {
     let dir = replica_dir();
     let d = dir.path();
     let patient = add_patient(d, "Amara Okafor", "MRN-1");
+    // Templates are designed by an admin; the doctor charts on them.
+    login(d, "admin.ada");
     let t = ok(
         d,
         &[
@@ -160,6 +162,7 @@ fn a_template_is_designed_and_published_and_an_encounter_charted_on_it() {
         "{listed}"
     );
 
+    login(d, DEFAULT_USER);
     let e = ok(
         d,
         &[
@@ -330,7 +333,7 @@ fn a_template_is_designed_and_published_and_an_encounter_charted_on_it() {
     assert_eq!(list.as_array().unwrap().len(), 1);
     let history = json(d, &["history", "--id", e, "--json"]);
     assert_eq!(history.as_array().unwrap().len(), 5);
-    assert_eq!(history[0]["meta"]["author"], "nurse.kim");
+    assert_eq!(history[0]["meta"]["author"], "dr.kim");
 }
 
 #[test]
@@ -396,7 +399,7 @@ fn a_handover_is_written_and_acknowledged() {
         shown["items"][0]["acknowledgements"][0]["user"],
         "nurse.lee"
     );
-    assert_eq!(shown["author"], "nurse.kim");
+    assert_eq!(shown["author"], "dr.kim");
     let text = ok(d, &["handover", "list", "--ward", "Ward 3"]);
     assert!(
         text.contains("1 items (1 urgent, 0 unacknowledged)"),

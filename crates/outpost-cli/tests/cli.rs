@@ -191,7 +191,7 @@ fn json_output_parses_and_carries_the_records() {
         ],
     ))
     .unwrap();
-    assert_eq!(vitals["taken_by"], "nurse.kim");
+    assert_eq!(vitals["taken_by"], "dr.kim");
     assert_eq!(vitals["patient_id"], id.as_str());
 
     let list: Value =

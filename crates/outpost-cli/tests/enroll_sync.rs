@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{add_patient, run, stderr};
+use common::{add_patient, login, run, stderr, PASSWORD};
+use outpost_domain::credentials::Password;
+use outpost_domain::roles::Role;
 use outpost_pgtest::PgCluster;
 use outpost_sync_server::{admin, AppState};
 use serde_json::Value;
@@ -20,38 +22,6 @@ async fn cli(dir: PathBuf, args: &[&str]) -> Output {
     })
     .await
     .unwrap()
-}
-
-/// Makes `username` a user of `clinic` who signed in on each of its devices: the server
-/// accepts a change only from such an author.
-async fn sign_in_on_every_device(
-    db: &outpost_sync_server::PgDatabase,
-    clinic: outpost_domain::ids::ClinicId,
-    username: &str,
-    role: &str,
-) {
-    sqlx::query(
-        "INSERT INTO users (clinic_id, user_id, username, full_name, role, verifier) \
-         VALUES ($1, gen_random_uuid(), $2, $2, $3, \
-                 '$argon2id$v=19$m=19456,t=2,p=1$dGVzdHNhbHQ$dGVzdA')",
-    )
-    .bind(clinic.0)
-    .bind(username)
-    .bind(role)
-    .execute(db.pool())
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO sign_ins (clinic_id, sign_in_id, device_id, user_id, at, online) \
-         SELECT d.clinic_id, gen_random_uuid(), d.device_id, u.user_id, now(), true \
-         FROM devices d JOIN users u ON u.clinic_id = d.clinic_id AND u.username = $2 \
-         WHERE d.clinic_id = $1",
-    )
-    .bind(clinic.0)
-    .bind(username)
-    .execute(db.pool())
-    .await
-    .unwrap();
 }
 
 fn stdout(out: &Output) -> String {
@@ -99,7 +69,23 @@ async fn enroll_sync_and_status_work_against_the_real_server() {
     assert!(out.contains("Riverside Clinic"), "{out}");
     let code_b = code("Desk B").await;
     stdout(&cli(pb.clone(), &["enroll", "--server", &url, "--code", &code_b]).await);
-    sign_in_on_every_device(&db, clinic, "nurse.kim", "nurse").await;
+    // An admin adds the nurse on the server; `outpost login` fetches the clinic's users
+    // from the server, signs her in, and the next sync reports that sign-in before the
+    // push, so the server accepts her as the author.
+    outpost_sync_server::users::add_user(
+        &db,
+        clinic,
+        "nurse.kim",
+        "Kim Asante",
+        Role::Nurse,
+        &Password::new(PASSWORD),
+    )
+    .await
+    .unwrap();
+    let pa1 = pa.clone();
+    tokio::task::spawn_blocking(move || login(&pa1, "nurse.kim"))
+        .await
+        .unwrap();
 
     let pa2 = pa.clone();
     let id = tokio::task::spawn_blocking(move || add_patient(&pa2, "Amara Okafor", "MRN-1"))

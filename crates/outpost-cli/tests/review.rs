@@ -64,7 +64,7 @@ fn a_conflict_is_listed_with_both_values_and_resolved() {
     assert_eq!(listed[0]["kind"], "patient");
     assert_eq!(listed[0]["path"], "phone");
     assert_eq!(listed[0]["values"].as_array().unwrap().len(), 2);
-    assert_eq!(listed[0]["values"][0]["author"], "nurse.kim");
+    assert_eq!(listed[0]["values"][0]["author"], "dr.kim");
     assert_eq!(
         json(a, &["conflicts", "list", "--doc", &id, "--json"]),
         listed
@@ -73,7 +73,7 @@ fn a_conflict_is_listed_with_both_values_and_resolved() {
     assert_eq!(none.as_array().unwrap().len(), 0);
     let text = ok(a, &["conflicts", "list"]);
     assert!(
-        text.contains("patient  phone") && text.contains("= \"020 7946 0002\"  by nurse.kim"),
+        text.contains("patient  phone") && text.contains("= \"020 7946 0002\"  by dr.kim"),
         "{text}"
     );
 
@@ -241,7 +241,7 @@ fn duplicates_are_listed_merged_and_unmerged() {
     }
     let text = ok(b, &["duplicates", "links"]);
     assert!(
-        text.contains("undone by nurse.kim: different people"),
+        text.contains("undone by dr.kim: different people"),
         "{text}"
     );
 }

@@ -38,7 +38,8 @@ pub struct Cli {
     #[arg(long, env = "OUTPOST_CA_FILE", global = true, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
 
-    /// User recorded as author / taken-by of what you enter [default: your login name]
+    /// Refuse to write unless USER is the one signed in on this workstation (`outpost
+    /// login`); what you enter is always recorded as the signed-in user's
     #[arg(long = "as", env = "OUTPOST_USER", global = true, value_name = "USER")]
     pub user: Option<String>,
 
@@ -56,6 +57,23 @@ pub enum Command {
         /// One-time enrollment code from an administrator
         #[arg(long, value_name = "CODE")]
         code: String,
+    },
+    /// Sign a user in on this workstation (works offline); the password is read from stdin
+    Login {
+        /// Username, as an admin created it
+        #[arg(long, value_name = "NAME")]
+        user: String,
+        /// Read the password from stdin (the only way; accepted for scripts that say so)
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Sign the current user out of this workstation
+    Logout,
+    /// List the clinic's users as this workstation last synced them
+    Users {
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Register, edit, list, show and import patients; allergies, medications, problems
     #[command(subcommand)]

@@ -7,6 +7,8 @@ use anyhow::Result;
 use outpost_replica::outpost_domain::document::encounter::{
     EncounterProjection, EncounterView, FieldValue, NewEncounter, NoteTexts,
 };
+use outpost_replica::outpost_domain::document::DocKind;
+use outpost_replica::outpost_domain::roles::Action;
 use std::collections::BTreeMap;
 
 pub fn run(ctx: &Ctx, cmd: EncounterCommand) -> Result<()> {
@@ -21,7 +23,7 @@ pub fn run(ctx: &Ctx, cmd: EncounterCommand) -> Result<()> {
             provider,
             json,
         } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Encounter, Action::Create)?;
             let input = NewEncounter {
                 patient_id: patient,
                 provider: provider.unwrap_or_else(|| user.clone()),
@@ -36,7 +38,7 @@ pub fn run(ctx: &Ctx, cmd: EncounterCommand) -> Result<()> {
             created(json, e.id, &e)
         }
         EncounterCommand::Set { id, field, value } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Encounter, Action::Edit)?;
             let value: FieldValue = serde_json::from_value(value).map_err(|_| {
                 BadInput(format!(
                     "--value for \"{field}\" must be a number, true/false, text or a list of texts"
@@ -46,12 +48,12 @@ pub fn run(ctx: &Ctx, cmd: EncounterCommand) -> Result<()> {
             Ok(())
         }
         EncounterCommand::Note { id, which, text } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Encounter, Action::Edit)?;
             r.edit_encounter_note(id, which.into(), &text, &user)?;
             Ok(())
         }
         EncounterCommand::Status { id, status } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Encounter, Action::Edit)?;
             r.set_encounter_status(id, status.into(), &user)?;
             Ok(())
         }

@@ -7,6 +7,8 @@ use anyhow::Result;
 use outpost_replica::outpost_domain::document::handover::{
     HandoverProjection, HandoverShift, NewHandover, NewHandoverItem,
 };
+use outpost_replica::outpost_domain::document::DocKind;
+use outpost_replica::outpost_domain::roles::Action;
 
 pub fn run(ctx: &Ctx, cmd: HandoverCommand) -> Result<()> {
     match cmd {
@@ -18,7 +20,7 @@ pub fn run(ctx: &Ctx, cmd: HandoverCommand) -> Result<()> {
             to_shift,
             json,
         } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Handover, Action::Create)?;
             let from_date =
                 from_date.unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d").to_string());
             let input = NewHandover {
@@ -47,7 +49,7 @@ pub fn run(ctx: &Ctx, cmd: HandoverCommand) -> Result<()> {
             recommendation,
             action,
         } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Handover, Action::Edit)?;
             let item = NewHandoverItem {
                 id: item_id.unwrap_or_else(uuid_like),
                 patient_id: patient,
@@ -63,7 +65,7 @@ pub fn run(ctx: &Ctx, cmd: HandoverCommand) -> Result<()> {
             Ok(())
         }
         HandoverCommand::Ack { id, item } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Handover, Action::Edit)?;
             r.acknowledge_handover_item(id, &item, &user)?;
             Ok(())
         }

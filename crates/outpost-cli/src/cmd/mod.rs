@@ -4,6 +4,7 @@
 
 pub mod encounter;
 pub mod handover;
+pub mod login;
 pub mod patient;
 pub mod patient_lists;
 pub mod remote;
@@ -12,7 +13,10 @@ pub mod template;
 pub mod vitals;
 
 use crate::output::print_json;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+use chrono::Utc;
+use outpost_replica::outpost_domain::document::DocKind;
+use outpost_replica::outpost_domain::roles::Action;
 use outpost_replica::Replica;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -30,7 +34,7 @@ impl std::fmt::Display for BadInput {
 
 impl std::error::Error for BadInput {}
 
-/// Where the replica is and who is acting.
+/// Where the replica is and whom `--as` expects to be signed in.
 #[derive(Debug)]
 pub struct Ctx {
     pub data_dir: PathBuf,
@@ -42,20 +46,36 @@ impl Ctx {
         open(&self.data_dir)
     }
 
-    /// The acting user: `--as` / `OUTPOST_USER`, else the login name.
-    pub fn user(&self) -> Result<String> {
-        self.user
-            .clone()
-            .or_else(|| std::env::var("USER").ok())
-            .or_else(|| std::env::var("LOGNAME").ok())
-            .filter(|u| !u.trim().is_empty())
-            .context("cannot tell who you are; pass --as USER or set OUTPOST_USER")
+    /// The replica, opened for a write of `action` on a `kind` record, and the author:
+    /// the user signed in on this workstation (`outpost login`), if their role allows it.
+    /// `--as` / `OUTPOST_USER`, when given, must name that same user.
+    pub fn for_write(&self, kind: DocKind, action: Action) -> Result<(Replica, String)> {
+        let replica = self.open()?;
+        let user = replica.author_for(kind, action, Utc::now())?;
+        self.check_as(&user.username)?;
+        Ok((replica, user.username))
     }
 
-    /// The replica, opened for a write, and the acting user.
-    pub fn for_write(&self) -> Result<(Replica, String)> {
-        let user = self.user()?;
-        Ok((self.open()?, user))
+    /// Like [`Ctx::for_write`] for a write whose record kind is known only once it is
+    /// loaded (resolving a conflict): a signed-in user is required; the replica checks
+    /// the rest.
+    pub fn for_any_write(&self) -> Result<(Replica, String)> {
+        let replica = self.open()?;
+        let user = replica
+            .signed_in_user(Utc::now())?
+            .ok_or(outpost_replica::ReplicaError::NotSignedIn)?;
+        self.check_as(&user.username)?;
+        Ok((replica, user.username))
+    }
+
+    fn check_as(&self, signed_in: &str) -> Result<()> {
+        match self.user.as_deref().map(str::trim) {
+            Some(wanted) if !wanted.eq_ignore_ascii_case(signed_in) => bail!(
+                "{signed_in} is signed in on this workstation, not {wanted}; \
+                 run `outpost login --user {wanted}` first"
+            ),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -6,9 +6,11 @@ use super::{created, emit, patient_lists, BadInput, Ctx};
 use crate::args::{ContactArgs, PatientCommand};
 use crate::output::patient_line;
 use anyhow::{Context, Result};
+use outpost_replica::outpost_domain::document::DocKind;
 use outpost_replica::outpost_domain::patient::{
     DemographicsUpdate, EmergencyContactInput, NewPatient,
 };
+use outpost_replica::outpost_domain::roles::Action;
 use outpost_replica::{ContactDetails, PatientDetails};
 use std::io::{BufRead, Write};
 
@@ -22,7 +24,7 @@ pub fn run(ctx: &Ctx, cmd: PatientCommand) -> Result<()> {
             contact,
             json,
         } => {
-            let (mut replica, user) = ctx.for_write()?;
+            let (mut replica, user) = ctx.for_write(DocKind::Patient, Action::Create)?;
             let input = NewPatient {
                 name,
                 date_of_birth: dob,
@@ -41,7 +43,7 @@ pub fn run(ctx: &Ctx, cmd: PatientCommand) -> Result<()> {
             contact,
             json,
         } => {
-            let (mut replica, user) = ctx.for_write()?;
+            let (mut replica, user) = ctx.for_write(DocKind::Patient, Action::Edit)?;
             let contact = details(contact);
             let update = DemographicsUpdate {
                 name,
@@ -124,7 +126,7 @@ fn details_lines(d: &PatientDetails) -> Vec<String> {
 }
 
 fn import(ctx: &Ctx) -> Result<()> {
-    let (mut replica, user) = ctx.for_write()?;
+    let (mut replica, user) = ctx.for_write(DocKind::Patient, Action::Create)?;
     let stdin = std::io::stdin().lock();
     let mut stdout = std::io::stdout().lock();
     let mut count = 0u64;

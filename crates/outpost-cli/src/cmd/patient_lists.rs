@@ -5,11 +5,13 @@
 use super::{emit, BadInput, Ctx};
 use crate::args::{AllergyCommand, MedicationArgs, MedicationCommand, ProblemArgs, ProblemCommand};
 use anyhow::Result;
+use outpost_replica::outpost_domain::document::DocKind;
 use outpost_replica::outpost_domain::ids::{DocId, EntryId};
 use outpost_replica::outpost_domain::patient::{
     Allergy, AllergyInput, Entry, Medication, MedicationInput, MedicationStatus, PatientProjection,
     Problem, ProblemInput,
 };
+use outpost_replica::outpost_domain::roles::Action;
 use outpost_replica::Replica;
 
 pub fn allergy(ctx: &Ctx, cmd: AllergyCommand) -> Result<()> {
@@ -21,7 +23,7 @@ pub fn allergy(ctx: &Ctx, cmd: AllergyCommand) -> Result<()> {
             severity,
             status,
         } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Patient, Action::Edit)?;
             let input = AllergyInput {
                 allergen,
                 reaction,
@@ -38,7 +40,7 @@ pub fn allergy(ctx: &Ctx, cmd: AllergyCommand) -> Result<()> {
             severity,
             status,
         } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Patient, Action::Edit)?;
             let now = find(&stored(&r, patient)?.allergies, entry)?;
             let input = AllergyInput {
                 allergen: allergen.unwrap_or(now.allergen),
@@ -49,7 +51,7 @@ pub fn allergy(ctx: &Ctx, cmd: AllergyCommand) -> Result<()> {
             r.update_allergy(patient, entry, &input, &user)?;
         }
         AllergyCommand::Refute { patient, entry } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Patient, Action::Edit)?;
             r.refute_allergy(patient, entry, &user)?;
         }
         AllergyCommand::List { patient, json } => {
@@ -67,7 +69,7 @@ pub fn medication(ctx: &Ctx, cmd: MedicationCommand) -> Result<()> {
             name,
             details,
         } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Patient, Action::Edit)?;
             let input = medication_input(name, details, None, MedicationStatus::Active);
             println!("{}", r.add_medication(patient, &input, &user)?);
         }
@@ -78,7 +80,7 @@ pub fn medication(ctx: &Ctx, cmd: MedicationCommand) -> Result<()> {
             details,
             status,
         } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Patient, Action::Edit)?;
             let now = find(&stored(&r, patient)?.medications, entry)?;
             let iso = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
             let input = MedicationInput {
@@ -97,7 +99,7 @@ pub fn medication(ctx: &Ctx, cmd: MedicationCommand) -> Result<()> {
             entry,
             date,
         } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Patient, Action::Edit)?;
             let date = date.unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d").to_string());
             r.stop_medication(patient, entry, &date, &user)?;
         }
@@ -119,7 +121,7 @@ pub fn problem(ctx: &Ctx, cmd: ProblemCommand) -> Result<()> {
             details,
             status,
         } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Patient, Action::Edit)?;
             let input = problem_input(description, details, status);
             println!("{}", r.add_problem(patient, &input, &user)?);
         }
@@ -130,7 +132,7 @@ pub fn problem(ctx: &Ctx, cmd: ProblemCommand) -> Result<()> {
             details,
             status,
         } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Patient, Action::Edit)?;
             let now = find(&stored(&r, patient)?.problems, entry)?;
             let input = ProblemInput {
                 description: description.unwrap_or(now.description),

@@ -4,10 +4,12 @@
 use super::{emit, Ctx};
 use crate::args::{ConflictsCommand, DuplicatesCommand};
 use anyhow::Result;
+use outpost_replica::outpost_domain::document::DocKind;
 use outpost_replica::outpost_domain::document::{Conflict, ConflictValue, HistoryEntry};
 use outpost_replica::outpost_domain::ids::DocId;
 use outpost_replica::outpost_domain::link::{LinkStatus, PatientLink};
 use outpost_replica::outpost_domain::patient::PatientProjection;
+use outpost_replica::outpost_domain::roles::Action;
 use outpost_replica::{DuplicateCandidate, OpenConflict};
 
 pub fn conflicts(ctx: &Ctx, cmd: ConflictsCommand) -> Result<()> {
@@ -26,7 +28,7 @@ pub fn conflicts(ctx: &Ctx, cmd: ConflictsCommand) -> Result<()> {
             emit(json, &list, |l| l.iter().flat_map(conflict_lines).collect())
         }
         ConflictsCommand::Resolve { doc, path, value } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_any_write()?;
             r.resolve_conflict(doc, &path, &value, &user)?;
             Ok(())
         }
@@ -49,12 +51,12 @@ pub fn duplicates(ctx: &Ctx, cmd: DuplicatesCommand) -> Result<()> {
             merged,
             reason,
         } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::PatientLink, Action::Create)?;
             println!("{}", r.merge_patients(survivor, merged, &reason, &user)?.id);
             Ok(())
         }
         DuplicatesCommand::Unmerge { link, reason } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::PatientLink, Action::Edit)?;
             r.unmerge(link, &reason, &user)?;
             Ok(())
         }

@@ -9,6 +9,8 @@ use outpost_replica::outpost_domain::document::template::{
     AutoPopulate, FieldType, GridPos, TemplateContent, TemplateField, TemplateProjection,
     TemplateScope, TemplateSection,
 };
+use outpost_replica::outpost_domain::document::DocKind;
+use outpost_replica::outpost_domain::roles::Action;
 use outpost_replica::TemplateEdit;
 
 pub fn run(ctx: &Ctx, cmd: TemplateCommand) -> Result<()> {
@@ -21,7 +23,7 @@ pub fn run(ctx: &Ctx, cmd: TemplateCommand) -> Result<()> {
             provider_id,
             json,
         } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Template, Action::Create)?;
             let scope = match scope {
                 ScopeArg::Global => TemplateScope::Global,
                 ScopeArg::Clinic => TemplateScope::Clinic,
@@ -81,7 +83,7 @@ pub fn run(ctx: &Ctx, cmd: TemplateCommand) -> Result<()> {
             edit(ctx, id, change)
         }
         TemplateCommand::Publish { id } => {
-            let (mut r, user) = ctx.for_write()?;
+            let (mut r, user) = ctx.for_write(DocKind::Template, Action::Edit)?;
             println!("{}", r.publish_template(id, &user)?);
             Ok(())
         }
@@ -112,7 +114,7 @@ fn edit(
     id: outpost_replica::outpost_domain::ids::DocId,
     change: TemplateEdit,
 ) -> Result<()> {
-    let (mut r, user) = ctx.for_write()?;
+    let (mut r, user) = ctx.for_write(DocKind::Template, Action::Edit)?;
     r.edit_template(id, &change, &user)?;
     Ok(())
 }

@@ -5,12 +5,14 @@ use super::{created, emit, Ctx};
 use crate::args::{VitalsAdd, VitalsCommand};
 use crate::output::vitals_line;
 use anyhow::Result;
+use outpost_replica::outpost_domain::document::DocKind;
+use outpost_replica::outpost_domain::roles::Action;
 use outpost_replica::outpost_domain::vitals::NewVitals;
 
 pub fn run(ctx: &Ctx, cmd: VitalsCommand) -> Result<()> {
     match cmd {
         VitalsCommand::Add(add) => {
-            let (mut replica, user) = ctx.for_write()?;
+            let (mut replica, user) = ctx.for_write(DocKind::Vitals, Action::Create)?;
             let json = add.json;
             let (position, notes) = (add.position.clone(), add.notes.clone());
             let v = replica.record_vitals_with_notes(
@@ -32,7 +34,7 @@ pub fn run(ctx: &Ctx, cmd: VitalsCommand) -> Result<()> {
             emit(json, &v, |v| vec![vitals_line(v)])
         }
         VitalsCommand::Error { id, reason, json } => {
-            let (mut replica, user) = ctx.for_write()?;
+            let (mut replica, user) = ctx.for_write(DocKind::Vitals, Action::Edit)?;
             let v = replica.mark_vitals_entered_in_error(id, &reason, &user)?;
             emit(json, &v, |v| vec![vitals_line(v)])
         }

@@ -1,19 +1,76 @@
-//! Running the real `outpost` binary in tests: a command builder with a temp data dir and
-//! a fixed acting user, and a replica created through the library (the CLI itself only
-//! creates one by enrolling).
+//! Running the real `outpost` binary in tests: a command builder with a temp data dir, a
+//! replica created through the library (the CLI itself only creates one by enrolling)
+//! holding the clinic's users as a sync would leave them, and `outpost login` to sign one
+//! in: writes are recorded as the signed-in user.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use outpost_domain::credentials::{Password, PasswordVerifier};
+use outpost_domain::ids::UserId;
+use outpost_domain::protocol::users::SyncedUser;
+use outpost_domain::roles::Role;
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_outpost");
 
-/// `outpost --data-dir DIR --as nurse.kim ARGS…`, ready to run.
+/// The password of every test user.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The user [`replica_dir`] signs in: a doctor, who may write every record kind but
+/// templates.
+pub const DEFAULT_USER: &str = "dr.kim";
+
+/// The clinic's users in every test replica, with their roles.
+pub const USERS: [(&str, Role); 5] = [
+    ("dr.kim", Role::Doctor),
+    ("dr.ode", Role::Doctor),
+    ("nurse.lee", Role::Nurse),
+    ("admin.ada", Role::Admin),
+    ("desk.dan", Role::FrontDesk),
+];
+
+/// [`USERS`] as the server sends them (one argon2id verifier, made once per test binary).
+pub fn synced_users() -> Vec<SyncedUser> {
+    static VERIFIER: OnceLock<PasswordVerifier> = OnceLock::new();
+    let v = VERIFIER.get_or_init(|| PasswordVerifier::create(&Password::new(PASSWORD)).unwrap());
+    USERS
+        .iter()
+        .map(|(name, role)| SyncedUser {
+            id: UserId::new(),
+            username: (*name).into(),
+            full_name: format!("Test {name}"),
+            role: *role,
+            verifier: v.clone(),
+            disabled: false,
+        })
+        .collect()
+}
+
+/// `outpost login --user USER` with the password on stdin; insists on success.
+pub fn login(data_dir: &Path, user: &str) {
+    let out = login_with(data_dir, user, PASSWORD);
+    assert!(out.status.success(), "login as {user}: {}", stderr(&out));
+}
+
+/// `outpost login --user USER` with `password` on stdin.
+pub fn login_with(data_dir: &Path, user: &str, password: &str) -> Output {
+    let mut child = outpost(data_dir, &["login", "--user", user])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `outpost --data-dir DIR ARGS…`, ready to run.
 pub fn outpost(data_dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.arg("--data-dir")
         .arg(data_dir)
-        .args(["--as", "nurse.kim"])
         .args(args)
         .env_remove("OUTPOST_DATA_DIR")
         .env_remove("OUTPOST_USER")
@@ -40,10 +97,15 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// A fresh replica in a temp dir, made with the library.
+/// A fresh replica in a temp dir, made with the library, holding [`USERS`], with
+/// [`DEFAULT_USER`] signed in.
 pub fn replica_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    outpost_replica::Replica::create(dir.path()).unwrap();
+    let mut r = outpost_replica::Replica::create(dir.path()).unwrap();
+    r.replace_users(&synced_users(), chrono::Utc::now())
+        .unwrap();
+    drop(r);
+    login(dir.path(), DEFAULT_USER);
     dir
 }
 
@@ -98,17 +160,10 @@ pub fn refused(data_dir: &Path, args: &[&str]) -> String {
     stderr(&out)
 }
 
-/// Like [`ok`], acting as `user`.
+/// Like [`ok`], signed in as `user`; [`DEFAULT_USER`] is signed in again afterwards.
 pub fn ok_as(data_dir: &Path, user: &str, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(["--as", user])
-        .args(args)
-        .env_remove("OUTPOST_DATA_DIR")
-        .env_remove("OUTPOST_USER")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    String::from_utf8(out.stdout).unwrap()
+    login(data_dir, user);
+    let out = ok(data_dir, args);
+    login(data_dir, DEFAULT_USER);
+    out
 }
