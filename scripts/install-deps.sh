@@ -15,6 +15,8 @@ apt_packages=(
   xvfb xauth webkit2gtk-driver imagemagick
   # Postgres helpers (pg_ctl etc. are already on the machine)
   procps util-linux curl python3
+  # schemathesis (API fuzzing from the OpenAPI document) lives in a venv in the repo
+  python3-venv
 )
 
 missing=()
@@ -31,6 +33,14 @@ fi
 if ! command -v cargo-nextest >/dev/null 2>&1 && ! cargo nextest --version >/dev/null 2>&1; then
   echo "==> installing cargo-nextest"
   cargo install cargo-nextest --locked
+fi
+
+# schemathesis from PyPI into .venv/ (gitignored), pinned; sync-server/tests/api_fuzz.rs runs it.
+schemathesis_version="4.32.5"
+if ! "$here/.venv/bin/schemathesis" --version 2>/dev/null | grep -q "version $schemathesis_version\$"; then
+  echo "==> installing schemathesis $schemathesis_version into .venv/"
+  python3 -m venv "$here/.venv"
+  "$here/.venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi
 
 # `npm install` (not `npm ci`): npm 11 leaves other platforms' optional packages (rollup's

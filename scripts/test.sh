@@ -27,6 +27,9 @@ cargo build --workspace --bins --locked
 step "Rust tests (real SQLCipher, Secret Service keyring, Postgres)"
 scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
 
+step "fuzzing the HTTP API from its OpenAPI document (schemathesis, real server + Postgres)"
+cargo nextest run -p outpost-sync-server --features api-fuzz --test api_fuzz --locked
+
 if [ "${CI:-}" = "true" ]; then
   step "generated TypeScript bindings are committed and current"
   git diff --exit-code -- ui/src/bindings || {

@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use outpost_domain::protocol::{
     BootstrapRequest, BootstrapResponse, EnrollRequest, EnrollResponse, ErrorBody, MrnBlock,
-    MrnBlockRequest, PullRequest, PullResponse, PushRequest, PushResponse,
+    MrnBlockRequest, PullRequest, PullResponse, PushRequest, PushResponse, PROTOCOL_VERSION,
 };
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -44,8 +44,66 @@ pub const PATH: &str = "/openapi.json";
 pub struct ApiDoc;
 
 /// The document as the server serves it.
-pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    unsigned_bounds(&mut doc);
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(|s| s.as_object_mut())
+    {
+        for schema in schemas.values_mut() {
+            narrow_request_fields(schema);
+        }
+    }
+    doc
+}
+
+/// Rules the server enforces that the wire types alone do not show: which protocol
+/// version it speaks, and how large an MRN block may be.
+fn narrow_request_fields(schema: &mut serde_json::Value) {
+    let Some(props) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    if let Some(protocol) = props.get_mut("protocol") {
+        *protocol = serde_json::json!({
+            "type": "integer",
+            "minimum": PROTOCOL_VERSION,
+            "maximum": PROTOCOL_VERSION,
+            "description": format!(
+                "The sync protocol version the workstation speaks. This server speaks \
+                 {PROTOCOL_VERSION} and answers any other with 426 `unsupported_protocol`."
+            ),
+        });
+    }
+    if props.contains_key("size") && props.contains_key("protocol") {
+        if let Some(size) = props.get_mut("size").and_then(|s| s.as_object_mut()) {
+            size.insert("minimum".into(), 1.into());
+            size.insert("maximum".into(), crate::mrn::MAX_BLOCK_SIZE.into());
+        }
+    }
+}
+
+/// utoipa names unsigned integers with formats no validator knows (`u-int32`); the wire
+/// types accept exactly `0..=u32::MAX` / `0..=u64::MAX`, so say that with `maximum`.
+fn unsigned_bounds(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            let max = match map.get("format").and_then(|f| f.as_str()) {
+                Some("u-int8") => Some(u64::from(u8::MAX)),
+                Some("u-int16") => Some(u64::from(u16::MAX)),
+                Some("u-int32") => Some(u64::from(u32::MAX)),
+                Some("u-int64") => Some(u64::MAX),
+                _ => None,
+            };
+            if let Some(max) = max {
+                map.remove("format");
+                map.insert("maximum".into(), max.into());
+            }
+            map.values_mut().for_each(unsigned_bounds);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(unsigned_bounds),
+        _ => {}
+    }
 }
 
 /// The document as committed in `docs/openapi.json`: pretty JSON with a final newline.

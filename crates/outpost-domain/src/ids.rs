@@ -83,10 +83,6 @@ id_type!(
     /// A user of a clinic (a person who signs in).
     UserId
 );
-id_type!(
-    /// A user of a clinic (a person who signs in).
-    UserId
-);
 
 impl ReplicaId {
     pub fn actor(&self) -> automerge::ActorId {

@@ -3,8 +3,6 @@
 
 pub mod users;
 
-pub mod users;
-
 use crate::document::DocKind;
 use crate::ids::{ClinicId, DeviceId, DocId, ReplicaId};
 use crate::version_vector::VersionVector;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 #[cfg_attr(
     feature = "openapi",
     derive(utoipa::ToSchema),
-    schema(value_type = std::collections::BTreeMap<String, u64>)
+    schema(value_type = std::collections::BTreeMap<uuid::Uuid, u64>)
 )]
 pub struct VersionVector(pub BTreeMap<ReplicaId, u64>);
 
