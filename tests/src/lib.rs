@@ -10,15 +10,17 @@
 )]
 
 use anyhow::{Context, Result};
-use outpost_domain::ids::ClinicId;
+use outpost_domain::credentials::{Password, PasswordVerifier};
+use outpost_domain::ids::{ClinicId, UserId};
+use outpost_domain::roles::Role;
 use outpost_pgtest::PgCluster;
-use outpost_replica::sync::{self, HttpTransport, SyncReport};
+use outpost_replica::sync::{self, HttpTransport, SyncReport, Transport};
 use outpost_replica::Replica;
-use outpost_sync_server::{admin, PgDatabase};
+use outpost_sync_server::{admin, Database, PgDatabase};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tempfile::TempDir;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -50,6 +52,43 @@ pub const TEST_USERS: &[(&str, &str)] = &[
     ("clerk.y", "front_desk"),
 ];
 
+/// The password of every one of [`TEST_USERS`].
+pub const TEST_PASSWORD: &str = "correct horse battery";
+
+/// One argon2id verifier of [`TEST_PASSWORD`] at the real parameters, made once per test
+/// binary (each user gets its own in production; sharing it here only saves hashing).
+fn test_verifier() -> Result<&'static PasswordVerifier> {
+    static VERIFIER: OnceLock<PasswordVerifier> = OnceLock::new();
+    if let Some(v) = VERIFIER.get() {
+        return Ok(v);
+    }
+    let v = PasswordVerifier::create(&Password::new(TEST_PASSWORD))?;
+    Ok(VERIFIER.get_or_init(|| v))
+}
+
+/// Signs every one of [`TEST_USERS`] in on a workstation the way a person does: the
+/// users come from the server (`GET /v1/users`), each signs in against the verifiers now
+/// cached there, and the sign-ins are reported (`POST /v1/sign-ins`, what every sync
+/// does before it pushes), so the server accepts each of them as an author of that
+/// workstation's changes, whatever transport later syncs push through.
+pub async fn sign_in_test_users<T: Transport>(
+    replica: &Mutex<Replica>,
+    transport: &T,
+) -> Result<()> {
+    outpost_replica::sync_users(replica, transport, chrono::Utc::now()).await?;
+    {
+        let mut r = replica
+            .lock()
+            .map_err(|_| anyhow::anyhow!("replica lock poisoned"))?;
+        for (username, _) in TEST_USERS {
+            r.login(username, &Password::new(TEST_PASSWORD), chrono::Utc::now())
+                .with_context(|| format!("signing in {username}"))?;
+        }
+    }
+    outpost_replica::sync_users(replica, transport, chrono::Utc::now()).await?;
+    Ok(())
+}
+
 /// Postgres plus a migrated Outpost database.
 pub struct Backend {
     pub pg: PgCluster,
@@ -68,36 +107,28 @@ impl Backend {
         Ok(admin::create_clinic(&self.db, name).await?)
     }
 
-    /// Makes every one of [`TEST_USERS`] a user of `clinic` and records that each signed
-    /// in on every device the clinic has enrolled so far: the server accepts a change only
-    /// from such an author. Call it after enrolling workstations.
-    pub async fn sign_in_everyone(&self, clinic: ClinicId) -> Result<()> {
+    /// Makes every one of [`TEST_USERS`] a user of `clinic` (password [`TEST_PASSWORD`]),
+    /// as an admin does with `outpost-server user add`; users it already has are kept.
+    /// Workstations then sign them in with [`sign_in_test_users`].
+    pub async fn add_test_users(&self, clinic: ClinicId) -> Result<()> {
+        let existing = self.db.list_users(clinic).await?;
         for (username, role) in TEST_USERS {
-            sqlx::query(
-                "INSERT INTO users (clinic_id, user_id, username, full_name, role, verifier) \
-                 VALUES ($1, gen_random_uuid(), $2, $2, $3, \
-                         '$argon2id$v=19$m=19456,t=2,p=1$dGVzdHNhbHQ$dGVzdA') \
-                 ON CONFLICT (clinic_id, username) DO NOTHING",
-            )
-            .bind(clinic.0)
-            .bind(username)
-            .bind(role)
-            .execute(self.db.pool())
-            .await
-            .context("adding a test user")?;
+            if existing.iter().any(|u| u.username == *username) {
+                continue;
+            }
+            let role: Role = role.parse()?;
+            self.db
+                .add_user(
+                    clinic,
+                    UserId::new(),
+                    username,
+                    &format!("Test {username}"),
+                    role,
+                    test_verifier()?,
+                )
+                .await
+                .context("adding a test user")?;
         }
-        sqlx::query(
-            "INSERT INTO sign_ins (clinic_id, sign_in_id, device_id, user_id, at, online) \
-             SELECT d.clinic_id, gen_random_uuid(), d.device_id, u.user_id, now(), true \
-             FROM devices d JOIN users u ON u.clinic_id = d.clinic_id \
-             WHERE d.clinic_id = $1 AND NOT EXISTS ( \
-                 SELECT 1 FROM sign_ins s WHERE s.clinic_id = d.clinic_id \
-                   AND s.device_id = d.device_id AND s.user_id = u.user_id)",
-        )
-        .bind(clinic.0)
-        .execute(self.db.pool())
-        .await
-        .context("recording test sign-ins")?;
         Ok(())
     }
 
@@ -225,6 +256,11 @@ impl Workstation {
 
     pub async fn sync(&self) -> Result<SyncReport, sync::SyncError> {
         sync::sync_once(&self.replica, &self.transport).await
+    }
+
+    /// [`sign_in_test_users`] on this workstation.
+    pub async fn sign_in_test_users(&self) -> Result<()> {
+        sign_in_test_users(&self.replica, &self.transport).await
     }
 
     pub fn transport(&self) -> &HttpTransport {

@@ -99,13 +99,15 @@ async fn a_workstation_given_the_clinic_ca_enrolls_and_syncs_over_https() {
     let b = outpost_replica::enroll(dir_b.path(), &url, &code_b)
         .await
         .unwrap();
-    backend.sign_in_everyone(clinic).await.unwrap();
+    backend.add_test_users(clinic).await.unwrap();
 
     let (ta, tb) = (
         sync::transport_for(&a).unwrap(),
         sync::transport_for(&b).unwrap(),
     );
     let (a, b) = (Arc::new(Mutex::new(a)), Arc::new(Mutex::new(b)));
+    outpost_e2e::sign_in_test_users(&a, &ta).await.unwrap();
+    outpost_e2e::sign_in_test_users(&b, &tb).await.unwrap();
     a.lock()
         .unwrap()
         .register_patient(&patient("Ama Mensah", "H-1"), "clerk")

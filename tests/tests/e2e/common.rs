@@ -64,6 +64,15 @@ impl TwoDesks {
         enroll(&self.backend, &self.server, self.clinic, device).await
     }
 
+    /// Postgres and the server's database, for admin actions (users, revocation).
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    pub fn clinic(&self) -> ClinicId {
+        self.clinic
+    }
+
     pub fn both(&self) -> [&Workstation; 2] {
         [&self.a, &self.b]
     }
@@ -193,6 +202,7 @@ pub fn encounter(r: &Replica, patient_id: DocId, template: DocId, version: u64) 
 async fn enroll(backend: &Backend, server: &Server, clinic: ClinicId, device: &str) -> Workstation {
     let code = backend.enrollment_code(clinic, device).await.unwrap();
     let ws = Workstation::enroll(server, &code).await.unwrap();
-    backend.sign_in_everyone(clinic).await.unwrap();
+    backend.add_test_users(clinic).await.unwrap();
+    ws.sign_in_test_users().await.unwrap();
     ws
 }

@@ -12,6 +12,7 @@ mod charting_templates;
 mod charting_vitals_error;
 mod clinic_ca;
 mod common;
+mod offline_login;
 mod offline_merge;
 mod postgres_restart;
 mod server_restart;

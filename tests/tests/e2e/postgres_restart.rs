@@ -64,7 +64,9 @@ async fn a_sync_across_a_postgres_restart_retries_and_completes() {
     let a = Workstation::enroll(&server, &code_a).await.unwrap();
     let code_b = backend.enrollment_code(clinic, "B").await.unwrap();
     let b = Workstation::enroll(&server, &code_b).await.unwrap();
-    backend.sign_in_everyone(clinic).await.unwrap();
+    backend.add_test_users(clinic).await.unwrap();
+    a.sign_in_test_users().await.unwrap();
+    b.sign_in_test_users().await.unwrap();
 
     let mut written = BTreeSet::new();
     for i in 0..RECORDS {

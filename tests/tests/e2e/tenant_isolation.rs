@@ -24,8 +24,10 @@ async fn a_device_of_one_clinic_cannot_push_to_or_pull_from_another() {
     )
     .await
     .unwrap();
-    backend.sign_in_everyone(x).await.unwrap();
-    backend.sign_in_everyone(y).await.unwrap();
+    backend.add_test_users(x).await.unwrap();
+    backend.add_test_users(y).await.unwrap();
+    wx.sign_in_test_users().await.unwrap();
+    wy.sign_in_test_users().await.unwrap();
 
     wx.with(|r| r.register_patient(&patient("Sentinel Xavier", "X-1"), "clerk.x"))
         .unwrap();
