@@ -24,7 +24,7 @@ mod store;
 pub mod sync;
 
 pub use auth::sync::sync_users;
-pub use auth::{CachedUser, SESSION_HOURS};
+pub use auth::{login_online_or_offline, CachedUser, SignedInVia, SESSION_HOURS};
 pub use conflicts::OpenConflict;
 pub use duplicates::DuplicateCandidate;
 pub use enroll::enroll;

@@ -15,7 +15,7 @@ use outpost_domain::roles::{Action, Role};
 use outpost_pgtest::PgCluster;
 use outpost_replica::outpost_domain;
 use outpost_replica::sync::{self, sync_once};
-use outpost_replica::{enroll, ReplicaError};
+use outpost_replica::{enroll, login_online_or_offline, ReplicaError, SignedInVia};
 use outpost_sync_server::{admin, users, AppState, Database, PgDatabase};
 use std::net::SocketAddr;
 use std::sync::Mutex;
@@ -202,4 +202,78 @@ async fn offline_login_works_with_the_server_down_and_reaches_it_on_the_next_syn
     let refused = sync_once(&replica, &transport).await.unwrap_err();
     assert!(refused.to_string().contains("revoked"), "{refused}");
     assert!(!refused.is_offline());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_server_up_the_server_signs_users_in_and_falls_back_when_it_goes_down() {
+    let mut server = Server::start().await;
+    let clinic = admin::create_clinic(&server.db, "Riverside Clinic")
+        .await
+        .unwrap();
+    let code = admin::create_enrollment_code(&server.db, clinic, "Theatre", Duration::hours(1))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let replica = enroll(dir.path(), &server.url(), &code).await.unwrap();
+    let device = replica.enrollment().unwrap().unwrap().device_id;
+    let transport = sync::transport_for(&replica).unwrap();
+    let replica = Mutex::new(replica);
+    users::add_user(
+        &server.db,
+        clinic,
+        "dr.kofi",
+        "Kofi Boateng",
+        Role::Surgeon,
+        &Password::new(PASSWORD),
+    )
+    .await
+    .unwrap();
+
+    // A user added a moment ago signs in at once: the users are fetched first.
+    let wrong = login_online_or_offline(
+        &replica,
+        &transport,
+        "dr.kofi",
+        &Password::new("nope"),
+        Utc::now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        wrong.to_string().contains("wrong username or password"),
+        "{wrong}"
+    );
+    let (me, via) = login_online_or_offline(
+        &replica,
+        &transport,
+        "dr.kofi",
+        &Password::new(PASSWORD),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((me.role, via), (Role::Surgeon, SignedInVia::Server));
+    assert_eq!(
+        server
+            .db
+            .author_role(clinic, device, "dr.kofi")
+            .await
+            .unwrap(),
+        Some(Role::Surgeon),
+        "the server recorded the online sign-in itself"
+    );
+    let signed = replica.lock().unwrap().signed_in_user(Utc::now()).unwrap();
+    assert_eq!(signed.map(|u| u.id), Some(me.id));
+
+    server.down().await;
+    let (_, via) = login_online_or_offline(
+        &replica,
+        &transport,
+        "dr.kofi",
+        &Password::new(PASSWORD),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(via, SignedInVia::ThisWorkstation);
 }

@@ -1,15 +1,15 @@
 //! `outpost login`, `outpost logout` and `outpost users`: signing a person in on this
 //! workstation (works offline, against the users last synced), and listing the clinic's
 //! users. The password is read from stdin, never from the command line. When the server
-//! answers, the users are refreshed (and earlier sign-ins reported) first, so a user an
-//! admin just added can sign in.
+//! answers, the users are refreshed (earlier sign-ins reported first) and the server
+//! signs the user in; otherwise the workstation does, against the users last synced.
 
 use super::{emit, open};
 use anyhow::{bail, Context, Result};
 use chrono::Utc;
 use outpost_replica::outpost_domain::credentials::Password;
 use outpost_replica::sync;
-use outpost_replica::CachedUser;
+use outpost_replica::{CachedUser, SignedInVia};
 use std::io::BufRead;
 use std::path::Path;
 use std::sync::Mutex;
@@ -27,40 +27,36 @@ fn read_password() -> Result<Password> {
     Ok(Password::new(typed))
 }
 
-/// Refreshes the users from the server when there is one and it answers; otherwise goes
-/// on with the users last synced (that is what offline login is for).
-fn refresh_users(data_dir: &Path) -> Result<()> {
-    let replica = open(data_dir)?;
-    if replica.enrollment()?.is_none() {
-        return Ok(());
-    }
-    let transport = sync::transport_for(&replica)?;
-    let replica = Mutex::new(replica);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    match rt.block_on(outpost_replica::sync_users(
-        &replica,
-        &transport,
-        Utc::now(),
-    )) {
-        Ok(()) => {}
-        Err(e) if e.is_offline() => {
-            tracing::info!(error = %e, "server unreachable; signing in against the synced users");
-        }
-        Err(e) => return Err(e).context("refreshing the users from the sync server"),
-    }
-    Ok(())
-}
-
 pub fn login(data_dir: &Path, user: &str) -> Result<()> {
     let password = read_password()?;
-    refresh_users(data_dir)?;
-    let mut replica = open(data_dir)?;
-    let me = replica.login(user, &password, Utc::now())?;
+    let replica = open(data_dir)?;
+    let (me, via) = if replica.enrollment()?.is_some() {
+        // Online when the server answers (it judges the password and the lockout and binds
+        // a session to this workstation); otherwise against the users last synced here.
+        let transport = sync::transport_for(&replica)?;
+        let replica = Mutex::new(replica);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?;
+        rt.block_on(outpost_replica::login_online_or_offline(
+            &replica,
+            &transport,
+            user,
+            &password,
+            Utc::now(),
+        ))?
+    } else {
+        let mut replica = replica;
+        let me = replica.login(user, &password, Utc::now())?;
+        (me, SignedInVia::ThisWorkstation)
+    };
+    let how = match via {
+        SignedInVia::Server => "online",
+        SignedInVia::ThisWorkstation => "on this workstation",
+    };
     println!(
-        "signed in as {} ({}, {}) for {} hours",
+        "signed in as {} ({}, {}) {how} for {} hours",
         me.username,
         me.full_name,
         me.role,

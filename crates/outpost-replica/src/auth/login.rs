@@ -52,6 +52,26 @@ fn decoy() -> Option<&'static PasswordVerifier> {
         .as_ref()
 }
 
+/// Resets the user's failures and makes them the signed-in user for [`SESSION_HOURS`].
+fn open_session(conn: &Connection, user: UserId, now: DateTime<Utc>) -> Result<(), ReplicaError> {
+    conn.execute(
+        "DELETE FROM login_lockouts WHERE user_id = ?1",
+        [user.to_string()],
+    )?;
+    conn.execute(
+        "INSERT INTO current_session (id, user_id, signed_in_at, expires_at)
+         VALUES (1, ?1, ?2, ?3)
+         ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id,
+           signed_in_at = excluded.signed_in_at, expires_at = excluded.expires_at",
+        params![
+            user.to_string(),
+            stamp(now),
+            stamp(now + Duration::hours(SESSION_HOURS))
+        ],
+    )?;
+    Ok(())
+}
+
 impl Replica {
     /// Signs `username` in on this workstation at `now`, against the verifiers last synced
     /// from the server (no network needed). During a lockout delay the password is not
@@ -135,24 +155,35 @@ impl Replica {
             "INSERT INTO sign_in_attempts (attempt_id, user_id, at, succeeded) VALUES (?1, ?2, ?3, 1)",
             params![attempt, user.id.to_string(), stamp(now)],
         )?;
-        tx.execute(
-            "DELETE FROM login_lockouts WHERE user_id = ?1",
-            [user.id.to_string()],
-        )?;
-        tx.execute(
-            "INSERT INTO current_session (id, user_id, signed_in_at, expires_at)
-             VALUES (1, ?1, ?2, ?3)
-             ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id,
-               signed_in_at = excluded.signed_in_at, expires_at = excluded.expires_at",
-            params![
-                user.id.to_string(),
-                stamp(now),
-                stamp(now + Duration::hours(SESSION_HOURS))
-            ],
-        )?;
+        open_session(&tx, user.id, now)?;
         tx.commit()?;
         tracing::info!(user = %user.id, "signed in on this workstation");
         Ok(user.summary())
+    }
+
+    /// Records a sign-in the server already judged and recorded (an online login): the
+    /// user's session opens here and their local failures reset; nothing is left to report.
+    pub fn record_online_sign_in(
+        &mut self,
+        user: &SignedInUser,
+        now: DateTime<Utc>,
+    ) -> Result<(), ReplicaError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO sign_in_attempts (attempt_id, user_id, at, succeeded, reported)
+             VALUES (?1, ?2, ?3, 1, 1)",
+            params![
+                uuid::Uuid::now_v7().to_string(),
+                user.id.to_string(),
+                stamp(now)
+            ],
+        )?;
+        open_session(&tx, user.id, now)?;
+        tx.commit()?;
+        tracing::info!(user = %user.id, "signed in online on this workstation");
+        Ok(())
     }
 
     /// Ends the current session, if any.

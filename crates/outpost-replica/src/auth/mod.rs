@@ -1,13 +1,16 @@
 //! Offline login (issue 4): the clinic's users cached from the server with their argon2id
 //! verifiers ([`users`]), signing in against them with the same lockout rule the server
 //! applies ([`login`]), and the sync step that refreshes the cache and reports sign-ins
-//! and failures so the server accepts this workstation's authors ([`sync`]).
+//! and failures so the server accepts this workstation's authors ([`sync`]); signing in
+//! online first when the server answers ([`online`]).
 
 mod login;
+mod online;
 pub(crate) mod sync;
 mod users;
 
 pub use login::SESSION_HOURS;
+pub use online::{login_online_or_offline, SignedInVia};
 pub use users::CachedUser;
 
 use chrono::{DateTime, SecondsFormat, Utc};

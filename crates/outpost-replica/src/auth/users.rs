@@ -24,6 +24,7 @@ pub struct CachedUser {
     pub full_name: String,
     pub role: Role,
     pub disabled: bool,
+    /// When the server's list last changed this cache.
     pub synced_at: DateTime<Utc>,
 }
 
@@ -79,6 +80,41 @@ pub(super) fn by_id(conn: &Connection, id: UserId) -> Result<Option<CachedUser>,
 }
 
 impl Replica {
+    /// Whether the cache already holds exactly `users` (every sync round fetches them;
+    /// most rounds change nothing and then write nothing).
+    fn cached_users_match(&self, users: &[SyncedUser]) -> Result<bool, ReplicaError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT user_id, username, full_name, role, verifier, disabled FROM users ORDER BY user_id",
+        )?;
+        let cached = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, i64>(5)? == 1,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut given: Vec<_> = users
+            .iter()
+            .map(|u| {
+                (
+                    u.id.to_string(),
+                    u.username.clone(),
+                    u.full_name.clone(),
+                    u.role.as_str().to_owned(),
+                    u.verifier.as_phc().to_owned(),
+                    u.disabled,
+                )
+            })
+            .collect();
+        given.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(cached == given)
+    }
+
     /// The clinic's users as last synced, by username (never their verifiers).
     pub fn cached_users(&self) -> Result<Vec<CachedUser>, ReplicaError> {
         let sql = format!("SELECT {COLUMNS} FROM users ORDER BY username");
@@ -96,6 +132,9 @@ impl Replica {
         users: &[SyncedUser],
         now: DateTime<Utc>,
     ) -> Result<(), ReplicaError> {
+        if self.cached_users_match(users)? {
+            return Ok(());
+        }
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM users", [])?;
         {

@@ -11,6 +11,8 @@ use outpost_domain::protocol::{
     EnrollRequest, EnrollResponse, ErrorBody, MrnBlock, MrnBlockRequest, PullRequest, PullResponse,
     PushRequest, PushResponse,
 };
+use outpost_domain::credentials::SignInRefused;
+use outpost_domain::protocol::users::{LoginRequest, LoginResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
@@ -23,9 +25,21 @@ pub const MRN_BLOCKS_PATH: &str = "/v1/mrn-blocks";
 pub const HEALTH_PATH: &str = "/health";
 pub const USERS_PATH: &str = "/v1/users";
 pub const SIGN_INS_PATH: &str = "/v1/sign-ins";
+pub const LOGIN_PATH: &str = "/v1/login";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why an online login did not sign the user in.
+#[derive(Debug, thiserror::Error)]
+pub enum OnlineLoginError {
+    /// The server judged the credentials: wrong, or the account is in its lockout delay.
+    #[error(transparent)]
+    Refused(SignInRefused),
+    /// The server was not reached or refused the device; offline login may still work.
+    #[error(transparent)]
+    Transport(TransportError),
+}
 
 /// Talks to one sync server as one enrolled device.
 #[derive(Debug, Clone)]
@@ -47,6 +61,48 @@ impl HttpTransport {
     /// The server URL this transport talks to.
     pub fn server_url(&self) -> &str {
         &self.base
+    }
+
+    /// `POST /v1/login`: signs a user in online, with a session bound to this device.
+    /// Wrong credentials and a lockout (429, `Retry-After`) come back as the same
+    /// [`SignInRefused`] offline login gives.
+    #[tracing::instrument(skip_all)]
+    pub async fn login(&self, req: &LoginRequest) -> Result<LoginResponse, OnlineLoginError> {
+        let url = format!("{}{LOGIN_PATH}", self.base);
+        let resp = self
+            .client
+            .post(&url)
+            .bearer_auth(self.token.expose())
+            .json(req)
+            .send()
+            .await
+            .map_err(|e| OnlineLoginError::Transport(unreachable(&url, &e)))?;
+        let status = resp.status().as_u16();
+        if status == 429 {
+            let retry_after_seconds = resp
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(1);
+            return Err(OnlineLoginError::Refused(SignInRefused::LockedOut {
+                retry_after_seconds,
+            }));
+        }
+        if !resp.status().is_success() {
+            return Err(match error_answer(resp).await {
+                TransportError::Unauthorized { code, .. } if code == "unauthorized" => {
+                    OnlineLoginError::Refused(SignInRefused::WrongCredentials)
+                }
+                other => OnlineLoginError::Transport(other),
+            });
+        }
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| OnlineLoginError::Transport(unreachable(&url, &e)))?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| OnlineLoginError::Transport(TransportError::Decode(e.to_string())))
     }
 
     /// A quick reachability check (`GET /health`), without touching the replica.

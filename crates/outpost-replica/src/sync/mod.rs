@@ -9,7 +9,7 @@ mod status;
 mod tls;
 mod transport;
 
-pub use http::{transport_for, HttpTransport};
+pub use http::{transport_for, HttpTransport, OnlineLoginError};
 pub use plan::{check_pull_page, server_holds, PushAnswer, PushProgress};
 pub use run::{run_background, sync_once, SyncError, SyncReport};
 pub use status::{backoff_delay, SyncState, SyncStatus, HEALTHY_INTERVAL, MAX_BACKOFF};
