@@ -1,0 +1,59 @@
+//! (d) ingest: [`CLIENTS`] workstations push at once, [`BATCH`] changes per push, to the
+//! server in this process over HTTP; timed from the first push to the last answer.
+
+use crate::fixtures::{clinic_with_desks, patient_changes, push_all, start_server};
+use crate::{BATCH, CLIENTS};
+use anyhow::{Context, Result};
+use outpost_pgtest::PgCluster;
+use std::time::{Duration, Instant};
+
+#[derive(Debug)]
+pub struct Ingest {
+    pub rows: usize,
+    pub elapsed: Duration,
+    pub avg_change_bytes: usize,
+}
+
+impl Ingest {
+    pub fn per_sec(&self) -> f64 {
+        self.rows as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+pub async fn run(pg: &PgCluster, changes_each: usize) -> Result<Ingest> {
+    let s = start_server(&pg.url()).await?;
+    let http = reqwest::Client::new();
+    let (_, desks) = clinic_with_desks(&s, &http, "Ingest Clinic", CLIENTS).await?;
+    let mut work = Vec::new();
+    for d in &desks {
+        work.push((d.clone(), patient_changes(d.replica, changes_each)?));
+    }
+    let rows = CLIENTS * changes_each;
+    let bytes: usize = work
+        .iter()
+        .flat_map(|(_, c)| c.iter().map(|c| c.bytes.0.len()))
+        .sum();
+
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (desk, changes) in work {
+        let (http, base) = (http.clone(), s.base.clone());
+        tasks.push(tokio::spawn(async move {
+            push_all(&http, &base, &desk, &changes, BATCH).await
+        }));
+    }
+    for t in tasks {
+        t.await.context("a pushing task died")??;
+    }
+    let elapsed = started.elapsed();
+
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM changes")
+        .fetch_one(s.db.pool())
+        .await?;
+    anyhow::ensure!(stored as usize == rows, "stored {stored} of {rows} changes");
+    Ok(Ingest {
+        rows,
+        elapsed,
+        avg_change_bytes: bytes / rows.max(1),
+    })
+}
