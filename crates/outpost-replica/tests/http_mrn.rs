@@ -9,8 +9,8 @@ mod server;
 
 use common::new_patient;
 use outpost_replica::sync::{self, sync_once, HttpTransport};
-use outpost_replica::{enroll, ContactDetails, DeviceToken, MRN_LOW_WATER};
-use server::TestServer;
+use outpost_replica::{ContactDetails, DeviceToken, MRN_LOW_WATER};
+use server::{enroll_signed_in, TestServer};
 use std::sync::Mutex;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -18,10 +18,10 @@ async fn workstations_get_their_own_blocks_and_duplicates_are_flagged_after_sync
     let server = TestServer::start().await;
     let clinic = server.clinic("Riverside Clinic").await;
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let a = enroll(dir_a.path(), &server.url, &server.code(clinic, "A").await)
+    let a = enroll_signed_in(dir_a.path(), &server.url, &server.code(clinic, "A").await)
         .await
         .unwrap();
-    let b = enroll(dir_b.path(), &server.url, &server.code(clinic, "B").await)
+    let b = enroll_signed_in(dir_b.path(), &server.url, &server.code(clinic, "B").await)
         .await
         .unwrap();
     let (ta, tb) = (

@@ -11,7 +11,7 @@ use outpost_replica::sync::{
     self, run_background, sync_once, HttpTransport, SyncState, SyncStatus, TransportError,
 };
 use outpost_replica::{enroll, DeviceToken, Replica, ReplicaError, DB_FILE};
-use server::TestServer;
+use server::{enroll_signed_in, TestServer};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
@@ -25,7 +25,7 @@ async fn two_workstations_exchange_records_through_the_server() {
     let server = TestServer::start().await;
     let clinic = server.clinic("Riverside Clinic").await;
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let a = enroll(
+    let a = enroll_signed_in(
         dir_a.path(),
         &server.url,
         &server.code(clinic, "Desk A").await,
@@ -36,7 +36,7 @@ async fn two_workstations_exchange_records_through_the_server() {
     assert_eq!(enrollment.clinic_id, clinic);
     assert_eq!(enrollment.clinic_name, "Riverside Clinic");
     assert_eq!(enrollment.device_name, "Desk A");
-    let b = enroll(
+    let b = enroll_signed_in(
         dir_b.path(),
         &server.url,
         &server.code(clinic, "Desk B").await,
@@ -115,7 +115,7 @@ async fn a_refused_enrollment_leaves_nothing_behind_so_the_operator_can_retry() 
         Err(keyring::Error::NoEntry)
     ));
 
-    let r = enroll(dir.path(), &server.url, &server.code(clinic, "Desk").await)
+    let r = enroll_signed_in(dir.path(), &server.url, &server.code(clinic, "Desk").await)
         .await
         .unwrap();
     assert!(r.enrollment().unwrap().is_some());
@@ -126,7 +126,7 @@ async fn after_a_gap_the_client_resends_from_where_the_server_is() {
     let server = TestServer::start().await;
     let clinic = server.clinic("Riverside Clinic").await;
     let dir = tempfile::tempdir().unwrap();
-    let mut r = enroll(dir.path(), &server.url, &server.code(clinic, "Desk").await)
+    let mut r = enroll_signed_in(dir.path(), &server.url, &server.code(clinic, "Desk").await)
         .await
         .unwrap();
     let t = sync::transport_for(&r).unwrap();
@@ -146,7 +146,7 @@ async fn after_a_gap_the_client_resends_from_where_the_server_is() {
     assert_eq!(r.lock().unwrap().pending_changes().unwrap(), 0);
 
     let other_dir = tempfile::tempdir().unwrap();
-    let other = enroll(
+    let other = enroll_signed_in(
         other_dir.path(),
         &server.url,
         &server.code(clinic, "Desk 2").await,
@@ -163,7 +163,7 @@ async fn a_revoked_device_or_a_bad_token_is_refused_with_what_to_do() {
     let server = TestServer::start().await;
     let clinic = server.clinic("Riverside Clinic").await;
     let dir = tempfile::tempdir().unwrap();
-    let mut r = enroll(dir.path(), &server.url, &server.code(clinic, "Desk").await)
+    let mut r = enroll_signed_in(dir.path(), &server.url, &server.code(clinic, "Desk").await)
         .await
         .unwrap();
     r.register_patient(&new_patient("Amara Okafor", "MRN-1"), "desk.ana")
@@ -222,7 +222,7 @@ async fn the_background_loop_pushes_after_a_nudge_and_reports_status() {
     let server = TestServer::start().await;
     let clinic = server.clinic("Riverside Clinic").await;
     let dir = tempfile::tempdir().unwrap();
-    let r = enroll(dir.path(), &server.url, &server.code(clinic, "Desk").await)
+    let r = enroll_signed_in(dir.path(), &server.url, &server.code(clinic, "Desk").await)
         .await
         .unwrap();
     let t = sync::transport_for(&r).unwrap();
@@ -271,7 +271,7 @@ async fn more_than_one_batch_is_pushed_and_pulled_in_pages() {
     let server = TestServer::start().await;
     let clinic = server.clinic("Riverside Clinic").await;
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let mut a = enroll(
+    let mut a = enroll_signed_in(
         dir_a.path(),
         &server.url,
         &server.code(clinic, "Desk A").await,
@@ -290,7 +290,7 @@ async fn more_than_one_batch_is_pushed_and_pulled_in_pages() {
     let a = Mutex::new(a);
     assert_eq!(sync_once(&a, &ta).await.unwrap().pushed, n as u64);
 
-    let b = enroll(
+    let b = enroll_signed_in(
         dir_b.path(),
         &server.url,
         &server.code(clinic, "Desk B").await,
@@ -326,7 +326,7 @@ async fn a_replica_charted_before_enrollment_is_enrolled_in_place_and_only_once(
         1
     );
 
-    let r = enroll(dir.path(), &server.url, &server.code(clinic, "Desk").await)
+    let r = enroll_signed_in(dir.path(), &server.url, &server.code(clinic, "Desk").await)
         .await
         .unwrap();
     assert_eq!(r.replica_id(), id);
@@ -335,7 +335,7 @@ async fn a_replica_charted_before_enrollment_is_enrolled_in_place_and_only_once(
     assert_eq!(sync_once(&r, &t).await.unwrap().pushed, 1);
     drop(r);
 
-    let err = enroll(
+    let err = enroll_signed_in(
         dir.path(),
         &server.url,
         &server.code(clinic, "Desk 2").await,

@@ -1,11 +1,57 @@
 //! A real sync server for the replica's HTTP tests: a throwaway Postgres cluster, the
-//! migrated Outpost schema and `outpost_sync_server::serve` on a free local port.
+//! migrated Outpost schema and `outpost_sync_server::serve` on a free local port; clinics
+//! with the users the tests write as, and workstations that sign them in (the server
+//! accepts a change only from a user who signed in on that workstation).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use outpost_pgtest::PgCluster;
-use outpost_replica::outpost_domain::ids::ClinicId;
+use outpost_replica::outpost_domain::credentials::{Password, PasswordVerifier};
+use outpost_replica::outpost_domain::ids::{ClinicId, UserId};
+use outpost_replica::outpost_domain::roles::Role;
+use outpost_replica::{sync, Replica, ReplicaError};
+use outpost_sync_server::Database;
 use outpost_sync_server::{admin, AppState, PgDatabase};
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
 use tokio::sync::oneshot;
+
+/// The users the tests write as, and their password.
+pub const AUTHORS: [(&str, Role); 4] = [
+    ("desk.ana", Role::FrontDesk),
+    ("desk.bo", Role::FrontDesk),
+    ("nurse.kim", Role::Nurse),
+    ("nurse.lee", Role::Nurse),
+];
+pub const PASSWORD: &str = "correct horse battery";
+
+/// One real argon2id verifier of [`PASSWORD`], made once per test binary.
+fn verifier() -> &'static PasswordVerifier {
+    static V: OnceLock<PasswordVerifier> = OnceLock::new();
+    V.get_or_init(|| PasswordVerifier::create(&Password::new(PASSWORD)).unwrap())
+}
+
+/// Enrolls a workstation, then signs every one of [`AUTHORS`] in on it as people do: the
+/// users come from the server, each signs in against them, and the sign-ins are reported
+/// (what every sync does before it pushes).
+pub async fn enroll_signed_in(dir: &Path, url: &str, code: &str) -> Result<Replica, ReplicaError> {
+    let replica = outpost_replica::enroll(dir, url, code).await?;
+    let transport = sync::transport_for(&replica).unwrap();
+    let replica = Mutex::new(replica);
+    outpost_replica::sync_users(&replica, &transport, chrono::Utc::now())
+        .await
+        .unwrap();
+    for (username, _) in AUTHORS {
+        replica
+            .lock()
+            .unwrap()
+            .login(username, &Password::new(PASSWORD), chrono::Utc::now())
+            .unwrap();
+    }
+    outpost_replica::sync_users(&replica, &transport, chrono::Utc::now())
+        .await
+        .unwrap();
+    Ok(replica.into_inner().unwrap())
+}
 
 pub struct TestServer {
     pub url: String,
@@ -39,8 +85,16 @@ impl TestServer {
         }
     }
 
+    /// A clinic with [`AUTHORS`] as its users.
     pub async fn clinic(&self, name: &str) -> ClinicId {
-        admin::create_clinic(&self.db, name).await.unwrap()
+        let clinic = admin::create_clinic(&self.db, name).await.unwrap();
+        for (username, role) in AUTHORS {
+            self.db
+                .add_user(clinic, UserId::new(), username, username, role, verifier())
+                .await
+                .unwrap();
+        }
+        clinic
     }
 
     pub async fn code(&self, clinic: ClinicId, device: &str) -> String {
