@@ -85,7 +85,13 @@ fn search_sql(query: &str, fetch: usize) -> (String, Vec<String>) {
         .take(MAX_WORDS)
         .map(|w| escape_like(&w.to_lowercase()))
         .collect();
-    let mut sql = String::from("SELECT detail FROM patients");
+    // With words, read the table once in storage order and sort the few matches: walking
+    // the name index would fetch every row out of order, decrypting each page many times.
+    let mut sql = String::from(if words.is_empty() {
+        "SELECT detail FROM patients"
+    } else {
+        "SELECT detail FROM patients NOT INDEXED"
+    });
     let mut params = Vec::with_capacity(words.len() * 2 + 1);
     for (i, word) in words.iter().enumerate() {
         let n = params.len() + 1;
