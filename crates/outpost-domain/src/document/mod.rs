@@ -31,6 +31,7 @@
 mod careful;
 pub mod conflict;
 pub mod encounter;
+mod fresh;
 pub mod handover;
 pub mod link;
 pub mod patient;
@@ -52,6 +53,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use conflict::{Conflict, ConflictValue};
+pub use fresh::{FreshDocument, ReadRecord};
 pub use remote::parse_change;
 pub use resolution::Resolution;
 
