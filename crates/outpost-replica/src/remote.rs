@@ -14,7 +14,9 @@ use crate::replica::Replica;
 use crate::{duplicates, peer_clock, projection};
 use chrono::{DateTime, Utc};
 use outpost_domain::clock::Hlc;
-use outpost_domain::document::{digest, parse_change, ChangeMeta, DocKind, Document};
+use outpost_domain::document::{
+    digest, parse_change, ChangeMeta, DocKind, Document, FreshDocument,
+};
 use outpost_domain::ids::{DocId, ReplicaId};
 use outpost_domain::protocol::{Bytes, WireChange};
 use outpost_domain::version_vector::VersionVector;
@@ -220,7 +222,7 @@ impl Job<'_> {
             }
         }
         let refused = |e: DomainError| ReplicaError::BadRemoteChange(format!("document {id}: {e}"));
-        let mut parsed = Vec::with_capacity(self.changes.len());
+        let mut parsed: Vec<_> = Vec::with_capacity(self.changes.len());
         let mut hlcs = Vec::new();
         for (index, bytes) in &self.changes {
             let change = parse_change(bytes).map_err(refused)?;
@@ -230,6 +232,21 @@ impl Job<'_> {
             parsed.push(change);
         }
         let stored = match &self.stored {
+            // How every record arrives first: one change that depends on nothing, read
+            // without building the engine's document when it qualifies.
+            None if parsed.len() == 1 => {
+                let change = parsed
+                    .pop()
+                    .ok_or_else(|| refused(DomainError::MalformedChange("no change".into())))?;
+                match FreshDocument::of(id, self.kind, change) {
+                    Ok(fresh) => Stored::of_fresh(&fresh)?,
+                    Err(change) => {
+                        let (doc, bytes) =
+                            Document::from_remote(id, self.kind, vec![*change]).map_err(refused)?;
+                        Stored::of(&doc, bytes, true)?
+                    }
+                }
+            }
             None => {
                 let (doc, bytes) = Document::from_remote(id, self.kind, parsed).map_err(refused)?;
                 Stored::of(&doc, bytes, true)?

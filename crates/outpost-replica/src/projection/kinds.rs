@@ -9,7 +9,7 @@ use crate::error::ReplicaError;
 use outpost_domain::document::encounter::{EncounterProjection, EncounterRecord};
 use outpost_domain::document::handover::{HandoverProjection, HandoverRecord};
 use outpost_domain::document::template::{TemplateProjection, TemplateRecord};
-use outpost_domain::document::{DocKind, Document};
+use outpost_domain::document::{DocKind, ReadRecord};
 use outpost_domain::link::LinkStatus;
 use outpost_domain::patient::PatientProjection;
 use outpost_domain::vitals::{VitalsProjection, VitalsStatus};
@@ -42,15 +42,22 @@ impl Row {
     }
 }
 
-/// Computes the projection row of `doc` (reads the record once).
-pub(super) fn row(doc: &Document) -> Result<Row, ReplicaError> {
-    match doc.kind {
-        DocKind::Patient => patient(&PatientProjection::of(&doc.patient_record()?)),
-        DocKind::Vitals => vitals(&VitalsProjection::of(&doc.vitals_record()?)),
-        DocKind::Encounter => encounter(&EncounterProjection::of(&doc.read::<EncounterRecord>()?)),
-        DocKind::Handover => handover(&HandoverProjection::of(&doc.read::<HandoverRecord>()?)),
-        DocKind::Template => template(&TemplateProjection::of(&doc.read::<TemplateRecord>()?)),
-        DocKind::PatientLink => link(&doc.patient_link()?),
+/// Computes the projection row of `doc` (reads the record once), built by the engine or
+/// read from a new document's one change.
+pub(super) fn row(doc: &impl ReadRecord) -> Result<Row, ReplicaError> {
+    match doc.kind() {
+        DocKind::Patient => patient(&PatientProjection::of(&doc.read_record()?)),
+        DocKind::Vitals => vitals(&VitalsProjection::of(&doc.read_record()?)),
+        DocKind::Encounter => encounter(&EncounterProjection::of(
+            &doc.read_record::<EncounterRecord>()?,
+        )),
+        DocKind::Handover => handover(&HandoverProjection::of(
+            &doc.read_record::<HandoverRecord>()?,
+        )),
+        DocKind::Template => template(&TemplateProjection::of(
+            &doc.read_record::<TemplateRecord>()?,
+        )),
+        DocKind::PatientLink => link(&doc.read_record()?),
     }
 }
 

@@ -13,7 +13,7 @@ mod kinds;
 use crate::duplicates;
 use crate::error::ReplicaError;
 use chrono::{DateTime, SecondsFormat, Utc};
-use outpost_domain::document::{DocKind, Document};
+use outpost_domain::document::{DocKind, Document, FreshDocument};
 use outpost_domain::ids::DocId;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::de::DeserializeOwned;
@@ -79,6 +79,25 @@ impl Stored {
             heads,
             derived: Derived::of(doc)?,
             fresh,
+        })
+    }
+
+    /// A new document read from its one change without the engine
+    /// ([`FreshDocument`]), stored as that change. It has no open conflicts: one change
+    /// cannot hold concurrent values.
+    pub(crate) fn of_fresh(doc: &FreshDocument) -> Result<Self, ReplicaError> {
+        let heads = serde_json::to_string(&doc.heads())
+            .map_err(|e| ReplicaError::Corrupt(format!("document heads: {e}")))?;
+        Ok(Self {
+            bytes: doc.bytes().to_vec(),
+            heads,
+            derived: Derived {
+                id: doc.id.to_string(),
+                kind: doc.kind,
+                row: kinds::row(doc)?,
+                conflicts: Vec::new(),
+            },
+            fresh: true,
         })
     }
 
