@@ -11,6 +11,9 @@
 use crate::health::Status;
 use axum::response::IntoResponse;
 use axum::Json;
+use outpost_domain::protocol::users::{
+    LoginRequest, LoginResponse, SignInReport, SignInReportResponse, UsersResponse,
+};
 use outpost_domain::protocol::{
     BootstrapRequest, BootstrapResponse, EnrollRequest, EnrollResponse, ErrorBody, MrnBlock,
     MrnBlockRequest, PullRequest, PullResponse, PushRequest, PushResponse, PROTOCOL_VERSION,
@@ -33,12 +36,16 @@ pub const PATH: &str = "/openapi.json";
             are ignored.",
         license(name = "AGPL-3.0-only", identifier = "AGPL-3.0-only")
     ),
-    paths(health, ready, openapi_json, enroll, push, pull, mrn_blocks, bootstrap),
+    paths(
+        health, ready, openapi_json, enroll, push, pull, mrn_blocks, bootstrap, login, users,
+        sign_ins
+    ),
     components(schemas(Status, ErrorBody)),
     modifiers(&DeviceToken),
     tags(
         (name = "operations", description = "Probes for load balancers and orchestration"),
-        (name = "sync", description = "Sync protocol version 1")
+        (name = "sync", description = "Sync protocol version 1"),
+        (name = "users", description = "Signing in online, and what offline sign-in needs")
     )
 )]
 pub struct ApiDoc;
@@ -237,3 +244,45 @@ fn mrn_blocks() {}
 ))]
 #[allow(dead_code)]
 fn bootstrap() {}
+
+/// A user signs in on this workstation with username and password; the answer is a
+/// session bound to the device and user. Wrong password and unknown user answer alike.
+#[utoipa::path(post, path = "/v1/login", tag = "users", request_body = LoginRequest,
+    security(("device_token" = [])), responses(
+    (status = 200, description = "Signed in; keep `session_token` secret", body = LoginResponse),
+    (status = 400, description = "Malformed request, username or password", body = ErrorBody),
+    (status = 401, description = "`unauthorized` (wrong username or password, or no valid device token) or `device_revoked`", body = ErrorBody),
+    (status = 403, description = "The account is disabled", body = ErrorBody),
+    (status = 413, description = "Request body too large", body = ErrorBody),
+    (status = 429, description = "`locked_out`: too many failed attempts; retry after `Retry-After` seconds", body = ErrorBody,
+        headers(("Retry-After" = u64, description = "Seconds until the next attempt is allowed"))),
+    (status = 500, description = "Internal failure; retry", body = ErrorBody),
+    (status = 503, description = "Busy or database unavailable; retry", body = ErrorBody),
+))]
+#[allow(dead_code)]
+fn login() {}
+
+/// The clinic's users with their password verifiers, for signing in while offline.
+#[utoipa::path(get, path = "/v1/users", tag = "users",
+    security(("device_token" = [])), responses(
+    (status = 200, description = "Every user of the device's clinic, disabled ones included", body = UsersResponse),
+    (status = 401, description = "`unauthorized` or `device_revoked`", body = ErrorBody),
+    (status = 500, description = "Internal failure; retry", body = ErrorBody),
+    (status = 503, description = "Busy or database unavailable; retry", body = ErrorBody),
+))]
+#[allow(dead_code)]
+fn users() {}
+
+/// Sign-ins and failed attempts the workstation judged offline, reported on its next
+/// sync; a report sent twice is counted once.
+#[utoipa::path(post, path = "/v1/sign-ins", tag = "users", request_body = SignInReport,
+    security(("device_token" = [])), responses(
+    (status = 200, description = "What the server holds now", body = SignInReportResponse),
+    (status = 400, description = "Malformed request", body = ErrorBody),
+    (status = 401, description = "`unauthorized` or `device_revoked`", body = ErrorBody),
+    (status = 413, description = "Request body too large", body = ErrorBody),
+    (status = 500, description = "Internal failure; retry", body = ErrorBody),
+    (status = 503, description = "Busy or database unavailable; retry", body = ErrorBody),
+))]
+#[allow(dead_code)]
+fn sign_ins() {}

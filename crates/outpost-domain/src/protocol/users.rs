@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 /// `POST /v1/login`.
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
@@ -31,6 +32,7 @@ impl fmt::Debug for LoginRequest {
 /// Who signed in, as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../../../ui/src/bindings/")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedInUser {
     pub id: UserId,
     pub username: String,
@@ -40,6 +42,7 @@ pub struct SignedInUser {
 
 /// The answer to a successful online login: a session token for this device and user.
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     pub session_token: String,
     pub expires_at: DateTime<Utc>,
@@ -58,11 +61,14 @@ impl fmt::Debug for LoginResponse {
 
 /// One user of the clinic as workstations cache it for offline login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncedUser {
     pub id: UserId,
     pub username: String,
     pub full_name: String,
     pub role: Role,
+    /// The argon2id verifier as a PHC string.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub verifier: PasswordVerifier,
     pub disabled: bool,
 }
@@ -70,6 +76,7 @@ pub struct SyncedUser {
 /// `GET /v1/users`: every user of the calling device's clinic, disabled ones included
 /// (so a workstation stops accepting them offline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UsersResponse {
     pub users: Vec<SyncedUser>,
 }
@@ -77,6 +84,7 @@ pub struct UsersResponse {
 /// A sign-in or a failed attempt made on the workstation, with the workstation's own id
 /// for it so a report sent twice is counted once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportedAttempt {
     pub id: Uuid,
     pub user_id: UserId,
@@ -85,6 +93,7 @@ pub struct ReportedAttempt {
 
 /// `POST /v1/sign-ins`: offline sign-ins and failed attempts since the last report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignInReport {
     #[serde(default)]
     pub sign_ins: Vec<ReportedAttempt>,
@@ -95,6 +104,7 @@ pub struct SignInReport {
 /// What the server did with a report: every attempt it holds now (new or seen before) is
 /// acknowledged; attempts of users it does not know are listed apart and dropped.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignInReportResponse {
     pub acknowledged: Vec<Uuid>,
     #[serde(default)]
