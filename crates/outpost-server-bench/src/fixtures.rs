@@ -156,7 +156,10 @@ pub async fn push_all(
         }
         let answer: PushResponse = res.json().await?;
         if !answer.quarantined.is_empty() {
-            bail!("the server quarantined benchmark changes: {:?}", answer.quarantined);
+            bail!(
+                "the server quarantined benchmark changes: {:?}",
+                answer.quarantined
+            );
         }
     }
     Ok(())

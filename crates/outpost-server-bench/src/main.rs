@@ -62,7 +62,10 @@ fn main() -> Result<()> {
 
         let mem = memory::run(&pg, small, large).await?;
         println!("memory: server resident set (VmRSS), fresh process");
-        println!("    idle after start:                    {:>7.1} MiB", mib(mem.idle_kib));
+        println!(
+            "    idle after start:                    {:>7.1} MiB",
+            mib(mem.idle_kib)
+        );
         println!(
             "    after full pulls of {small:>6} documents: {:>7.1} MiB",
             mib(mem.after_small_kib)
