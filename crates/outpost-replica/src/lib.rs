@@ -6,6 +6,7 @@
 
 mod audit;
 mod auth;
+mod bootstrap;
 mod commit;
 mod conflicts;
 mod duplicates;
@@ -25,6 +26,7 @@ pub mod sync;
 
 pub use auth::sync::sync_users;
 pub use auth::{login_online_or_offline, CachedUser, SignedInVia, SESSION_HOURS};
+pub use bootstrap::{BootstrapProgress, BootstrapStage};
 pub use conflicts::OpenConflict;
 pub use duplicates::DuplicateCandidate;
 pub use enroll::enroll;

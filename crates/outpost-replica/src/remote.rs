@@ -265,7 +265,7 @@ impl Job<'_> {
 const MIN_JOBS_PER_THREAD: usize = 4;
 
 /// `f` of every item, in order, spread over the machine's cores.
-fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let threads = cores.min(items.len() / MIN_JOBS_PER_THREAD).max(1);
     if threads == 1 {

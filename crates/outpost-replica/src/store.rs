@@ -26,6 +26,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../../migrations/replica/20261124000000_users.sql"
     )),
+    M::up(include_str!(
+        "../../../migrations/replica/20261126000000_bootstrap.sql"
+    )),
 ];
 
 fn migrations() -> Migrations<'static> {
