@@ -97,6 +97,7 @@ impl AppState {
             pending_changes: 0,
             last_sync_at: None,
             last_error: Some(message.clone()),
+            bootstrap: None,
         });
         Self {
             opened: Err(message),
@@ -180,6 +181,7 @@ fn initial_status(
             pending_changes: 0,
             last_sync_at: None,
             last_error: Some(e.to_string()),
+            bootstrap: None,
         },
     }
 }

@@ -93,6 +93,7 @@ async fn a_sync_across_a_postgres_restart_retries_and_completes() {
         pending_changes: RECORDS as u64,
         last_sync_at: None,
         last_error: None,
+        bootstrap: None,
     });
     let stop = CancellationToken::new();
     let background = sync::run_background(

@@ -11,4 +11,8 @@ pushed: number,
 /**
  * Changes from other replicas newly applied here.
  */
-pulled: number, };
+pulled: number, 
+/**
+ * Documents a new workstation stored from the server's bootstrap.
+ */
+bootstrapped: number, };

@@ -7,12 +7,12 @@ use crate::error::ReplicaError;
 use crate::keys;
 use crate::replica::Replica;
 use crate::secret::DeviceToken;
+use outpost_domain::credentials::SignInRefused;
+use outpost_domain::protocol::users::{LoginRequest, LoginResponse};
 use outpost_domain::protocol::{
     EnrollRequest, EnrollResponse, ErrorBody, MrnBlock, MrnBlockRequest, PullRequest, PullResponse,
     PushRequest, PushResponse,
 };
-use outpost_domain::credentials::SignInRefused;
-use outpost_domain::protocol::users::{LoginRequest, LoginResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
@@ -26,6 +26,7 @@ pub const HEALTH_PATH: &str = "/health";
 pub const USERS_PATH: &str = "/v1/users";
 pub const SIGN_INS_PATH: &str = "/v1/sign-ins";
 pub const LOGIN_PATH: &str = "/v1/login";
+pub const BOOTSTRAP_PATH: &str = "/v1/bootstrap";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -131,6 +132,14 @@ impl Transport for HttpTransport {
 
     async fn pull(&self, req: &PullRequest) -> Result<PullResponse, TransportError> {
         let url = format!("{}{PULL_PATH}", self.base);
+        post_json(&self.client, &url, Some(&self.token), req).await
+    }
+
+    async fn bootstrap(
+        &self,
+        req: &outpost_domain::protocol::BootstrapRequest,
+    ) -> Result<outpost_domain::protocol::BootstrapResponse, TransportError> {
+        let url = format!("{}{BOOTSTRAP_PATH}", self.base);
         post_json(&self.client, &url, Some(&self.token), req).await
     }
 

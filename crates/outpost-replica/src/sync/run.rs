@@ -29,6 +29,10 @@ pub struct SyncReport {
     /// Changes from other replicas newly applied here.
     #[ts(type = "number")]
     pub pulled: u64,
+    /// Documents a new workstation stored from the server's bootstrap.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub bootstrapped: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +55,7 @@ impl SyncError {
 }
 
 /// Runs `f` on the replica under the lock; the guard never outlives the call.
-fn with<R>(
+pub(super) fn with<R>(
     replica: &Mutex<Replica>,
     f: impl FnOnce(&mut Replica) -> Result<R, ReplicaError>,
 ) -> Result<R, SyncError> {
@@ -68,11 +72,24 @@ pub async fn sync_once<T: Transport>(
     replica: &Mutex<Replica>,
     transport: &T,
 ) -> Result<SyncReport, SyncError> {
+    sync_once_with_progress(replica, transport, &mut |_| {}).await
+}
+
+/// [`sync_once`], calling `on_progress` after each bootstrap page when this round
+/// bootstraps a new workstation (before it pushes or pulls).
+#[tracing::instrument(skip_all)]
+pub async fn sync_once_with_progress<T: Transport>(
+    replica: &Mutex<Replica>,
+    transport: &T,
+    on_progress: &mut (dyn FnMut(&crate::BootstrapProgress) + Send),
+) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     let mut progress = PushProgress::default();
     // Before the push: the server accepts a change's author only once it knows that user
     // signed in on this workstation.
     crate::auth::sync::sync_users(replica, transport, Utc::now()).await?;
+    report.bootstrapped =
+        super::bootstrap::bootstrap_if_new(replica, transport, on_progress).await?;
     loop {
         let (replica_id, changes, local_counter) = with(replica, |r| {
             Ok((
@@ -170,8 +187,11 @@ pub async fn run_background<T: Transport>(
     let mut failures: u32 = 0;
     while !shutdown.is_cancelled() {
         publish(&replica, &status, SyncState::Syncing, None);
+        let mut on_page = |_: &crate::BootstrapProgress| {
+            publish(&replica, &status, SyncState::Syncing, None);
+        };
         let result = tokio::select! {
-            r = sync_once(&replica, &transport) => r,
+            r = sync_once_with_progress(&replica, &transport, &mut on_page) => r,
             () = shutdown.cancelled() => break,
         };
         let pause = match result {

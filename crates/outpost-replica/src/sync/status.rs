@@ -35,6 +35,11 @@ pub struct SyncStatus {
     pub last_sync_at: Option<DateTime<Utc>>,
     /// Why the last round failed, as a sentence for the user.
     pub last_error: Option<String>,
+    /// A new workstation's bootstrap: documents and bytes done of the totals. `None` when
+    /// this workstation never bootstrapped (it pulls).
+    #[serde(default)]
+    #[ts(optional)]
+    pub bootstrap: Option<crate::BootstrapProgress>,
 }
 
 impl SyncStatus {
@@ -45,6 +50,7 @@ impl SyncStatus {
             pending_changes: replica.pending_changes()?,
             last_sync_at: replica.last_sync_at()?,
             last_error: None,
+            bootstrap: replica.bootstrap_progress()?,
         })
     }
 }
@@ -87,6 +93,7 @@ mod tests {
             pending_changes: 3,
             last_sync_at: None,
             last_error: None,
+            bootstrap: None,
         };
         let json = serde_json::to_value(&s).unwrap();
         assert_eq!(json["state"], "not_enrolled");

@@ -3,7 +3,8 @@
 
 use outpost_domain::protocol::users::{SignInReport, SignInReportResponse, UsersResponse};
 use outpost_domain::protocol::{
-    MrnBlock, MrnBlockRequest, PullRequest, PullResponse, PushRequest, PushResponse,
+    BootstrapRequest, BootstrapResponse, MrnBlock, MrnBlockRequest, PullRequest, PullResponse,
+    PushRequest, PushResponse,
 };
 use std::future::Future;
 
@@ -20,6 +21,18 @@ pub trait Transport: Send + Sync {
         &self,
         req: &PullRequest,
     ) -> impl Future<Output = Result<PullResponse, TransportError>> + Send;
+
+    /// Asks for one page of the clinic's compacted documents, for a new workstation. A
+    /// transport that cannot says so; the workstation then pulls from zero instead.
+    fn bootstrap(
+        &self,
+        req: &BootstrapRequest,
+    ) -> impl Future<Output = Result<BootstrapResponse, TransportError>> + Send {
+        let _ = req;
+        std::future::ready(Err(TransportError::Unsupported(
+            "serve a bootstrap of compacted documents",
+        )))
+    }
 
     /// Asks for a block of the clinic's provisional MRNs for this workstation. A transport
     /// that cannot (a test double that only relays push and pull) says so; sync goes on
