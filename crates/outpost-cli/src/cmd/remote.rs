@@ -41,9 +41,37 @@ pub fn sync(data_dir: &Path, json: bool) -> Result<()> {
     let replica = open(data_dir)?;
     let transport = sync::transport_for(&replica)?;
     let replica = Mutex::new(replica);
-    let report = block_on(sync::sync_once(&replica, &transport))?.context("sync failed")?;
+    // A new workstation bootstraps first: one progress line per page (on stderr with
+    // --json, so stdout stays one JSON document).
+    let mut on_page = |p: &outpost_replica::BootstrapProgress| {
+        let line = format!(
+            "bootstrap: {} of {} documents, {:.1} of {:.1} MB{}",
+            p.done_documents,
+            p.total_documents,
+            p.done_bytes as f64 / 1e6,
+            p.total_bytes as f64 / 1e6,
+            if p.finished { ", done" } else { "" }
+        );
+        if json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    };
+    let report = block_on(sync::sync_once_with_progress(
+        &replica,
+        &transport,
+        &mut on_page,
+    ))?
+    .context("sync failed")?;
     if json {
         print_json(&report)
+    } else if report.bootstrapped > 0 {
+        println!(
+            "bootstrapped {} documents, pushed {}, pulled {}",
+            report.bootstrapped, report.pushed, report.pulled
+        );
+        Ok(())
     } else {
         println!("pushed {}, pulled {}", report.pushed, report.pulled);
         Ok(())
