@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bootstrap;
 mod charting_allergies;
 mod charting_conflicts;
 mod charting_duplicates;
