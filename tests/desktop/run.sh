@@ -103,6 +103,13 @@ if [ "${1:-}" = inner ]; then
   export OUTPOST_DATA_DIR="$E2E_WORK/workstation" OUTPOST_USER="nurse.e2e"
   say "enrolling the workstation replica"
   "$bin/outpost" --data-dir "$OUTPOST_DATA_DIR" enroll --server "$url" --code "$code"
+  # The server accepts a change only from a clinic user signed in on that workstation. The
+  # app has no sign-in screen yet (issue 5, phase 2), so the nurse signs in with the CLI on
+  # the same replica and the app charts as that user (OUTPOST_USER).
+  password="e2e nurse passphrase 4821"
+  printf '%s\n' "$password" | "$bin/outpost-server" user add --clinic "$clinic_id" \
+    --username "$OUTPOST_USER" --full-name "Nurse E2E" --role nurse >/dev/null
+  printf '%s\n' "$password" | "$bin/outpost" --data-dir "$OUTPOST_DATA_DIR" login --user "$OUTPOST_USER"
 
   say "starting tauri-driver"
   export TAURI_DRIVER_PORT

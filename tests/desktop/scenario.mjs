@@ -219,6 +219,24 @@ try {
   await shot("temperature-error");
   await clear("vitals-temperature_c");
 
+  // 4b. The chart banner shows allergies as soon as one is added; the other screens render.
+  await waitText("banner-allergies", (t) => t === "Allergies: none recorded", "say no allergies are recorded");
+  await browser.$(sel("tab-lists")).click();
+  await browser.$(sel("allergies-add")).click();
+  await type("allergies-form-allergen", "Penicillin");
+  await browser.$(`${sel("allergies-form")} button[type="submit"]`).click();
+  await waitText("banner-allergies", (t) => t === "Allergies: Penicillin", "show the new allergy in the banner");
+  await shot("allergy-in-banner", { screen: true });
+  await browser.$(sel("nav-conflicts")).click();
+  await waitText("conflicts-empty", (t) => t === "No open conflicts.", "show an empty conflicts inbox");
+  await browser.$(sel("nav-handovers")).click();
+  await waitText("unacknowledged", (t) => t.includes("Not yet acknowledged"), "show the handover screen");
+  await shot("handovers");
+  await browser.$(sel("nav-patients")).click();
+  await waitRow(name, (t) => t.startsWith(name), "list the patient again");
+  await (await rowOf(name)).$(sel("patient-row-name")).click();
+  await waitText("selected-patient", (t) => t.includes(name), "reopen the chart");
+
   // 5. Everything has reached the server; then the server goes away.
   await waitText("sync-badge", badgeOnlineSynced, "show everything synced", SYNC_TIMEOUT_MS);
   serverCtlRun("stop");
