@@ -126,14 +126,19 @@ pub(super) async fn push(
         .collect();
 
     let seqs = insert_applied(&mut tx, device, &applied).await?;
-    for doc in &judged.changed {
-        let Some(seq) = seqs.get(&doc.id) else {
-            continue;
-        };
-        let created = judged.created.contains(&doc.id);
-        documents::save(&mut tx, device.clinic_id, doc, created, *seq).await?;
-        reporting::write(&mut tx, device.clinic_id, doc).await?;
-    }
+    let to_save: Vec<documents::ToSave> = judged
+        .changed
+        .iter()
+        .filter_map(|doc| {
+            seqs.get(&doc.id).map(|seq| documents::ToSave {
+                doc,
+                created: judged.created.contains(&doc.id),
+                seq: *seq,
+            })
+        })
+        .collect();
+    documents::save(&mut tx, device.clinic_id, &to_save).await?;
+    reporting::write_all(&mut tx, device.clinic_id, to_save.iter().map(|d| d.doc)).await?;
     quarantine::put(&mut tx, device, &refused).await?;
     tx.commit().await?;
 

@@ -84,50 +84,90 @@ pub(super) async fn templates(
     Ok(out)
 }
 
-/// Saves `doc` compacted with its heads; `seq` is the arrival position of the latest
-/// change applied to it, also its creation position when `created`.
+/// One document to save: as it now stands, whether the push created it on the server, and
+/// the arrival position of the latest change applied to it.
+pub(super) struct ToSave<'a> {
+    pub doc: &'a Document,
+    pub created: bool,
+    pub seq: i64,
+}
+
+/// Saves the documents compacted with their heads: the new ones in one statement, the
+/// changed ones in another.
 pub(super) async fn save(
     conn: &mut PgConnection,
     clinic: ClinicId,
-    doc: &Document,
-    created: bool,
-    seq: i64,
+    docs: &[ToSave<'_>],
 ) -> Result<(), ServerError> {
-    let bytes = doc.save();
-    let heads = doc.heads();
-    if created {
+    let (created, updated): (Vec<&ToSave>, Vec<&ToSave>) = docs.iter().partition(|d| d.created);
+    if !created.is_empty() {
+        let rows = Rows::of(&created);
         let inserted = sqlx::query(
             "INSERT INTO documents (clinic_id, doc_id, kind, bytes, heads, created_seq, updated_seq) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (clinic_id, doc_id) DO NOTHING",
+             SELECT $1, u.doc_id, u.kind, u.bytes, \
+                    ARRAY(SELECT jsonb_array_elements_text(u.heads)), u.seq, u.seq \
+             FROM unnest($2::uuid[], $3::text[], $4::bytea[], $5::jsonb[], $6::bigint[]) \
+                  AS u(doc_id, kind, bytes, heads, seq) \
+             ON CONFLICT (clinic_id, doc_id) DO NOTHING",
         )
         .bind(clinic.0)
-        .bind(doc.id.0)
-        .bind(doc.kind.as_str())
-        .bind(&bytes)
-        .bind(&heads)
-        .bind(seq)
-        .execute(conn)
+        .bind(&rows.ids)
+        .bind(&rows.kinds)
+        .bind(&rows.bytes)
+        .bind(&rows.heads)
+        .bind(&rows.seqs)
+        .execute(&mut *conn)
         .await?;
-        if inserted.rows_affected() == 0 {
-            // Another push created the same document meanwhile (it was not there to lock):
-            // fail this push whole; the workstation retries and then finds it.
-            return Err(ServerError::Busy(format!(
-                "document {} was created by another push at the same time; retry",
-                doc.id
-            )));
+        if inserted.rows_affected() != created.len() as u64 {
+            // Another push created one of them meanwhile (it was not there to lock): fail
+            // this push whole; the workstation retries and then finds it.
+            return Err(ServerError::Busy(
+                "a document was created by another push at the same time; retry".into(),
+            ));
         }
-    } else {
+    }
+    if !updated.is_empty() {
+        let rows = Rows::of(&updated);
         sqlx::query(
-            "UPDATE documents SET bytes = $3, heads = $4, updated_seq = $5, updated_at = now() \
-             WHERE clinic_id = $1 AND doc_id = $2",
+            "UPDATE documents d SET bytes = u.bytes, \
+                 heads = ARRAY(SELECT jsonb_array_elements_text(u.heads)), \
+                 updated_seq = u.seq, updated_at = now() \
+             FROM unnest($2::uuid[], $3::bytea[], $4::jsonb[], $5::bigint[]) \
+                  AS u(doc_id, bytes, heads, seq) \
+             WHERE d.clinic_id = $1 AND d.doc_id = u.doc_id",
         )
         .bind(clinic.0)
-        .bind(doc.id.0)
-        .bind(&bytes)
-        .bind(&heads)
-        .bind(seq)
-        .execute(conn)
+        .bind(&rows.ids)
+        .bind(&rows.bytes)
+        .bind(&rows.heads)
+        .bind(&rows.seqs)
+        .execute(&mut *conn)
         .await?;
     }
     Ok(())
+}
+
+/// Column arrays for the statements above (heads travel as JSON arrays, since Postgres
+/// has no array of arrays of varying length).
+struct Rows {
+    ids: Vec<uuid::Uuid>,
+    kinds: Vec<&'static str>,
+    bytes: Vec<Vec<u8>>,
+    heads: Vec<serde_json::Value>,
+    seqs: Vec<i64>,
+}
+
+impl Rows {
+    fn of(docs: &[&ToSave<'_>]) -> Self {
+        Self {
+            ids: docs.iter().map(|d| d.doc.id.0).collect(),
+            kinds: docs.iter().map(|d| d.doc.kind.as_str()).collect(),
+            bytes: docs.iter().map(|d| d.doc.save()).collect(),
+            heads: docs
+                .iter()
+                .map(|d| serde_json::json!(d.doc.heads()))
+                .collect(),
+            seqs: docs.iter().map(|d| d.seq).collect(),
+        }
+    }
 }

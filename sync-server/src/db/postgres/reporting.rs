@@ -13,8 +13,25 @@ use outpost_domain::patient::PatientProjection;
 use outpost_domain::vitals::VitalsProjection;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-/// Rewrites the reporting rows of `doc` (patient links have none).
-pub(super) async fn write(
+/// Rewrites the reporting rows of the documents a push changed (patient links have none).
+pub(super) async fn write_all(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    docs: impl Iterator<Item = &Document>,
+) -> Result<(), ServerError> {
+    let mut sets = Vec::new();
+    for doc in docs {
+        if doc.kind == DocKind::Vitals {
+            sets.push(VitalsProjection::of(&read(doc.vitals_record())?));
+        } else {
+            write(conn, clinic, doc).await?;
+        }
+    }
+    vitals(conn, clinic, &sets).await
+}
+
+/// Rewrites the reporting rows of one document other than vitals.
+async fn write(
     conn: &mut PgConnection,
     clinic: ClinicId,
     doc: &Document,
@@ -29,12 +46,8 @@ pub(super) async fn write(
             .await
         }
         DocKind::Vitals => {
-            vitals(
-                conn,
-                clinic,
-                &VitalsProjection::of(&read(doc.vitals_record())?),
-            )
-            .await
+            let set = VitalsProjection::of(&read(doc.vitals_record())?);
+            vitals(conn, clinic, std::slice::from_ref(&set)).await
         }
         DocKind::Encounter => {
             encounter(
@@ -116,44 +129,50 @@ async fn patient(
     Ok(())
 }
 
+/// The vitals rows of a push in one statement (a push is often many vitals sets).
 async fn vitals(
     conn: &mut PgConnection,
     clinic: ClinicId,
-    v: &VitalsProjection,
+    sets: &[VitalsProjection],
 ) -> Result<(), ServerError> {
-    let value = |field: &str| {
-        v.observations
-            .iter()
-            .find(|o| o.field == field)
-            .map(|o| o.value)
-    };
-    sqlx::query(
+    if sets.is_empty() {
+        return Ok(());
+    }
+    let mut insert: QueryBuilder<Postgres> = QueryBuilder::new(
         "INSERT INTO report_vitals (clinic_id, vitals_id, patient_id, taken_at, taken_by, \
-             status, weight_kg, height_cm, temperature_c, systolic_mmhg, diastolic_mmhg, \
-             heart_rate_per_min, respiratory_rate_per_min, spo2_percent, position, \
-             entered_in_error_reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-         ON CONFLICT (clinic_id, vitals_id) DO UPDATE SET status = EXCLUDED.status, \
-             entered_in_error_reason = EXCLUDED.entered_in_error_reason, updated_at = now()",
-    )
-    .bind(clinic.0)
-    .bind(v.id.0)
-    .bind(v.patient_id.0)
-    .bind(v.taken_at)
-    .bind(&v.taken_by)
-    .bind(word(&v.status))
-    .bind(value("weight_kg"))
-    .bind(value("height_cm"))
-    .bind(value("temperature_c"))
-    .bind(value("systolic_mmhg"))
-    .bind(value("diastolic_mmhg"))
-    .bind(value("heart_rate_per_min"))
-    .bind(value("respiratory_rate_per_min"))
-    .bind(value("spo2_percent"))
-    .bind(&v.position)
-    .bind(&v.entered_in_error_reason)
-    .execute(conn)
-    .await?;
+         status, weight_kg, height_cm, temperature_c, systolic_mmhg, diastolic_mmhg, \
+         heart_rate_per_min, respiratory_rate_per_min, spo2_percent, position, \
+         entered_in_error_reason) ",
+    );
+    insert.push_values(sets, |mut row, v| {
+        let value = |field: &str| {
+            v.observations
+                .iter()
+                .find(|o| o.field == field)
+                .map(|o| o.value)
+        };
+        row.push_bind(clinic.0)
+            .push_bind(v.id.0)
+            .push_bind(v.patient_id.0)
+            .push_bind(v.taken_at)
+            .push_bind(v.taken_by.clone())
+            .push_bind(word(&v.status))
+            .push_bind(value("weight_kg"))
+            .push_bind(value("height_cm"))
+            .push_bind(value("temperature_c"))
+            .push_bind(value("systolic_mmhg"))
+            .push_bind(value("diastolic_mmhg"))
+            .push_bind(value("heart_rate_per_min"))
+            .push_bind(value("respiratory_rate_per_min"))
+            .push_bind(value("spo2_percent"))
+            .push_bind(v.position.clone())
+            .push_bind(v.entered_in_error_reason.clone());
+    });
+    insert.push(
+        " ON CONFLICT (clinic_id, vitals_id) DO UPDATE SET status = EXCLUDED.status, \
+         entered_in_error_reason = EXCLUDED.entered_in_error_reason, updated_at = now()",
+    );
+    insert.build().execute(conn).await?;
     Ok(())
 }
 
