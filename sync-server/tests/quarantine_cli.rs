@@ -35,7 +35,7 @@ async fn an_admin_lists_quarantined_changes_and_flagged_devices() {
     assert_eq!(s.push(&good, &[p]).await.0, axum::http::StatusCode::OK);
     let (_, hot) = Desk::new(bad.replica).vitals("nurse.test", patient.id, 47.0);
     assert_eq!(
-        s.push(&bad, &[hot.clone()]).await.0,
+        s.push(&bad, std::slice::from_ref(&hot)).await.0,
         axum::http::StatusCode::OK
     );
     let id = clinic.to_string();
