@@ -1,0 +1,209 @@
+//! Issue 4 benchmark (a): bootstrapping a new workstation — 1,000 patients, 10,000
+//! encounters and 40,000 vitals as compacted documents, in pages of 500 as the server
+//! serves them — into an empty encrypted replica, vs bulk-inserting the same rows (each
+//! record's key columns and its JSON) into SQLCipher with the same key form, cipher
+//! settings, WAL + synchronous=FULL and transactions of 500. Target ≤ 3×. Both measured in
+//! this run; the pages are built beforehand (the network is not in the measure).
+//!
+//!   scripts/with-keyring.sh cargo bench -p outpost-bench --bench bootstrap
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use outpost_bench::samples::{self, meta};
+use outpost_bench::{median, report};
+use outpost_domain::document::encounter::EncounterProjection;
+use outpost_domain::document::{DocKind, Document};
+use outpost_domain::ids::{DocId, ReplicaId};
+use outpost_domain::patient::{NewPatient, Sex};
+use outpost_domain::protocol::{BootstrapCursor, BootstrapDocument, BootstrapResponse, Bytes};
+use outpost_domain::version_vector::VersionVector;
+use outpost_replica::Replica;
+use rusqlite::{params, Connection};
+use std::path::Path;
+
+/// As in the records benchmark: the allocator the applying binaries are measured with.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const PATIENTS: usize = 1_000;
+const ENCOUNTERS: usize = 10_000;
+const VITALS: usize = 40_000;
+const PAGE: usize = 500;
+const NOTE_CHARS: usize = 300;
+
+/// One record: its document as the server serves it, and its row for the baseline.
+struct Record {
+    doc: BootstrapDocument,
+    key: String,
+    json: String,
+}
+
+fn record(doc: &Document, key: String, json: String) -> Record {
+    Record {
+        doc: BootstrapDocument {
+            doc_id: doc.id,
+            kind: doc.kind,
+            bytes: Bytes(doc.save()),
+            heads: doc.heads(),
+        },
+        key,
+        json,
+    }
+}
+
+fn clinic() -> Result<Vec<Record>> {
+    let actor = ReplicaId::new();
+    let mut out = Vec::with_capacity(PATIENTS + ENCOUNTERS + VITALS);
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).ok_or_else(|| anyhow::anyhow!("a date"))?;
+    let mut patients = Vec::with_capacity(PATIENTS);
+    for i in 0..PATIENTS {
+        let p = NewPatient {
+            name: format!("Patient Number{i:05} Mensah"),
+            date_of_birth: format!("19{:02}-0{}-1{}", 30 + i % 60, 1 + i % 9, i % 9),
+            sex: Sex::Female,
+            mrn: format!("BENCH-{i:05}"),
+        }
+        .validate(DocId::new(), today)?;
+        let (doc, _) = Document::create_patient(actor, &p, &meta("desk.bench", i as i64))?;
+        out.push(record(&doc, p.mrn.clone(), serde_json::to_string(&p)?));
+        patients.push(p.id);
+    }
+    let template = samples::published_template()?;
+    for i in 0..ENCOUNTERS {
+        let mut e = samples::encounter(&template, NOTE_CHARS)?;
+        e.patient_id = patients[i % PATIENTS];
+        let (doc, _) = Document::create(
+            actor,
+            e.id,
+            DocKind::Encounter,
+            &e,
+            &meta("dr.bench", i as i64),
+        )?;
+        out.push(record(
+            &doc,
+            e.patient_id.to_string(),
+            serde_json::to_string(&EncounterProjection::of(&e))?,
+        ));
+    }
+    for i in 0..VITALS {
+        let v = samples::vitals(i, patients[i % PATIENTS])?;
+        let (doc, _) = Document::create_vitals(actor, &v, &meta("nurse.bench", i as i64))?;
+        out.push(record(
+            &doc,
+            v.patient_id.to_string(),
+            serde_json::to_string(&v)?,
+        ));
+    }
+    Ok(out)
+}
+
+fn pages(records: &[Record]) -> Vec<BootstrapResponse> {
+    let total_bytes = records.iter().map(|r| r.doc.bytes.0.len() as u64).sum();
+    let chunks: Vec<&[Record]> = records.chunks(PAGE).collect();
+    let last = chunks.len().saturating_sub(1);
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let next = BootstrapCursor {
+                after_doc: chunk.last().map(|r| r.doc.doc_id),
+                snapshot_seq: records.len() as u64,
+                total_documents: records.len() as u64,
+                total_bytes,
+                covers: VersionVector::default(),
+            };
+            BootstrapResponse {
+                total_documents: records.len() as u64,
+                total_bytes,
+                covers: VersionVector::default(),
+                documents: chunk.iter().map(|r| r.doc.clone()).collect(),
+                next,
+                more: i < last,
+            }
+        })
+        .collect()
+}
+
+/// A SQLCipher file keyed and set up like the replica's, with one table per kind.
+fn sqlcipher(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    let key: String = (0..32)
+        .map(|i| format!("{:02x}", (i * 37 + 11) % 256))
+        .collect();
+    conn.execute_batch(&format!(
+        "PRAGMA key = \"x'{key}'\"; PRAGMA cipher_compatibility = 4;"
+    ))?;
+    conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL,
+           json TEXT NOT NULL);
+         CREATE INDEX records_by_key ON records (kind, key);",
+    )?;
+    Ok(conn)
+}
+
+fn bulk_insert(conn: &mut Connection, records: &[Record]) -> Result<()> {
+    for page in records.chunks(PAGE) {
+        let tx = conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached("INSERT INTO records VALUES (?1, ?2, ?3, ?4)")?;
+            for r in page {
+                stmt.execute(params![
+                    r.doc.doc_id.to_string(),
+                    r.doc.kind.as_str(),
+                    r.key,
+                    r.json
+                ])?;
+            }
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    println!("Outpost bootstrap benchmark: ratio = Outpost / baseline, measured in this run; lower is better.");
+    println!(
+        "Baseline: SQLCipher (raw key, cipher_compatibility 4, WAL + synchronous=FULL), one \
+         table of the same {} records (id, kind, key column + index, the record as JSON), \
+         transactions of {PAGE} (one bootstrap page).\n",
+        PATIENTS + ENCOUNTERS + VITALS
+    );
+    let records = clinic()?;
+    let served = pages(&records);
+    let ours = median(
+        3,
+        || {
+            let dir = tempfile::tempdir()?;
+            let replica = Replica::create(dir.path())?;
+            Ok((dir, replica))
+        },
+        |(dir, mut replica)| {
+            for page in &served {
+                replica.apply_bootstrap_page(page)?;
+            }
+            Ok((dir, replica))
+        },
+    )?;
+    let baseline = median(
+        3,
+        || {
+            let dir = tempfile::tempdir()?;
+            let conn = sqlcipher(&dir.path().join("bulk.sqlite3"))?;
+            Ok((dir, conn))
+        },
+        |(dir, mut conn)| {
+            bulk_insert(&mut conn, &records)?;
+            Ok((dir, conn))
+        },
+    )?;
+    report(
+        "bootstrap 1k patients/10k encounters/40k vitals vs SQLCipher bulk insert (ms)",
+        ours.as_secs_f64() * 1e3,
+        baseline.as_secs_f64() * 1e3,
+        "ms",
+        "≤ 3x",
+    );
+    Ok(())
+}

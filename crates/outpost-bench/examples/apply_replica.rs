@@ -1,0 +1,48 @@
+//! Applying 10,000 pulled vitals changes to a fresh encrypted replica, timed alone, for
+//! profiling the replica's apply path (`perf record` on this example):
+//!   scripts/with-keyring.sh cargo run --release -p outpost-bench --example apply_replica
+
+use anyhow::Result;
+use outpost_bench::samples;
+use outpost_replica::Replica;
+use std::time::Instant;
+
+/// As in the benchmark (see benches/records.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const CHANGES: usize = 10_000;
+const PAGE: usize = 500;
+
+fn main() -> Result<()> {
+    let (wire, _) = samples::remote_vitals(CHANGES)?;
+    for _ in 0..3 {
+        let dir = tempfile::tempdir()?;
+        let mut replica = Replica::create(dir.path())?;
+        let cpu = cpu_ms()?;
+        let start = Instant::now();
+        for page in wire.chunks(PAGE) {
+            replica.apply_remote_changes(page)?;
+        }
+        println!(
+            "applied {CHANGES} changes in {:.1} ms wall, {:.0} ms CPU",
+            start.elapsed().as_secs_f64() * 1e3,
+            cpu_ms()? - cpu
+        );
+    }
+    Ok(())
+}
+
+/// CPU time of this process so far (user + system, all threads), in milliseconds: less
+/// sensitive than wall time to other work on a shared machine.
+fn cpu_ms() -> Result<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields[11].parse::<f64>()? + fields[12].parse::<f64>()?;
+    Ok(ticks * 10.0)
+}
