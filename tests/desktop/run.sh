@@ -100,16 +100,34 @@ if [ "${1:-}" = inner ]; then
   code="$("$bin/outpost-server" device enroll --clinic "$clinic_id" --name "Ward 3 desk" --json | json_field code)"
   [ -n "$clinic_id" ] && [ -n "$code" ] || die "could not read the clinic id or the enrollment code"
 
-  export OUTPOST_DATA_DIR="$E2E_WORK/workstation" OUTPOST_USER="nurse.e2e"
+  export OUTPOST_DATA_DIR="$E2E_WORK/workstation" OUTPOST_USER="dr.e2e"
   say "enrolling the workstation replica"
   "$bin/outpost" --data-dir "$OUTPOST_DATA_DIR" enroll --server "$url" --code "$code"
   # The server accepts a change only from a clinic user signed in on that workstation. The
-  # app has no sign-in screen yet (issue 5, phase 2), so the nurse signs in with the CLI on
-  # the same replica and the app charts as that user (OUTPOST_USER).
-  password="e2e nurse passphrase 4821"
-  printf '%s\n' "$password" | "$bin/outpost-server" user add --clinic "$clinic_id" \
-    --username "$OUTPOST_USER" --full-name "Nurse E2E" --role nurse >/dev/null
-  printf '%s\n' "$password" | "$bin/outpost" --data-dir "$OUTPOST_DATA_DIR" login --user "$OUTPOST_USER"
+  # app has no sign-in screen yet (issue 5, phase 2), so users sign in with the CLI on the
+  # same replica: an admin publishes the encounter template the scenario charts on, then
+  # the doctor signs in and the app charts as that user (OUTPOST_USER).
+  password="e2e clinician passphrase 4821"
+  outpost_cli() { "$bin/outpost" --data-dir "$OUTPOST_DATA_DIR" "$@"; }
+  for who in admin.e2e:admin "$OUTPOST_USER":doctor; do
+    printf '%s\n' "$password" | "$bin/outpost-server" user add --clinic "$clinic_id" \
+      --username "${who%%:*}" --full-name "E2E ${who##*:}" --role "${who##*:}" >/dev/null
+  done
+  say "publishing an encounter template as the admin"
+  printf '%s\n' "$password" | OUTPOST_USER=admin.e2e outpost_cli login --user admin.e2e >/dev/null
+  tid="$(OUTPOST_USER=admin.e2e outpost_cli template new --name "Cardiology intake" --specialty cardiology --visit-type new_patient)"
+  OUTPOST_USER=admin.e2e outpost_cli template page --id "$tid" --page intake --title Intake
+  OUTPOST_USER=admin.e2e outpost_cli template section --id "$tid" --page intake --section findings --title Findings --w 12 --h 2
+  OUTPOST_USER=admin.e2e outpost_cli template field --id "$tid" --section findings --field bp_sys --label "Systolic BP" \
+    --type number --unit mmHg --min 50 --max 250 --required --from-vitals systolic_mmhg --x 0 --y 0 --w 4
+  OUTPOST_USER=admin.e2e outpost_cli template field --id "$tid" --section findings --field rhythm --label Rhythm \
+    --type select --option sinus --option afib --x 4 --y 0 --w 4
+  OUTPOST_USER=admin.e2e outpost_cli template field --id "$tid" --section findings --field complaint --label Complaint \
+    --type text --x 0 --y 1 --w 8
+  OUTPOST_USER=admin.e2e outpost_cli template publish --id "$tid" >/dev/null
+  OUTPOST_USER=admin.e2e outpost_cli sync >/dev/null
+  OUTPOST_USER=admin.e2e outpost_cli logout >/dev/null
+  printf '%s\n' "$password" | outpost_cli login --user "$OUTPOST_USER" >/dev/null
 
   say "starting tauri-driver"
   export TAURI_DRIVER_PORT

@@ -19,6 +19,7 @@ const clinicName = env("E2E_CLINIC_NAME");
 const serverCtl = env("E2E_SERVER_CTL");
 const artifacts = env("E2E_ARTIFACTS");
 const work = env("E2E_WORK");
+const user = env("OUTPOST_USER");
 mkdirSync(artifacts, { recursive: true });
 
 const SYNC_TIMEOUT_MS = 90_000;
@@ -200,7 +201,7 @@ try {
   await waitText("vitals-message", (t) => t === "Vitals saved", "confirm the vitals");
   const firstSummary = "T 36.8 °C · BP 120/80 · HR 72 · RR 14 · SpO₂ 98 % · Wt 70.5 kg";
   await waitRow(name, (t) => t.endsWith(`| ${firstSummary}`), `show "${firstSummary}"`);
-  await waitText("vitals-history", (t) => t.includes(firstSummary) && t.includes("by nurse.e2e"), "list the set");
+  await waitText("vitals-history", (t) => t.includes(firstSummary) && t.includes(`by ${user}`), "list the set");
   await shot("vitals-recorded");
 
   // 4. An impossible temperature is refused next to the temperature field.
@@ -227,6 +228,37 @@ try {
   await browser.$(`${sel("allergies-form")} button[type="submit"]`).click();
   await waitText("banner-allergies", (t) => t === "Allergies: Penicillin", "show the new allergy in the banner");
   await shot("allergy-in-banner", { screen: true });
+
+  // 4c. Chart an encounter on the published template: the systolic BP is pre-filled from
+  // the vitals, an impossible value is refused at the field, a valid one and a note are
+  // saved without any button, and both are there when the encounter is opened again.
+  await browser.$(sel("tab-encounters")).click();
+  await waitText("template-chooser", (t) => t.includes("Cardiology intake"), "offer the published template");
+  await browser.$(sel("start-encounter")).click();
+  await waitText("encounter-form", (t) => t.includes("Cardiology intake") && t.includes("Systolic BP"), "render the form");
+  const bp = await browser.$(sel("field-bp_sys"));
+  if ((await bp.getValue()) !== "120") throw new Error(`systolic BP pre-filled with "${await bp.getValue()}", wanted 120`);
+  await waitText("autofilled-bp_sys", (t) => t.includes("Auto-filled"), "mark the pre-filled value");
+  await clear("field-bp_sys");
+  await type("field-bp_sys", "300");
+  await waitText("error-bp_sys", (t) => t.includes("between 50 and 250 mmHg") && t.includes("300"), "refuse 300 mmHg");
+  await shot("encounter-range-error");
+  await clear("field-bp_sys");
+  await type("field-bp_sys", "132");
+  await type("note-plan", "Echo in two weeks");
+  await waitText("save-state", (t) => t === "All changes saved", "save without a button");
+  await shot("encounter-saved", { screen: true });
+  await browser.$(sel("close-encounter")).click();
+  await waitText("encounter-row", (t) => t.includes("cardiology"), "list the encounter");
+  await browser.$(`${sel("encounter-row")} button`).click();
+  await waitText("encounter-form", (t) => t.includes("Systolic BP"), "reopen the encounter");
+  const saved = await browser.$(sel("field-bp_sys")).getValue();
+  const plan = await browser.$(sel("note-plan")).getValue();
+  if (saved !== "132" || plan !== "Echo in two weeks") {
+    throw new Error(`reopened encounter holds BP "${saved}" and plan "${plan}"`);
+  }
+  log("encounter reopened with what was typed");
+
   await browser.$(sel("nav-conflicts")).click();
   await waitText("conflicts-empty", (t) => t === "No open conflicts.", "show an empty conflicts inbox");
   await browser.$(sel("nav-handovers")).click();

@@ -21,6 +21,8 @@ export interface Autosave<V> {
 export function createAutosave<V>(
   save: (key: string, value: V) => Promise<void>,
   delayMs: number = AUTOSAVE_DELAY_MS,
+  /** Told how many keys wait to be written whenever that changes (for "Saving…"). */
+  onPending: (count: number) => void = () => undefined,
 ): Autosave<V> {
   const queued = new Map<string, V>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -33,6 +35,7 @@ export function createAutosave<V>(
     }
     const batch = [...queued.entries()];
     queued.clear();
+    if (batch.length > 0) onPending(0);
     for (const [key, value] of batch) {
       // A failed write is reported by `save` itself; the chain goes on.
       chain = chain.then(() => save(key, value)).catch(() => undefined);
@@ -43,11 +46,12 @@ export function createAutosave<V>(
   return {
     schedule(key, value) {
       queued.set(key, value);
+      onPending(queued.size);
       if (timer !== undefined) clearTimeout(timer);
       timer = setTimeout(() => void drain(), delayMs);
     },
     cancel(key) {
-      queued.delete(key);
+      if (queued.delete(key)) onPending(queued.size);
     },
     flush: drain,
     pending: () => [...queued.keys()],

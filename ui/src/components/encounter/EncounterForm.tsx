@@ -44,6 +44,7 @@ export function EncounterForm({ view, autoFilled, vitals }: Props) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [filled, setFilled] = useState<ReadonlySet<string>>(autoFilled);
   const [inFlight, setInFlight] = useState(0);
+  const [queued, setQueued] = useState({ fields: 0, notes: 0 });
   const [failure, setFailure] = useState<string | null>(null);
   const stored = useRef<Record<string, FieldValue | undefined>>(
     Object.fromEntries(fields.map((f) => [f.id, f.value])),
@@ -75,14 +76,19 @@ export function EncounterForm({ view, autoFilled, vitals }: Props) {
       }
     };
     return {
-      fields: createAutosave<FieldValue>((id, value) =>
-        tracked(`fields.${id}`, async () => {
-          await api.setEncounterFields(encounterId, { [id]: value });
-          stored.current[id] = value;
-        }),
+      fields: createAutosave<FieldValue>(
+        (id, value) =>
+          tracked(`fields.${id}`, async () => {
+            await api.setEncounterFields(encounterId, { [id]: value });
+            stored.current[id] = value;
+          }),
+        AUTOSAVE_DELAY_MS,
+        (n) => setQueued((q) => ({ ...q, fields: n })),
       ),
-      notes: createAutosave<string>((kind, text) =>
-        tracked(`notes.${kind}`, () => api.editEncounterNote(encounterId, kind as NoteKind, text)),
+      notes: createAutosave<string>(
+        (kind, text) => tracked(`notes.${kind}`, () => api.editEncounterNote(encounterId, kind as NoteKind, text)),
+        AUTOSAVE_DELAY_MS,
+        (n) => setQueued((q) => ({ ...q, notes: n })),
       ),
     };
   }, [encounterId]);
@@ -142,7 +148,8 @@ export function EncounterForm({ view, autoFilled, vitals }: Props) {
 
   const invalid = Object.keys(errors).length;
   const saveState =
-    inFlight > 0 ? "Saving…" : invalid > 0 ? `${invalid} field${invalid === 1 ? "" : "s"} not saved: fix the marked fields` : "All changes saved";
+    inFlight > 0 || queued.fields + queued.notes > 0
+      ? "Saving…" : invalid > 0 ? `${invalid} field${invalid === 1 ? "" : "s"} not saved: fix the marked fields` : "All changes saved";
 
   return (
     <section className="card encounter-form" data-testid="encounter-form" aria-label="Encounter">
