@@ -257,3 +257,6 @@ fn progress(conn: &Connection) -> Result<Option<BootstrapProgress>, ReplicaError
     })
     .transpose()
 }
+
+#[cfg(test)]
+mod tests;

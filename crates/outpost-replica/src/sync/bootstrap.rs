@@ -11,8 +11,9 @@ use crate::replica::Replica;
 use outpost_domain::protocol::{BootstrapRequest, PROTOCOL_VERSION};
 use std::sync::Mutex;
 
-/// Fewest documents for which a new workstation bootstraps rather than pulls.
-pub const BOOTSTRAP_MIN_DOCUMENTS: u64 = 200;
+/// Fewest documents for which a new workstation bootstraps rather than pulls: below it
+/// the whole history pulls in a few pages, within seconds.
+pub const BOOTSTRAP_MIN_DOCUMENTS: u64 = 1_000;
 
 /// Bootstraps the replica if it needs it (first round with no documents, or an
 /// interrupted bootstrap), calling `on_progress` after each page. Returns how many
