@@ -180,7 +180,10 @@ impl IntoResponse for AppError {
             ..
         } = self.0
         {
-            let retry = [(axum::http::header::RETRY_AFTER, retry_after_seconds.to_string())];
+            let retry = [(
+                axum::http::header::RETRY_AFTER,
+                retry_after_seconds.to_string(),
+            )];
             return (status, retry, Json(body)).into_response();
         }
         (status, Json(body)).into_response()

@@ -5,4 +5,8 @@ import type { UserId } from "./UserId";
 /**
  * A user of the clinic as this workstation last heard from the server.
  */
-export type CachedUser = { id: UserId, username: string, full_name: string, role: Role, disabled: boolean, synced_at: string, };
+export type CachedUser = { id: UserId, username: string, full_name: string, role: Role, disabled: boolean, 
+/**
+ * When the server's list last changed this cache.
+ */
+synced_at: string, };
