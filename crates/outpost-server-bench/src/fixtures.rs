@@ -5,6 +5,7 @@
 
 use anyhow::{bail, Context, Result};
 use outpost_domain::clock::Hlc;
+use outpost_domain::credentials::{Password, PasswordVerifier};
 use outpost_domain::document::{ChangeMeta, Document};
 use outpost_domain::ids::{ClinicId, DocId, ReplicaId};
 use outpost_domain::patient::{Patient, Sex};
@@ -77,11 +78,15 @@ pub async fn clinic_with_desks(
     }
     sqlx::query(
         "INSERT INTO users (clinic_id, user_id, username, full_name, role, verifier) \
-         VALUES ($1, gen_random_uuid(), $2, $2, 'nurse', \
-                 '$argon2id$v=19$m=19456,t=2,p=1$dGVzdHNhbHQ$dGVzdA')",
+         VALUES ($1, gen_random_uuid(), $2, $2, 'nurse', $3)",
     )
     .bind(clinic.0)
     .bind(AUTHOR)
+    .bind(
+        PasswordVerifier::create(&Password::new("benchmark nurse password"))
+            .context("hashing the benchmark user's password")?
+            .as_phc(),
+    )
     .execute(s.db.pool())
     .await
     .context("adding the benchmark user")?;

@@ -102,13 +102,14 @@ impl Server {
     pub async fn sign_in(&self, clinic: ClinicId, device: DeviceId, username: &str, role: &str) {
         sqlx::query(
             "INSERT INTO users (clinic_id, user_id, username, full_name, role, verifier) \
-             VALUES ($1, $2, $3, $3, $4, '$argon2id$v=19$m=19456,t=2,p=1$dGVzdHNhbHQ$dGVzdA') \
+             VALUES ($1, $2, $3, $3, $4, $5) \
              ON CONFLICT (clinic_id, username) DO NOTHING",
         )
         .bind(clinic.0)
         .bind(uuid::Uuid::now_v7())
         .bind(username)
         .bind(role)
+        .bind(test_verifier())
         .execute(self.db.pool())
         .await
         .unwrap();
@@ -322,3 +323,22 @@ pub fn as_pushed(pulled: &[WireChange]) -> Vec<WireChange> {
 pub fn changes(replica: ReplicaId, from: u64, to: u64) -> Vec<WireChange> {
     (from..=to).map(|n| change(replica, n)).collect()
 }
+
+/// A real argon2id verifier (of `TEST_PASSWORD`), hashed once per test process, so that
+/// listing users serves verifiers a workstation can parse.
+pub fn test_verifier() -> String {
+    static VERIFIER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERIFIER
+        .get_or_init(|| {
+            outpost_domain::credentials::PasswordVerifier::create(
+                &outpost_domain::credentials::Password::new(TEST_PASSWORD),
+            )
+            .unwrap()
+            .as_phc()
+            .to_owned()
+        })
+        .clone()
+}
+
+/// The password of every user the test fixtures add directly to the database.
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
