@@ -36,7 +36,7 @@ pub use mrn::{MRN_LOW_WATER, NO_MRN_LEFT};
 pub use records::patient_queries::{PatientDetails, PatientSummary};
 pub use records::patient_search::{PatientSearchPage, MAX_SEARCH_LIMIT};
 pub use records::patients::ContactDetails;
-pub use records::templates::TemplateEdit;
+pub use records::templates::{TemplateEdit, VersionUsage};
 pub use replica::Replica;
 pub use secret::DeviceToken;
 pub use store::DB_FILE;

@@ -139,6 +139,14 @@ fn an_encounter_on_version_one_keeps_rendering_version_one_after_version_two() {
     assert_eq!(r.template_version(t, 2).unwrap().name, "Pre-op check v2");
     assert_eq!(r.list_templates().unwrap().len(), 1);
     assert_eq!(r.list_encounters(Some(p.id)).unwrap(), vec![shown]);
+    // The designer's template list says which versions are in use and by how many.
+    let usage: Vec<(u64, u64)> = r
+        .template_usage(t)
+        .unwrap()
+        .into_iter()
+        .map(|u| (u.number, u.encounters))
+        .collect();
+    assert_eq!(usage, [(1, 1), (2, 0)]);
 }
 
 #[test]

@@ -79,6 +79,25 @@ pub enum TemplateCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the draft, or published version N, as a JSON template file
+    Export {
+        #[arg(long, value_name = "ID")]
+        id: DocId,
+        /// Export published version N instead of the draft
+        #[arg(long, value_name = "N")]
+        version: Option<u64>,
+        /// Write to FILE instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Create a new template whose draft is read from a JSON template file; prints its id
+    Import {
+        /// The file written by `outpost template export`
+        #[arg(long, value_name = "FILE")]
+        file: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// List templates by name
     List {
         #[arg(long)]

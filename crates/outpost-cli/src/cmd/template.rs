@@ -1,10 +1,10 @@
-//! `outpost template new|page|section|field|move|publish|show|list`: each draft edit is
+//! `outpost template new|page|section|field|move|publish|show|export|import|list`: each draft edit is
 //! one `TemplateEdit`; publishing freezes the draft as the next version.
 
 use super::encounter::word;
 use super::{created, emit, Ctx};
 use crate::args::{FieldArgs, FieldTypeArg, GridArgs, ScopeArg, TemplateCommand};
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use outpost_replica::outpost_domain::document::template::{
     AutoPopulate, FieldType, GridPos, TemplateContent, TemplateField, TemplateProjection,
     TemplateScope, TemplateSection,
@@ -101,6 +101,28 @@ pub fn run(ctx: &Ctx, cmd: TemplateCommand) -> Result<()> {
                     emit(json, &t, show_lines)
                 }
             }
+        }
+        TemplateCommand::Export { id, version, out } => {
+            let file = ctx.open()?.export_template(id, version)?;
+            match out {
+                Some(path) => std::fs::write(&path, format!("{file}\n"))
+                    .with_context(|| format!("cannot write the template file {}", path.display())),
+                None => {
+                    println!("{file}");
+                    Ok(())
+                }
+            }
+        }
+        TemplateCommand::Import { file, json } => {
+            let text = std::fs::read_to_string(&file).with_context(|| {
+                format!(
+                    "cannot read the template file {}; pass --file a file written by `outpost template export`",
+                    file.display()
+                )
+            })?;
+            let (mut r, user) = ctx.for_write(DocKind::Template, Action::Create)?;
+            let t = r.import_template(&text, &user)?;
+            created(json, t.id, &t)
         }
         TemplateCommand::List { json } => {
             let list = ctx.open()?.list_templates()?;

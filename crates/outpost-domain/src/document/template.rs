@@ -23,11 +23,15 @@
 //! means is reported, not rendered.
 
 mod content;
+mod exchange;
+mod library;
 mod ops;
 mod projection;
 mod publish;
 mod validate;
 
+#[cfg(test)]
+mod exchange_tests;
 #[cfg(test)]
 mod merge_tests;
 #[cfg(test)]
@@ -39,6 +43,8 @@ pub use content::{
     AutoPopulate, FieldType, GridPos, TemplateContent, TemplateField, TemplatePage, TemplateScope,
     TemplateSection, GRID_COLUMNS, MAX_GRID_ROWS,
 };
+pub use exchange::{export_json, import_json, EXPORT_FORMAT, EXPORT_VERSION};
+pub use library::{starter_sections, LibrarySection};
 pub use ops::FieldEdit;
 pub use projection::{TemplateProjection, VersionInfo};
 pub use publish::{canonical_json, PublishedVersion};

@@ -10,13 +10,23 @@ use crate::replica::Replica;
 use chrono::Utc;
 use outpost_domain::document::encounter::EncounterType;
 use outpost_domain::document::template::{
-    FieldEdit, TemplateContent, TemplateField, TemplateProjection, TemplateRecord, TemplateScope,
-    TemplateSection,
+    export_json, import_json, FieldEdit, TemplateContent, TemplateField, TemplateProjection,
+    TemplateRecord, TemplateScope, TemplateSection,
 };
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::DocId;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// How many encounters use one published version of a template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
+pub struct VersionUsage {
+    #[ts(type = "number")]
+    pub number: u64,
+    #[ts(type = "number")]
+    pub encounters: u64,
+}
 
 /// One change to a template's draft.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -183,6 +193,56 @@ impl Replica {
         number: u64,
     ) -> Result<TemplateContent, ReplicaError> {
         Ok(template_record(&self.conn, id)?.version(number)?)
+    }
+
+    /// The template as an export file: published version `version`, or the draft.
+    pub fn export_template(&self, id: DocId, version: Option<u64>) -> Result<String, ReplicaError> {
+        let record = template_record(&self.conn, id)?;
+        let content = match version {
+            Some(n) => record.version(n)?,
+            None => record.draft().clone(),
+        };
+        Ok(export_json(&content)?)
+    }
+
+    /// A new template whose draft is read from an export file. The file is checked whole
+    /// first (format, field types, values, overlapping positions); a refused file stores
+    /// nothing.
+    #[tracing::instrument(skip_all)]
+    pub fn import_template(
+        &mut self,
+        file: &str,
+        author: &str,
+    ) -> Result<TemplateProjection, ReplicaError> {
+        let content = import_json(file)?;
+        self.create_template(&content, author)
+    }
+
+    /// How many encounters on this workstation are charted on each published version of the
+    /// template, by version number (versions no encounter uses are listed with 0).
+    pub fn template_usage(&self, id: DocId) -> Result<Vec<VersionUsage>, ReplicaError> {
+        let template = self.template(id)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT template_version, count(*) FROM encounters \
+             WHERE template_id = ?1 GROUP BY template_version",
+        )?;
+        let counted = stmt
+            .query_map([id.to_string()], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut numbers: Vec<u64> = template.versions.iter().map(|v| v.number).collect();
+        numbers.dedup();
+        Ok(numbers
+            .into_iter()
+            .map(|number| VersionUsage {
+                number,
+                encounters: counted
+                    .iter()
+                    .find(|(n, _)| u64::try_from(*n).ok() == Some(number))
+                    .map_or(0, |(_, c)| u64::try_from(*c).unwrap_or(0)),
+            })
+            .collect())
     }
 
     /// Every template, by name.

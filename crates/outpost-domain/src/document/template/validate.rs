@@ -54,13 +54,70 @@ pub(crate) fn content_errors(content: &TemplateContent) -> Vec<FieldError> {
     errors
 }
 
-/// Problems that stop the content from being published.
+/// Problems that stop the content from being published: every content problem, overlapping
+/// sections or fields, and sections with no fields.
 pub(crate) fn publish_errors(content: &TemplateContent) -> Vec<FieldError> {
     let mut errors = content_errors(content);
+    errors.extend(layout_errors(content));
+    for page in &content.pages {
+        for section in page.sections.iter().filter(|s| s.fields.is_empty()) {
+            errors.push(error(
+                &format!("pages.{}.sections.{}", page.id, section.id),
+                format!(
+                    "the section \"{}\" has no fields; add a field or remove the section",
+                    section.title
+                ),
+            ));
+        }
+    }
     if content.fields().next().is_none() {
         errors.push(error("pages", "add at least one field before publishing"));
     }
     errors
+}
+
+/// Sections of one page that cover the same grid cells, and fields of one section that do.
+/// Not refused while drafting (a drag in the designer may pass through an overlap, and two
+/// admins' moves may merge into one); refused on publishing and on import.
+pub(crate) fn layout_errors(content: &TemplateContent) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for page in &content.pages {
+        let p = format!("pages.{}", page.id);
+        for (i, a) in page.sections.iter().enumerate() {
+            for b in &page.sections[i + 1..] {
+                if overlaps(a.grid, b.grid) {
+                    errors.push(error(
+                        &format!("{p}.sections.{}.grid", b.id),
+                        format!(
+                            "the sections \"{}\" and \"{}\" overlap on page \"{}\"; move or resize one",
+                            a.id, b.id, page.id
+                        ),
+                    ));
+                }
+            }
+            for (j, f) in a.fields.iter().enumerate() {
+                for g in &a.fields[j + 1..] {
+                    if overlaps(f.grid, g.grid) {
+                        errors.push(error(
+                            &format!("{p}.sections.{}.fields.{}.grid", a.id, g.id),
+                            format!(
+                                "the fields \"{}\" and \"{}\" overlap in section \"{}\"; move or resize one",
+                                f.id, g.id, a.id
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// Whether two grid rectangles share a cell (touching edges do not).
+pub(crate) fn overlaps(a: GridPos, b: GridPos) -> bool {
+    let right = |g: GridPos| g.x.saturating_add(g.w);
+    let bottom = |g: GridPos| g.y.saturating_add(g.h);
+    a.x < right(b) && b.x < right(a) && a.y < bottom(b) && b.y < bottom(a)
 }
 
 /// The problems of `after` that `before` did not have.
