@@ -195,6 +195,15 @@ impl Replica {
         Ok(template_record(&self.conn, id)?.version(number)?)
     }
 
+    /// Every problem that would stop the draft from being published (overlaps, empty
+    /// sections, duplicate ids, …); empty when it can be published.
+    pub fn template_publish_problems(
+        &self,
+        id: DocId,
+    ) -> Result<Vec<outpost_domain::FieldError>, ReplicaError> {
+        Ok(template_record(&self.conn, id)?.publish_problems())
+    }
+
     /// The template as an export file: published version `version`, or the draft.
     pub fn export_template(&self, id: DocId, version: Option<u64>) -> Result<String, ReplicaError> {
         let record = template_record(&self.conn, id)?;

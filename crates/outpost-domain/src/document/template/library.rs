@@ -7,12 +7,15 @@
 
 use super::content::{AutoPopulate, FieldType, GridPos, TemplateField, TemplateSection};
 use crate::document::vitals::SPECS;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// One starter: a key to ask for it by, a one-line description, and the section itself.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct LibrarySection {
-    pub key: &'static str,
-    pub description: &'static str,
+    pub key: String,
+    pub description: String,
     pub section: TemplateSection,
 }
 
@@ -304,43 +307,43 @@ fn pre_op_checklist() -> TemplateSection {
 pub fn starter_sections() -> Vec<LibrarySection> {
     vec![
         LibrarySection {
-            key: "vitals",
-            description: "Vital signs, pre-filled from the patient's latest vitals set",
+            key: "vitals".into(),
+            description: "Vital signs, pre-filled from the patient's latest vitals set".into(),
             section: vitals(),
         },
         LibrarySection {
-            key: "ros",
-            description: "Review of systems: positive systems and notes",
+            key: "ros".into(),
+            description: "Review of systems: positive systems and notes".into(),
             section: review_of_systems(),
         },
         LibrarySection {
-            key: "physical_exam",
-            description: "Physical exam by area, normal or abnormal, with findings",
+            key: "physical_exam".into(),
+            description: "Physical exam by area, normal or abnormal, with findings".into(),
             section: physical_exam(),
         },
         LibrarySection {
-            key: "assessment_plan",
-            description: "Working diagnosis, ICD-10 code, plan and follow-up",
+            key: "assessment_plan".into(),
+            description: "Working diagnosis, ICD-10 code, plan and follow-up".into(),
             section: assessment_and_plan(),
         },
         LibrarySection {
-            key: "visual_acuity",
-            description: "Ophthalmology: Snellen acuity for each eye",
+            key: "visual_acuity".into(),
+            description: "Ophthalmology: Snellen acuity for each eye".into(),
             section: visual_acuity(),
         },
         LibrarySection {
-            key: "iop",
-            description: "Ophthalmology: intraocular pressure for each eye and method",
+            key: "iop".into(),
+            description: "Ophthalmology: intraocular pressure for each eye and method".into(),
             section: intraocular_pressure(),
         },
         LibrarySection {
-            key: "range_of_motion",
-            description: "Orthopaedics: joint, side, flexion and extension in degrees",
+            key: "range_of_motion".into(),
+            description: "Orthopaedics: joint, side, flexion and extension in degrees".into(),
             section: range_of_motion(),
         },
         LibrarySection {
-            key: "preop_checklist",
-            description: "Surgery: identity, site, consent, fasting, allergies, ASA class",
+            key: "preop_checklist".into(),
+            description: "Surgery: identity, site, consent, fasting, allergies, ASA class".into(),
             section: pre_op_checklist(),
         },
     ]
