@@ -11,7 +11,9 @@ import type { DocId } from "./bindings/DocId";
 import type { EncounterProjection } from "./bindings/EncounterProjection";
 import type { EncounterView } from "./bindings/EncounterView";
 import type { FieldValue } from "./bindings/FieldValue";
+import type { FieldError } from "./bindings/FieldError";
 import type { HandoverProjection } from "./bindings/HandoverProjection";
+import type { LibrarySection } from "./bindings/LibrarySection";
 import type { MedicationInput } from "./bindings/MedicationInput";
 import type { NewHandover } from "./bindings/NewHandover";
 import type { NewHandoverItem } from "./bindings/NewHandoverItem";
@@ -26,8 +28,12 @@ import type { PatientSummary } from "./bindings/PatientSummary";
 import type { ProblemInput } from "./bindings/ProblemInput";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { TemplateChoice } from "./bindings/TemplateChoice";
+import type { TemplateContent } from "./bindings/TemplateContent";
+import type { TemplateEdit } from "./bindings/TemplateEdit";
+import type { TemplateProjection } from "./bindings/TemplateProjection";
 import type { VitalRange } from "./bindings/VitalRange";
 import type { VitalsProjection } from "./bindings/VitalsProjection";
+import type { VersionUsage } from "./bindings/VersionUsage";
 import type { VitalsSet } from "./bindings/VitalsSet";
 
 type Entry = string | null;
@@ -70,6 +76,20 @@ export const api = {
     invoke<EncounterProjection>("set_encounter_fields", { encounterId, values }),
   editEncounterNote: (encounterId: DocId, which: NoteKind, text: string) =>
     invoke<EncounterProjection>("edit_encounter_note", { encounterId, which, text }),
+  // template designer (admins)
+  listTemplates: () => invoke<TemplateProjection[]>("list_templates"),
+  templateUsage: (templateId: DocId) => invoke<VersionUsage[]>("template_usage", { templateId }),
+  createTemplate: (content: TemplateContent) => invoke<TemplateProjection>("create_template", { content }),
+  editTemplate: (templateId: DocId, edits: TemplateEdit[]) =>
+    invoke<TemplateProjection>("edit_template", { templateId, edits }),
+  publishProblems: (templateId: DocId) => invoke<FieldError[]>("template_publish_problems", { templateId }),
+  publishTemplate: (templateId: DocId) => invoke<number>("publish_template", { templateId }),
+  templateVersion: (templateId: DocId, number: number) =>
+    invoke<TemplateContent>("template_version", { templateId, number }),
+  exportTemplate: (templateId: DocId, version: number | null) =>
+    invoke<string>("export_template", { templateId, version }),
+  importTemplate: (file: string) => invoke<TemplateProjection>("import_template", { file }),
+  sectionLibrary: () => invoke<LibrarySection[]>("section_library"),
   // handovers
   listHandovers: (ward: string | null) => invoke<HandoverProjection[]>("list_handovers", { ward }),
   openHandover: (input: NewHandover) => invoke<HandoverProjection>("open_handover", { input }),

@@ -10,6 +10,7 @@ import {
   overlappingSections,
   placeLibrarySection,
   sectionLayout,
+  type LayoutBox,
 } from "./designer";
 
 const vitals: TemplateSection = {
@@ -41,10 +42,10 @@ function content(sections: TemplateSection[]): TemplateContent {
 
 describe("designer layout", () => {
   it("turns a drag into a move of only the section that moved, and a resize into a resize", () => {
-    const layout = sectionLayout([vitals, plan]);
-    layout[1] = { ...layout[1], x: 6, y: 3 };
+    const [v, p] = sectionLayout([vitals, plan]) as [LayoutBox, LayoutBox];
+    const layout = [v, { ...p, x: 6, y: 3 }];
     expect(layoutEdits([vitals, plan], layout)).toEqual([{ op: "move_section", section_id: "plan", x: 6, y: 3 }]);
-    layout[0] = { ...layout[0], h: 4 };
+    layout[0] = { ...v, h: 4 };
     expect(layoutEdits([vitals, plan], layout)).toEqual([
       { op: "resize_section", section_id: "vitals", w: 12, h: 4 },
       { op: "move_section", section_id: "plan", x: 6, y: 3 },
@@ -59,7 +60,7 @@ describe("designer layout", () => {
     expect(placed.grid).toEqual({ x: 0, y: 5, w: 12, h: 3 });
     const first = placeLibrarySection(vitals, content([plan]), { x: 0, y: 9 });
     expect(first.id).toBe("vitals");
-    expect(first.fields[0].id).toBe("vitals_weight_kg");
+    expect(first.fields.map((f) => f.id)).toEqual(["vitals_weight_kg"]);
   });
 
   it("finds the first free row and names overlapping sections", () => {

@@ -150,6 +150,25 @@ impl Replica {
         projection_of(&doc)
     }
 
+    /// Several changes to the draft as one change (a drag that moves and resizes sections):
+    /// all are written or, when any is refused, none.
+    #[tracing::instrument(skip_all)]
+    pub fn edit_template_all(
+        &mut self,
+        id: DocId,
+        edits: &[TemplateEdit],
+        author: &str,
+    ) -> Result<TemplateProjection, ReplicaError> {
+        let doc = self.edit_record(
+            id,
+            DocKind::Template,
+            author,
+            Action::EDIT_TEMPLATE,
+            |t: &mut TemplateRecord| edits.iter().try_for_each(|e| e.apply(t)),
+        )?;
+        projection_of(&doc)
+    }
+
     /// Freezes the draft as the next version; returns its number. Refused, with every
     /// problem, when the draft is not publishable or is already published.
     #[tracing::instrument(skip_all)]

@@ -13,8 +13,9 @@ import type { NoteTexts } from "../../bindings/NoteTexts";
 import type { VitalsProjection } from "../../bindings/VitalsProjection";
 import { AUTOSAVE_DELAY_MS, createAutosave } from "../../logic/autosave";
 import { asCommandError } from "../../logic/commandError";
-import { checkDraft, gridArea, toDraft, type Draft } from "../../logic/fields";
+import { checkDraft, toDraft, type Draft } from "../../logic/fields";
 import { FieldInput } from "./FieldInput";
+import { FormPages } from "./FormPages";
 
 interface Props {
   view: EncounterView;
@@ -170,33 +171,20 @@ export function EncounterForm({ view, autoFilled, vitals }: Props) {
           {failure}
         </p>
       ) : null}
-      {view.pages.map((page) => (
-        <div key={page.id} className="template-page">
-          {view.pages.length > 1 ? <h4>{page.title}</h4> : null}
-          <div className="template-grid">
-            {page.sections.map((section) => (
-              <fieldset key={section.id} className="template-section" style={gridArea(section.grid)} data-testid={`section-${section.id}`}>
-                <legend>{section.title}</legend>
-                <div className="section-grid" style={{ gridTemplateColumns: `repeat(${Math.max(1, section.grid.w)}, minmax(0, 1fr))` }}>
-                  {section.fields.map((f) => (
-                    <div key={f.id} style={gridArea(f.grid)} className="grid-cell">
-                      <FieldInput
-                        field={f}
-                        draft={drafts[f.id] ?? toDraft(f.field_type, undefined)}
-                        error={errors[`fields.${f.id}`]}
-                        autoFilled={filled.has(f.id)}
-                        vitals={vitals}
-                        onEdit={(d) => editField(f, d)}
-                        onBlur={() => void savers.fields.flush()}
-                      />
-                    </div>
-                  ))}
-                </div>
-              </fieldset>
-            ))}
-          </div>
-        </div>
-      ))}
+      <FormPages
+        pages={view.pages}
+        renderField={(f) => (
+          <FieldInput
+            field={f}
+            draft={drafts[f.id] ?? toDraft(f.field_type, undefined)}
+            error={errors[`fields.${f.id}`]}
+            autoFilled={filled.has(f.id)}
+            vitals={vitals}
+            onEdit={(d) => editField(f, d)}
+            onBlur={() => void savers.fields.flush()}
+          />
+        )}
+      />
       <div className="notes">
         {NOTES.map(({ kind, label }) => (
           <div key={kind} className={errors[`notes.${kind}`] ? "field field-invalid" : "field"} data-field={`notes.${kind}`}>
