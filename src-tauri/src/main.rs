@@ -57,6 +57,16 @@ fn main() -> anyhow::Result<()> {
             commands::handovers::acknowledge_handover_item,
             commands::conflicts::list_conflicts,
             commands::conflicts::resolve_conflict,
+            commands::templates::list_templates,
+            commands::templates::template_usage,
+            commands::templates::create_template,
+            commands::templates::edit_template,
+            commands::templates::template_publish_problems,
+            commands::templates::publish_template,
+            commands::templates::template_version,
+            commands::templates::export_template,
+            commands::templates::import_template,
+            commands::templates::section_library,
         ])
         .build(tauri::generate_context!())
         .context("the Outpost window could not be created (is a display available? under a headless session use xvfb-run)")?;

@@ -7,6 +7,7 @@ pub mod charting;
 pub mod conflicts;
 pub mod handovers;
 pub mod patients;
+pub mod templates;
 pub mod vitals;
 
 use crate::error::CommandError;
