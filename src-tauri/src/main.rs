@@ -5,6 +5,7 @@
 
 mod commands;
 mod error;
+mod session;
 mod settings;
 mod state;
 
@@ -23,13 +24,22 @@ fn main() -> anyhow::Result<()> {
     let app = tauri::Builder::default()
         .setup(|app| {
             let data_dir = settings::data_dir(app.handle())?;
-            tracing::info!(data_dir = %data_dir.display(), "starting Outpost");
-            app.manage(state::AppState::start(&data_dir, settings::author()));
+            let idle_limit = settings::idle_limit()?;
+            tracing::info!(
+                data_dir = %data_dir.display(),
+                idle_limit_seconds = idle_limit.as_secs(),
+                "starting Outpost"
+            );
+            app.manage(state::AppState::start(&data_dir, idle_limit));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::status,
+            commands::session::sign_in,
+            commands::session::sign_out,
+            commands::session::current_user,
+            commands::session::report_activity,
             commands::patients::list_patients,
             commands::patients::search_patients,
             commands::patients::register_patient,

@@ -1,13 +1,15 @@
-// The whole window against a mocked shell: the header badge follows `status`, the search
-// list shows each patient's latest vitals, the chart banner names the patient, and a
-// replica that cannot open explains itself.
+// The whole window against a mocked shell, with a nurse signed in: the header badge
+// follows `status`, the search list shows each patient's latest vitals, the chart banner
+// names the patient, and a replica that cannot open explains itself.
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import { App } from "./App";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { PatientSummary } from "./bindings/PatientSummary";
+import type { SessionInfo } from "./bindings/SessionInfo";
 import type { SyncStatus } from "./bindings/SyncStatus";
+import { sessionOf } from "./testing/sessions";
 
 afterEach(() => {
   cleanup();
@@ -15,7 +17,7 @@ afterEach(() => {
 });
 
 const PID = "0190f0a0-0000-7000-8000-000000000001";
-const info: AppInfo = { clinic_name: "Riverside Clinic", device_name: "Ward 3 desk", user: "nurse.kim", startup_error: null };
+const info: AppInfo = { clinic_name: "Riverside Clinic", device_name: "Ward 3 desk", idle_limit_seconds: 600, startup_error: null };
 const patients: PatientSummary[] = [
   {
     id: PID,
@@ -42,7 +44,7 @@ const patients: PatientSummary[] = [
   { id: "0190f0a0-0000-7000-8000-000000000002", name: "Ben Tal", date_of_birth: "1990-01-02", sex: "male", mrn: "MRN-002", provisional: false, active_allergens: [], merged: [], latest_vitals: null },
 ];
 
-function shell(statuses: SyncStatus[], appInfo: AppInfo = info) {
+function shell(statuses: SyncStatus[], appInfo: AppInfo = info, session: SessionInfo | null = sessionOf("nurse", "nurse.kim", "Kim Ade")) {
   let n = 0;
   const calls: string[] = [];
   mockIPC((cmd, args) => {
@@ -50,6 +52,8 @@ function shell(statuses: SyncStatus[], appInfo: AppInfo = info) {
     switch (cmd) {
       case "app_info":
         return appInfo;
+      case "current_user":
+        return session;
       case "status":
         return statuses[Math.min(n++, statuses.length - 1)];
       case "search_patients": {

@@ -1,34 +1,39 @@
-// Why: the one window of the workstation: a header with the clinic, the sync badge and
-// the screens (patients, handovers, conflicts), an offline banner whenever the server is
-// out of reach, and the screen itself. Screens reload after each local write and whenever
-// a sync completes, so records from other workstations appear.
-import { useEffect, useState } from "react";
-import { api } from "./api";
+// Why: the one window of the workstation. Nobody sees a record before signing in: the
+// window starts at the sign-in screen and returns to it on sign-out, after the idle limit
+// (edits waiting to be saved are written first), or when the shell says the session
+// ended. Everything about patients lives in <Workspace>, keyed by the session, so signing
+// out or switching user unmounts it and leaves none of the previous user's data in
+// memory or on screen. The header (clinic, sync badge, bootstrap progress, offline
+// banner) is always there.
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { api, onSignedOut } from "./api";
 import type { AppInfo } from "./bindings/AppInfo";
-import type { ConflictItem } from "./bindings/ConflictItem";
-import type { DocId } from "./bindings/DocId";
-import type { VitalRange } from "./bindings/VitalRange";
-import { ChartView } from "./components/chart/ChartView";
-import { ConflictsInbox } from "./components/ConflictsInbox";
-import { HandoversView } from "./components/handover/HandoversView";
+import type { SessionInfo } from "./bindings/SessionInfo";
+import type { SyncStatus } from "./bindings/SyncStatus";
+import { BootstrapBar } from "./components/BootstrapBar";
 import { OfflineBanner } from "./components/OfflineBanner";
-import { PatientSearch } from "./components/PatientSearch";
-import { RegisterPatientForm } from "./components/RegisterPatientForm";
+import { SignInScreen } from "./components/session/SignInScreen";
 import { SyncBadge } from "./components/SyncBadge";
-import { useSyncStatus } from "./hooks";
+import { Workspace } from "./components/Workspace";
+import { useIdleLogoff, useSyncStatus } from "./hooks";
 import { asCommandError } from "./logic/commandError";
+import { idleNotice } from "./logic/idle";
+import { flushPendingSaves } from "./logic/pendingSaves";
+import { roleName } from "./logic/permissions";
 
-type Screen = "patients" | "handovers" | "conflicts";
+/** The longest sign-out waits for pending edits before clearing the screen anyway. */
+const FLUSH_LIMIT_MS = 5_000;
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [infoError, setInfoError] = useState<string | null>(null);
   const status = useSyncStatus();
-  const [screen, setScreen] = useState<Screen>("patients");
-  const [selectedId, setSelectedId] = useState<DocId | null>(null);
-  const [ranges, setRanges] = useState<VitalRange[]>([]);
-  const [conflicts, setConflicts] = useState<ConflictItem[]>([]);
-  const [version, setVersion] = useState(0);
+  const [session, setSession] = useState<SessionInfo | null>(null);
+  const [checked, setChecked] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  // Counts sessions, so signing the same user in again still starts a fresh workspace.
+  const [generation, setGeneration] = useState(0);
+  const ending = useRef(false);
 
   useEffect(() => {
     api.appInfo().then(setInfo, (e: unknown) => setInfoError(asCommandError(e).message));
@@ -37,34 +42,52 @@ export function App() {
 
   useEffect(() => {
     if (!ready) return;
-    api.vitalRanges().then(setRanges, () => setRanges([]));
+    api.currentUser().then(
+      (s) => {
+        setSession(s);
+        setChecked(true);
+      },
+      (e: unknown) => {
+        setNotice(asCommandError(e).message);
+        setChecked(true);
+      },
+    );
   }, [ready]);
 
-  // Everything shown depends on local writes (`version`) and completed syncs.
-  const lastSync = status?.last_sync_at ?? null;
-  const refresh = `${version}/${lastSync ?? ""}`;
+  const clear = useCallback((why: string | null) => {
+    setSession(null);
+    setNotice(why);
+    setGeneration((g) => g + 1);
+  }, []);
+
+  // The shell refused a command because the session is over (its own idle enforcement).
   useEffect(() => {
-    if (!ready) return;
-    let current = true;
-    api.listConflicts().then(
-      (c) => current && setConflicts(c),
-      () => undefined,
-    );
-    return () => {
-      current = false;
-    };
-  }, [ready, refresh]);
-  const reload = () => setVersion((v) => v + 1);
+    onSignedOut((message) => clear(message));
+    return () => onSignedOut(null);
+  }, [clear]);
+
+  const signOut = useCallback(
+    async (why: string | null) => {
+      if (ending.current) return;
+      ending.current = true;
+      try {
+        // Edits still queued are written as this user before the session ends.
+        await Promise.race([flushPendingSaves(), new Promise((r) => setTimeout(r, FLUSH_LIMIT_MS))]);
+        await api.signOut().catch(() => undefined);
+      } finally {
+        clear(why);
+        ending.current = false;
+      }
+    },
+    [clear],
+  );
+
+  const idleSeconds = info?.idle_limit_seconds ?? 0;
+  useIdleLogoff(idleSeconds * 1000, session !== null, () => void signOut(idleNotice(idleSeconds)));
 
   const startupError = infoError ?? info?.startup_error ?? null;
-  const nav: readonly { id: Screen; label: string }[] = [
-    { id: "patients", label: "Patients" },
-    { id: "handovers", label: "Handovers" },
-    { id: "conflicts", label: `Conflicts${conflicts.length ? ` (${conflicts.length})` : ""}` },
-  ];
-
-  return (
-    <div className="app">
+  const header = (nav: ReactNode) => (
+    <>
       <header className="topbar">
         <div className="brand">
           <span className="logo" aria-hidden="true">
@@ -75,66 +98,61 @@ export function App() {
             {info?.clinic_name ?? ""}
           </span>
         </div>
-        {ready ? (
-          <nav className="screens" aria-label="Screens">
-            {nav.map((n) => (
-              <button
-                key={n.id}
-                type="button"
-                className={screen === n.id ? "nav active" : "nav"}
-                aria-current={screen === n.id ? "page" : undefined}
-                data-testid={`nav-${n.id}`}
-                onClick={() => setScreen(n.id)}
-              >
-                {n.label}
-              </button>
-            ))}
-          </nav>
-        ) : null}
+        {nav}
         <div className="who">
-          {info ? (
-            <span data-testid="device-user">
-              {info.device_name ? `${info.device_name} · ` : ""}
-              {info.user}
-            </span>
+          {info?.device_name ? <span data-testid="device-name">{info.device_name}</span> : null}
+          {session ? (
+            <>
+              <span data-testid="signed-in-user" title={session.user.username}>
+                {session.user.full_name} · {roleName(session.user.role)}
+                {session.online ? "" : " (signed in offline)"}
+              </span>
+              <button type="button" className="secondary" data-testid="sign-out" onClick={() => void signOut(null)}>
+                Sign out
+              </button>
+            </>
           ) : null}
           <SyncBadge status={status} />
         </div>
       </header>
+      <BootstrapBar status={status} />
       <OfflineBanner status={status} />
-      {startupError ? (
-        <main className="startup-error card" role="alert" data-testid="startup-error">
-          <h2>This workstation cannot open its records</h2>
-          <p>{startupError}</p>
-        </main>
-      ) : !ready ? (
-        <main className="layout">
-          <p className="hint">Opening records…</p>
-        </main>
-      ) : screen === "handovers" ? (
-        <HandoversView refresh={refresh} onWrote={reload} />
-      ) : screen === "conflicts" ? (
-        <ConflictsInbox conflicts={conflicts} onResolved={reload} />
-      ) : (
-        <main className="layout">
-          <div className="left">
-            <PatientSearch selectedId={selectedId} onSelect={setSelectedId} refresh={refresh} />
-            <RegisterPatientForm
-              onRegistered={(p) => {
-                setSelectedId(p.id);
-                reload();
-              }}
-            />
-          </div>
-          <div className="right">
-            {selectedId ? (
-              <ChartView patientId={selectedId} refresh={refresh} ranges={ranges} onWrote={reload} />
-            ) : (
-              <p className="hint">Find or register a patient to open their chart.</p>
-            )}
-          </div>
-        </main>
-      )}
-    </div>
+    </>
+  );
+
+  if (startupError || !ready || !checked || !session) {
+    return (
+      <div className="app">
+        {header(null)}
+        {startupError ? (
+          <main className="startup-error card" role="alert" data-testid="startup-error">
+            <h2>This workstation cannot open its records</h2>
+            <p>{startupError}</p>
+          </main>
+        ) : !ready || !checked ? (
+          <main className="layout">
+            <p className="hint">Opening records…</p>
+          </main>
+        ) : (
+          <SignInScreen
+            clinicName={info?.clinic_name ?? null}
+            notice={notice}
+            onSignedIn={(s) => {
+              setNotice(null);
+              setGeneration((g) => g + 1);
+              setSession(s);
+            }}
+          />
+        )}
+      </div>
+    );
+  }
+  return (
+    <Workspace
+      key={`${session.user.id}/${generation}`}
+      session={session}
+      lastSync={(status as SyncStatus | null)?.last_sync_at ?? null}
+      header={header}
+    />
   );
 }

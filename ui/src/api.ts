@@ -1,7 +1,10 @@
 // Why: the one place that names the shell's commands and their argument shapes, so the
 // components call typed functions and never spell a command name or payload twice.
 // Everything goes through `invoke` from @tauri-apps/api/core (no global Tauri object).
-import { invoke } from "@tauri-apps/api/core";
+// A command refused because nobody is signed in any more (the shell's own idle logoff)
+// tells the window, which drops every screen and shows the sign-in form.
+import { invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api/core";
+import { asCommandError } from "./logic/commandError";
 import type { AllergyInput } from "./bindings/AllergyInput";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { ConflictItem } from "./bindings/ConflictItem";
@@ -26,6 +29,7 @@ import type { PatientDetails } from "./bindings/PatientDetails";
 import type { PatientSearchPage } from "./bindings/PatientSearchPage";
 import type { PatientSummary } from "./bindings/PatientSummary";
 import type { ProblemInput } from "./bindings/ProblemInput";
+import type { SessionInfo } from "./bindings/SessionInfo";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { TemplateChoice } from "./bindings/TemplateChoice";
 import type { TemplateContent } from "./bindings/TemplateContent";
@@ -38,9 +42,31 @@ import type { VitalsSet } from "./bindings/VitalsSet";
 
 type Entry = string | null;
 
+let signedOutListener: ((message: string) => void) | null = null;
+
+/** Called with the shell's message whenever a command is refused for want of a sign-in. */
+export function onSignedOut(listener: ((message: string) => void) | null): void {
+  signedOutListener = listener;
+}
+
+async function invoke<T>(cmd: string, args?: InvokeArgs): Promise<T> {
+  try {
+    return await tauriInvoke<T>(cmd, args);
+  } catch (e) {
+    const ce = asCommandError(e);
+    if (ce.signed_out) signedOutListener?.(ce.message);
+    throw e;
+  }
+}
+
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   status: () => invoke<SyncStatus>("status"),
+  // session
+  signIn: (username: string, password: string) => invoke<SessionInfo>("sign_in", { username, password }),
+  signOut: () => invoke<null>("sign_out"),
+  currentUser: () => invoke<SessionInfo | null>("current_user"),
+  reportActivity: () => invoke<null>("report_activity"),
   // patients
   listPatients: () => invoke<PatientSummary[]>("list_patients"),
   searchPatients: (query: string, limit: number) =>

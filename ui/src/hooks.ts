@@ -1,10 +1,11 @@
 // Why: the header badge must follow the sync engine closely without any push channel, so
 // the status is polled (about once a second); a failed poll is shown as an error state
-// rather than leaving a stale "Online" on screen.
-import { useEffect, useState } from "react";
+// rather than leaving a stale "Online" on screen. Also: the idle logoff's input watch.
+import { useEffect, useRef, useState } from "react";
 import { api } from "./api";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import { asCommandError } from "./logic/commandError";
+import { ACTIVITY_EVENTS, createIdleWatcher } from "./logic/idle";
 
 export const STATUS_POLL_MS = 1000;
 
@@ -37,4 +38,27 @@ export function useSyncStatus(intervalMs: number = STATUS_POLL_MS): SyncStatus |
     };
   }, [intervalMs]);
   return status;
+}
+
+/**
+ * Signs the user out after `limitMs` without keyboard or mouse input (see logic/idle.ts);
+ * input is reported to the shell as it happens (throttled). Inactive while `active` is false.
+ */
+export function useIdleLogoff(limitMs: number, active: boolean, onIdle: () => void): void {
+  const idleRef = useRef(onIdle);
+  idleRef.current = onIdle;
+  useEffect(() => {
+    if (!active || limitMs <= 0) return;
+    const watcher = createIdleWatcher({
+      limitMs,
+      onIdle: () => idleRef.current(),
+      onActivity: () => void api.reportActivity().catch(() => undefined),
+    });
+    const onInput = () => watcher.activity();
+    for (const ev of ACTIVITY_EVENTS) window.addEventListener(ev, onInput, { passive: true, capture: true });
+    return () => {
+      watcher.stop();
+      for (const ev of ACTIVITY_EVENTS) window.removeEventListener(ev, onInput, { capture: true });
+    };
+  }, [limitMs, active]);
 }

@@ -3,14 +3,16 @@
 //! (pinned, and pre-filled by the template's auto-populate rules), the form laid out on
 //! that pinned version, and the save-as-you-type edits of fields and narrative notes.
 
-use super::write;
+use super::{read, write};
 use crate::error::CommandError;
 use crate::state::AppState;
 use outpost_domain::document::encounter::{
     EncounterProjection, EncounterType, EncounterView, FieldValue, NewEncounter, NoteKind,
     NoteTexts,
 };
+use outpost_domain::document::DocKind;
 use outpost_domain::ids::DocId;
+use outpost_domain::roles::Action;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tauri::State;
@@ -45,25 +47,24 @@ pub struct OpenEncounterInput {
 pub async fn list_template_choices(
     state: State<'_, AppState>,
 ) -> Result<Vec<TemplateChoice>, CommandError> {
-    state
-        .with_replica(|r| {
-            let mut out = Vec::new();
-            for t in r.list_templates()? {
-                let Some(version) = t.latest_version else {
-                    continue;
-                };
-                let content = r.template_version(t.id, version)?;
-                out.push(TemplateChoice {
-                    template_id: t.id,
-                    name: content.name,
-                    specialty: content.specialty,
-                    visit_type: content.visit_type,
-                    version,
-                });
-            }
-            Ok(out)
-        })
-        .await
+    read(&state, DocKind::Template, |r| {
+        let mut out = Vec::new();
+        for t in r.list_templates()? {
+            let Some(version) = t.latest_version else {
+                continue;
+            };
+            let content = r.template_version(t.id, version)?;
+            out.push(TemplateChoice {
+                template_id: t.id,
+                name: content.name,
+                specialty: content.specialty,
+                visit_type: content.visit_type,
+                version,
+            });
+        }
+        Ok(out)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -72,24 +73,29 @@ pub async fn open_encounter(
     state: State<'_, AppState>,
     input: OpenEncounterInput,
 ) -> Result<EncounterView, CommandError> {
-    write(&state, move |r, author| {
-        let pin = r.template_pin(input.template_id, None)?;
-        let content = r.template_version(input.template_id, pin.version)?;
-        let opened = r.open_encounter(
-            &NewEncounter {
-                patient_id: input.patient_id,
-                provider: author.to_owned(),
-                date: input.date.clone(),
-                encounter_type: content.visit_type,
-                specialty: content.specialty,
-                template: pin,
-                fields: BTreeMap::new(),
-                notes: NoteTexts::default(),
-            },
-            author,
-        )?;
-        r.encounter_view(opened.id)
-    })
+    write(
+        &state,
+        DocKind::Encounter,
+        Action::Create,
+        move |r, author| {
+            let pin = r.template_pin(input.template_id, None)?;
+            let content = r.template_version(input.template_id, pin.version)?;
+            let opened = r.open_encounter(
+                &NewEncounter {
+                    patient_id: input.patient_id,
+                    provider: author.to_owned(),
+                    date: input.date.clone(),
+                    encounter_type: content.visit_type,
+                    specialty: content.specialty,
+                    template: pin,
+                    fields: BTreeMap::new(),
+                    notes: NoteTexts::default(),
+                },
+                author,
+            )?;
+            r.encounter_view(opened.id)
+        },
+    )
     .await
 }
 
@@ -99,9 +105,10 @@ pub async fn encounter_view(
     state: State<'_, AppState>,
     encounter_id: DocId,
 ) -> Result<EncounterView, CommandError> {
-    state
-        .with_replica(move |r| r.encounter_view(encounter_id))
-        .await
+    read(&state, DocKind::Encounter, move |r| {
+        r.encounter_view(encounter_id)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -110,9 +117,10 @@ pub async fn list_encounters(
     state: State<'_, AppState>,
     patient_id: DocId,
 ) -> Result<Vec<EncounterProjection>, CommandError> {
-    state
-        .with_replica(move |r| r.list_encounters(Some(patient_id)))
-        .await
+    read(&state, DocKind::Encounter, move |r| {
+        r.list_encounters(Some(patient_id))
+    })
+    .await
 }
 
 /// Saves structured fields as they are typed; refused whole, per field, if any is wrong.
@@ -123,9 +131,12 @@ pub async fn set_encounter_fields(
     encounter_id: DocId,
     values: BTreeMap<String, FieldValue>,
 ) -> Result<EncounterProjection, CommandError> {
-    write(&state, move |r, author| {
-        r.set_encounter_fields(encounter_id, &values, author)
-    })
+    write(
+        &state,
+        DocKind::Encounter,
+        Action::Edit,
+        move |r, author| r.set_encounter_fields(encounter_id, &values, author),
+    )
     .await
 }
 
@@ -138,8 +149,11 @@ pub async fn edit_encounter_note(
     which: NoteKind,
     text: String,
 ) -> Result<EncounterProjection, CommandError> {
-    write(&state, move |r, author| {
-        r.edit_encounter_note(encounter_id, which, &text, author)
-    })
+    write(
+        &state,
+        DocKind::Encounter,
+        Action::Edit,
+        move |r, author| r.edit_encounter_note(encounter_id, which, &text, author),
+    )
     .await
 }

@@ -2,11 +2,12 @@
 //! the record it is in (the patient's name and MRN, or the encounter's patient and date),
 //! and the one-click resolution, which is a local write that syncs like any other.
 
-use super::write;
 use crate::error::CommandError;
+use crate::session::Need;
 use crate::state::AppState;
 use outpost_domain::document::DocKind;
 use outpost_domain::ids::DocId;
+use outpost_domain::roles::{permits, Action};
 use outpost_replica::{OpenConflict, Replica, ReplicaError};
 use serde::Serialize;
 use tauri::State;
@@ -28,9 +29,12 @@ pub struct ConflictItem {
 #[tracing::instrument(skip_all)]
 pub async fn list_conflicts(state: State<'_, AppState>) -> Result<Vec<ConflictItem>, CommandError> {
     state
-        .with_replica(|r| {
+        .as_user(Need::SignedIn, |r, user| {
+            let role = user.role;
             r.list_open_conflicts()?
                 .into_iter()
+                // Only records the role may read, so no one sees a name they could not open.
+                .filter(|c| permits(role, c.kind, Action::Read))
                 .map(|c| {
                     let (record, patient_id) = describe(r, &c)?;
                     Ok(ConflictItem {
@@ -53,10 +57,24 @@ pub async fn resolve_conflict(
     path: String,
     chosen: serde_json::Value,
 ) -> Result<(), CommandError> {
-    write(&state, move |r, by| {
-        r.resolve_conflict(doc_id, &path, &chosen, by)
-    })
-    .await
+    state
+        .as_user(Need::SignedIn, move |r, user| {
+            // Resolving is an edit of the record, whatever its kind.
+            if let Some(kind) = r.document_kind(doc_id)? {
+                if !permits(user.role, kind, Action::Edit) {
+                    return Err(ReplicaError::NotPermitted {
+                        role: user.role,
+                        kind: kind.as_str(),
+                        action: Action::Edit,
+                    });
+                }
+            }
+            r.resolve_conflict(doc_id, &path, &chosen, &user.username)
+        })
+        .await?;
+    state.idle.touch(std::time::Instant::now());
+    state.nudge();
+    Ok(())
 }
 
 fn patient_label(r: &Replica, id: DocId) -> String {

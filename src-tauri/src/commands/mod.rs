@@ -1,17 +1,22 @@
 //! The commands the window may call, one module per area. Each is a few lines: take the
-//! input, call the replica off the UI thread, and after a successful write nudge
-//! background sync so the change leaves the workstation soon. Every answer is a type
-//! exported to TypeScript (ui/src/bindings), so the window never restates a shape.
+//! input, call the replica off the UI thread as the signed-in user (refused when nobody
+//! is signed in or the role may not), and after a successful write nudge background sync
+//! so the change leaves the workstation soon. Every answer is a type exported to
+//! TypeScript (ui/src/bindings), so the window never restates a shape.
 
 pub mod charting;
 pub mod conflicts;
 pub mod handovers;
 pub mod patients;
+pub mod session;
 pub mod templates;
 pub mod vitals;
 
 use crate::error::CommandError;
+use crate::session::Need;
 use crate::state::AppState;
+use outpost_domain::document::DocKind;
+use outpost_domain::roles::Action;
 use outpost_replica::sync::SyncStatus;
 use serde::Serialize;
 use tauri::State;
@@ -23,8 +28,9 @@ use ts_rs::TS;
 pub struct AppInfo {
     pub clinic_name: Option<String>,
     pub device_name: Option<String>,
-    /// Written as the author of every record made in this session.
-    pub user: String,
+    /// The automatic logoff limit: idle this long, the window signs its user out.
+    #[ts(type = "number")]
+    pub idle_limit_seconds: u64,
     /// Why the replica could not be opened, with what to do; `None` when it is open.
     pub startup_error: Option<String>,
 }
@@ -35,7 +41,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandErro
     Ok(AppInfo {
         clinic_name: state.clinic_name().map(str::to_owned),
         device_name: state.device_name().map(str::to_owned),
-        user: state.user.clone(),
+        idle_limit_seconds: state.idle.limit().as_secs(),
         startup_error: state.startup_error().map(str::to_owned),
     })
 }
@@ -45,16 +51,37 @@ pub async fn status(state: State<'_, AppState>) -> Result<SyncStatus, CommandErr
     Ok(state.status())
 }
 
-/// Runs a write on the replica as this session's user, then nudges sync.
-pub(crate) async fn write<T, F>(state: &AppState, f: F) -> Result<T, CommandError>
+/// Reads records of `kind` for the signed-in user, if their role may.
+pub(crate) async fn read<T, F>(state: &AppState, kind: DocKind, f: F) -> Result<T, CommandError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut outpost_replica::Replica) -> Result<T, outpost_replica::ReplicaError>
+        + Send
+        + 'static,
+{
+    state
+        .as_user(Need::To(kind, Action::Read), move |r, _| f(r))
+        .await
+}
+
+/// Runs a write as the signed-in user (their username is the author), if their role may
+/// do `action` to a `kind` record; then counts it as use of the window and nudges sync.
+pub(crate) async fn write<T, F>(
+    state: &AppState,
+    kind: DocKind,
+    action: Action,
+    f: F,
+) -> Result<T, CommandError>
 where
     T: Send + 'static,
     F: FnOnce(&mut outpost_replica::Replica, &str) -> Result<T, outpost_replica::ReplicaError>
         + Send
         + 'static,
 {
-    let author = state.user.clone();
-    let out = state.with_replica(move |r| f(r, &author)).await?;
+    let out = state
+        .as_user(Need::To(kind, action), move |r, user| f(r, &user.username))
+        .await?;
+    state.idle.touch(std::time::Instant::now());
     state.nudge();
     Ok(out)
 }
@@ -75,6 +102,8 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings");
         for (name, text) in [
             ("AppInfo", AppInfo::export_to_string(&cfg)),
+            ("SessionInfo", session::SessionInfo::export_to_string(&cfg)),
+            ("Grant", session::Grant::export_to_string(&cfg)),
             (
                 "CommandError",
                 crate::error::CommandError::export_to_string(&cfg),

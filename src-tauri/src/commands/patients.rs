@@ -3,13 +3,15 @@
 //! lists. Every write answers with the patient's details as they now stand, so the chart
 //! redraws from what was stored rather than from what was typed.
 
-use super::write;
+use super::{read, write};
 use crate::error::CommandError;
 use crate::state::AppState;
+use outpost_domain::document::DocKind;
 use outpost_domain::ids::{DocId, EntryId};
 use outpost_domain::patient::{
     AllergyInput, DemographicsUpdate, MedicationInput, NewPatient, Patient, ProblemInput,
 };
+use outpost_domain::roles::Action;
 use outpost_replica::{ContactDetails, PatientDetails, PatientSearchPage, PatientSummary};
 use tauri::State;
 
@@ -18,7 +20,7 @@ use tauri::State;
 pub async fn list_patients(
     state: State<'_, AppState>,
 ) -> Result<Vec<PatientSummary>, CommandError> {
-    state.with_replica(|r| r.list_patients()).await
+    read(&state, DocKind::Patient, |r| r.list_patients()).await
 }
 
 /// One page of patients matching `query` (name words, MRN or date of birth, from the start).
@@ -29,9 +31,10 @@ pub async fn search_patients(
     query: String,
     limit: u32,
 ) -> Result<PatientSearchPage, CommandError> {
-    state
-        .with_replica(move |r| r.search_patients(&query, limit))
-        .await
+    read(&state, DocKind::Patient, move |r| {
+        r.search_patients(&query, limit)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -42,10 +45,15 @@ pub async fn register_patient(
     contact: Option<ContactDetails>,
 ) -> Result<Patient, CommandError> {
     let contact = contact.unwrap_or_default();
-    write(&state, move |r, author| {
-        let p = r.register_patient_with_details(&input, &contact, author)?;
-        r.patient(p.id)
-    })
+    write(
+        &state,
+        DocKind::Patient,
+        Action::Create,
+        move |r, author| {
+            let p = r.register_patient_with_details(&input, &contact, author)?;
+            r.patient(p.id)
+        },
+    )
     .await
 }
 
@@ -55,9 +63,10 @@ pub async fn patient_details(
     state: State<'_, AppState>,
     patient_id: DocId,
 ) -> Result<PatientDetails, CommandError> {
-    state
-        .with_replica(move |r| r.patient_details(patient_id))
-        .await
+    read(&state, DocKind::Patient, move |r| {
+        r.patient_details(patient_id)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -67,7 +76,7 @@ pub async fn edit_demographics(
     patient_id: DocId,
     update: DemographicsUpdate,
 ) -> Result<PatientDetails, CommandError> {
-    write(&state, move |r, author| {
+    write(&state, DocKind::Patient, Action::Edit, move |r, author| {
         r.edit_patient(patient_id, &update, author)?;
         r.patient_details(patient_id)
     })
@@ -83,7 +92,7 @@ pub async fn save_allergy(
     entry_id: Option<EntryId>,
     input: AllergyInput,
 ) -> Result<PatientDetails, CommandError> {
-    write(&state, move |r, author| {
+    write(&state, DocKind::Patient, Action::Edit, move |r, author| {
         match entry_id {
             Some(e) => drop(r.update_allergy(patient_id, e, &input, author)?),
             None => drop(r.add_allergy(patient_id, &input, author)?),
@@ -101,7 +110,7 @@ pub async fn refute_allergy(
     patient_id: DocId,
     entry_id: EntryId,
 ) -> Result<PatientDetails, CommandError> {
-    write(&state, move |r, author| {
+    write(&state, DocKind::Patient, Action::Edit, move |r, author| {
         r.refute_allergy(patient_id, entry_id, author)?;
         r.patient_details(patient_id)
     })
@@ -117,7 +126,7 @@ pub async fn save_medication(
     entry_id: Option<EntryId>,
     input: MedicationInput,
 ) -> Result<PatientDetails, CommandError> {
-    write(&state, move |r, author| {
+    write(&state, DocKind::Patient, Action::Edit, move |r, author| {
         match entry_id {
             Some(e) => drop(r.update_medication(patient_id, e, &input, author)?),
             None => drop(r.add_medication(patient_id, &input, author)?),
@@ -136,7 +145,7 @@ pub async fn stop_medication(
     entry_id: EntryId,
     stop: String,
 ) -> Result<PatientDetails, CommandError> {
-    write(&state, move |r, author| {
+    write(&state, DocKind::Patient, Action::Edit, move |r, author| {
         r.stop_medication(patient_id, entry_id, &stop, author)?;
         r.patient_details(patient_id)
     })
@@ -152,7 +161,7 @@ pub async fn save_problem(
     entry_id: Option<EntryId>,
     input: ProblemInput,
 ) -> Result<PatientDetails, CommandError> {
-    write(&state, move |r, author| {
+    write(&state, DocKind::Patient, Action::Edit, move |r, author| {
         match entry_id {
             Some(e) => drop(r.update_problem(patient_id, e, &input, author)?),
             None => drop(r.add_problem(patient_id, &input, author)?),

@@ -3,13 +3,15 @@
 //! publish, read a published version, export and import the JSON file, and the section
 //! library's starters. The replica refuses every write from a role that may not design.
 
-use super::write;
+use super::{read, write};
 use crate::error::CommandError;
 use crate::state::AppState;
 use outpost_domain::document::template::{
     starter_sections, LibrarySection, TemplateContent, TemplateProjection,
 };
+use outpost_domain::document::DocKind;
 use outpost_domain::ids::DocId;
+use outpost_domain::roles::Action;
 use outpost_domain::FieldError;
 use outpost_replica::{TemplateEdit, VersionUsage};
 use tauri::State;
@@ -19,7 +21,7 @@ use tauri::State;
 pub async fn list_templates(
     state: State<'_, AppState>,
 ) -> Result<Vec<TemplateProjection>, CommandError> {
-    state.with_replica(|r| r.list_templates()).await
+    read(&state, DocKind::Template, |r| r.list_templates()).await
 }
 
 #[tauri::command]
@@ -28,9 +30,10 @@ pub async fn template_usage(
     state: State<'_, AppState>,
     template_id: DocId,
 ) -> Result<Vec<VersionUsage>, CommandError> {
-    state
-        .with_replica(move |r| r.template_usage(template_id))
-        .await
+    read(&state, DocKind::Template, move |r| {
+        r.template_usage(template_id)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -39,7 +42,13 @@ pub async fn create_template(
     state: State<'_, AppState>,
     content: TemplateContent,
 ) -> Result<TemplateProjection, CommandError> {
-    write(&state, move |r, author| r.create_template(&content, author)).await
+    write(
+        &state,
+        DocKind::Template,
+        Action::Create,
+        move |r, author| r.create_template(&content, author),
+    )
+    .await
 }
 
 #[tauri::command]
@@ -49,7 +58,7 @@ pub async fn edit_template(
     template_id: DocId,
     edits: Vec<TemplateEdit>,
 ) -> Result<TemplateProjection, CommandError> {
-    write(&state, move |r, author| {
+    write(&state, DocKind::Template, Action::Edit, move |r, author| {
         r.edit_template_all(template_id, &edits, author)
     })
     .await
@@ -61,9 +70,10 @@ pub async fn template_publish_problems(
     state: State<'_, AppState>,
     template_id: DocId,
 ) -> Result<Vec<FieldError>, CommandError> {
-    state
-        .with_replica(move |r| r.template_publish_problems(template_id))
-        .await
+    read(&state, DocKind::Template, move |r| {
+        r.template_publish_problems(template_id)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -72,7 +82,7 @@ pub async fn publish_template(
     state: State<'_, AppState>,
     template_id: DocId,
 ) -> Result<u64, CommandError> {
-    write(&state, move |r, author| {
+    write(&state, DocKind::Template, Action::Edit, move |r, author| {
         r.publish_template(template_id, author)
     })
     .await
@@ -85,9 +95,10 @@ pub async fn template_version(
     template_id: DocId,
     number: u64,
 ) -> Result<TemplateContent, CommandError> {
-    state
-        .with_replica(move |r| r.template_version(template_id, number))
-        .await
+    read(&state, DocKind::Template, move |r| {
+        r.template_version(template_id, number)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -97,9 +108,10 @@ pub async fn export_template(
     template_id: DocId,
     version: Option<u64>,
 ) -> Result<String, CommandError> {
-    state
-        .with_replica(move |r| r.export_template(template_id, version))
-        .await
+    read(&state, DocKind::Template, move |r| {
+        r.export_template(template_id, version)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -108,11 +120,19 @@ pub async fn import_template(
     state: State<'_, AppState>,
     file: String,
 ) -> Result<TemplateProjection, CommandError> {
-    write(&state, move |r, author| r.import_template(&file, author)).await
+    write(
+        &state,
+        DocKind::Template,
+        Action::Create,
+        move |r, author| r.import_template(&file, author),
+    )
+    .await
 }
 
 /// The starters of the section library (the same on every workstation).
 #[tauri::command]
-pub async fn section_library() -> Result<Vec<LibrarySection>, CommandError> {
-    Ok(starter_sections())
+pub async fn section_library(
+    state: State<'_, AppState>,
+) -> Result<Vec<LibrarySection>, CommandError> {
+    read(&state, DocKind::Template, |_| Ok(starter_sections())).await
 }

@@ -2,10 +2,12 @@
 //! their reason), marking a set entered in error, and the accepted ranges, so the form
 //! checks a value as it is typed with exactly the numbers the replica enforces.
 
-use super::write;
+use super::{read, write};
 use crate::error::CommandError;
 use crate::state::AppState;
+use outpost_domain::document::DocKind;
 use outpost_domain::ids::DocId;
+use outpost_domain::roles::Action;
 use outpost_domain::vitals::{NewVitals, VitalsProjection, VitalsSet, SPECS};
 use serde::Serialize;
 use tauri::State;
@@ -55,7 +57,10 @@ pub async fn record_vitals(
     state: State<'_, AppState>,
     input: NewVitals,
 ) -> Result<VitalsSet, CommandError> {
-    write(&state, move |r, author| r.record_vitals(&input, author)).await
+    write(&state, DocKind::Vitals, Action::Create, move |r, author| {
+        r.record_vitals(&input, author)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -64,7 +69,7 @@ pub async fn list_vitals(
     state: State<'_, AppState>,
     patient_id: DocId,
 ) -> Result<Vec<VitalsSet>, CommandError> {
-    state.with_replica(move |r| r.list_vitals(patient_id)).await
+    read(&state, DocKind::Vitals, move |r| r.list_vitals(patient_id)).await
 }
 
 /// The history with position, notes and the entered-in-error reason, newest first.
@@ -74,9 +79,10 @@ pub async fn vitals_history(
     state: State<'_, AppState>,
     patient_id: DocId,
 ) -> Result<Vec<VitalsProjection>, CommandError> {
-    state
-        .with_replica(move |r| r.vitals_history(patient_id))
-        .await
+    read(&state, DocKind::Vitals, move |r| {
+        r.vitals_history(patient_id)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -86,7 +92,7 @@ pub async fn mark_vitals_entered_in_error(
     vitals_id: DocId,
     reason: String,
 ) -> Result<VitalsProjection, CommandError> {
-    write(&state, move |r, author| {
+    write(&state, DocKind::Vitals, Action::Edit, move |r, author| {
         r.mark_vitals_entered_in_error(vitals_id, &reason, author)
     })
     .await

@@ -5,9 +5,9 @@
  */
 export type AppInfo = { clinic_name: string | null, device_name: string | null, 
 /**
- * Written as the author of every record made in this session.
+ * The automatic logoff limit: idle this long, the window signs its user out.
  */
-user: string, 
+idle_limit_seconds: number, 
 /**
  * Why the replica could not be opened, with what to do; `None` when it is open.
  */

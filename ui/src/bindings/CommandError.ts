@@ -9,4 +9,9 @@ message: string,
 /**
  * One entry per refused input field; empty when the failure is not about input.
  */
-field_errors: Array<FieldError>, };
+field_errors: Array<FieldError>, 
+/**
+ * Nobody is signed in (any more, e.g. after the idle limit): the window drops what it
+ * shows and returns to the sign-in screen.
+ */
+signed_out: boolean, };

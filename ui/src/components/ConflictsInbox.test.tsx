@@ -1,12 +1,13 @@
 // The conflicts inbox shows each open conflict with its record, the field (entry ids left
 // out), and every value side by side with author and time; one click keeps a value and
 // sends exactly that value for exactly that record and path.
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ConflictItem } from "../bindings/ConflictItem";
 import { dateTime } from "../logic/time";
 import { ConflictsInbox, fieldName, showValue } from "./ConflictsInbox";
+import { renderAs } from "../testing/render";
 
 afterEach(() => {
   cleanup();
@@ -37,7 +38,7 @@ const severity: ConflictItem = {
 
 describe("conflicts inbox", () => {
   it("shows both values side by side with author and time", () => {
-    render(<ConflictsInbox conflicts={[phone, severity]} onResolved={() => {}} />);
+    renderAs(<ConflictsInbox conflicts={[phone, severity]} onResolved={() => {}} />);
     const items = screen.getAllByTestId("conflict");
     expect(items).toHaveLength(2);
     expect(items[0]?.textContent).toContain("Amara Okafor (MRN-001) · phone");
@@ -59,14 +60,14 @@ describe("conflicts inbox", () => {
       return null;
     });
     let resolved = 0;
-    render(<ConflictsInbox conflicts={[phone]} onResolved={() => (resolved += 1)} />);
+    renderAs(<ConflictsInbox conflicts={[phone]} onResolved={() => (resolved += 1)} />);
     fireEvent.click(screen.getByRole("button", { name: "Keep 020 7946 0002 by nurse.kim" }));
     await waitFor(() => expect(resolved).toBe(1));
     expect(sent).toEqual([{ cmd: "resolve_conflict", args: { docId: DOC, path: "phone", chosen: "020 7946 0002" } }]);
   });
 
   it("says when there is nothing to resolve", () => {
-    render(<ConflictsInbox conflicts={[]} onResolved={() => {}} />);
+    renderAs(<ConflictsInbox conflicts={[]} onResolved={() => {}} />);
     expect(screen.getByTestId("conflicts-empty").textContent).toBe("No open conflicts.");
   });
 

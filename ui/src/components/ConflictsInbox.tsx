@@ -7,6 +7,7 @@ import { api } from "../api";
 import type { ConflictItem } from "../bindings/ConflictItem";
 import { asCommandError } from "../logic/commandError";
 import { dateTime } from "../logic/time";
+import { useCan } from "./session/SessionContext";
 
 interface Props {
   conflicts: readonly ConflictItem[];
@@ -33,6 +34,7 @@ export function fieldName(path: string): string {
 export function ConflictsInbox({ conflicts, onResolved }: Props) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const can = useCan();
 
   async function keep(c: ConflictItem, value: unknown) {
     const key = `${c.doc_id}/${c.path}`;
@@ -77,7 +79,8 @@ export function ConflictsInbox({ conflicts, onResolved }: Props) {
                   </p>
                   <button
                     type="button"
-                    disabled={busy !== null}
+                    disabled={busy !== null || !can(c.kind, "edit")}
+                    title={can(c.kind, "edit") ? undefined : "Your role may not change this record; ask a colleague whose role may"}
                     onClick={() => void keep(c, v.value)}
                     data-testid="conflict-keep"
                     aria-label={`Keep ${showValue(v.value)} by ${v.author || "unknown author"}`}

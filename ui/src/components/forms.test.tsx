@@ -27,6 +27,7 @@ describe("register patient form", () => {
         { field: "name", message: "a name is at most 200 characters (got 201)" },
         { field: "mrn", message: "an MRN is 1 to 32 letters, digits or dashes" },
       ],
+      signed_out: false,
     };
     const calls: unknown[] = [];
     mockIPC((cmd, args) => {
@@ -152,6 +153,7 @@ describe("record vitals form", () => {
       const refusal: CommandError = {
         message: "temperature_c: temperature must be between 30 and 45 °C (got 47)",
         field_errors: [{ field: "temperature_c", message: "temperature must be between 30 and 45 °C (got 47)" }],
+        signed_out: false,
       };
       throw refusal;
     });
@@ -173,7 +175,7 @@ describe("record vitals form", () => {
 
   it("shows the replica's 'at least one value' message for an empty form", async () => {
     mockIPC(() => {
-      throw { message: "vitals: enter at least one vital sign", field_errors: [{ field: "vitals", message: "enter at least one vital sign" }] };
+      throw { message: "vitals: enter at least one vital sign", field_errors: [{ field: "vitals", message: "enter at least one vital sign" }], signed_out: false };
     });
     render(<VitalsForm patientId={PID} onRecorded={() => {}} />);
     fireEvent.click(screen.getByTestId("vitals-submit"));

@@ -6,16 +6,16 @@ import type { FieldError } from "../bindings/FieldError";
 
 export function asCommandError(e: unknown): CommandError {
   if (typeof e === "object" && e !== null && "message" in e) {
-    const candidate = e as { message: unknown; field_errors?: unknown };
+    const candidate = e as { message: unknown; field_errors?: unknown; signed_out?: unknown };
     const fieldErrors = Array.isArray(candidate.field_errors)
       ? candidate.field_errors.filter(isFieldError)
       : [];
-    return { message: String(candidate.message), field_errors: fieldErrors };
+    return { message: String(candidate.message), field_errors: fieldErrors, signed_out: candidate.signed_out === true };
   }
   if (typeof e === "string") {
-    return { message: e, field_errors: [] };
+    return { message: e, field_errors: [], signed_out: false };
   }
-  return { message: "the app could not complete the request", field_errors: [] };
+  return { message: "the app could not complete the request", field_errors: [], signed_out: false };
 }
 
 function isFieldError(x: unknown): x is FieldError {

@@ -14,6 +14,7 @@ import { VitalsForm } from "../VitalsForm";
 import { VitalsHistory } from "../VitalsHistory";
 import { VitalsTrend } from "../VitalsTrend";
 import { PatientBanner } from "./PatientBanner";
+import { useCan } from "../session/SessionContext";
 import { PatientLists } from "./PatientLists";
 
 type Tab = "vitals" | "encounters" | "lists";
@@ -31,14 +32,18 @@ interface Props {
 }
 
 export function ChartView({ patientId, refresh, ranges, onWrote }: Props) {
+  const can = useCan();
+  const mayVitals = can("vitals", "read");
+  // Only the tabs the role may read (lists are the patient record itself).
+  const tabs = TABS.filter((t) => (t.id === "vitals" ? mayVitals : t.id === "encounters" ? can("encounter", "read") : true));
   const [patient, setPatient] = useState<PatientDetails | null>(null);
   const [vitals, setVitals] = useState<VitalsProjection[]>([]);
-  const [tab, setTab] = useState<Tab>("vitals");
+  const [tab, setTab] = useState<Tab>(tabs[0]?.id ?? "lists");
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let current = true;
-    Promise.all([api.patientDetails(patientId), api.vitalsHistory(patientId)]).then(
+    Promise.all([api.patientDetails(patientId), mayVitals ? api.vitalsHistory(patientId) : Promise.resolve([])]).then(
       ([p, v]) => {
         if (!current) return;
         setPatient(p);
@@ -50,7 +55,7 @@ export function ChartView({ patientId, refresh, ranges, onWrote }: Props) {
     return () => {
       current = false;
     };
-  }, [patientId, refresh]);
+  }, [patientId, refresh, mayVitals]);
 
   if (error) {
     return (
@@ -64,7 +69,7 @@ export function ChartView({ patientId, refresh, ranges, onWrote }: Props) {
     <section className="chart" data-testid="selected-patient" aria-label={`Chart of ${patient.name}`}>
       <PatientBanner patient={patient} />
       <div className="tabs" role="tablist" aria-label="Chart sections">
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <button
             key={t.id}
             type="button"
@@ -83,9 +88,11 @@ export function ChartView({ patientId, refresh, ranges, onWrote }: Props) {
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === "vitals" ? (
           <>
-            <VitalsForm key={patient.id} patientId={patient.id} ranges={ranges} onRecorded={onWrote} />
+            {can("vitals", "create") ? (
+              <VitalsForm key={patient.id} patientId={patient.id} ranges={ranges} onRecorded={onWrote} />
+            ) : null}
             <VitalsTrend sets={vitals} />
-            <VitalsHistory sets={vitals} onChanged={onWrote} />
+            <VitalsHistory sets={vitals} {...(can("vitals", "edit") ? { onChanged: onWrote } : {})} />
           </>
         ) : tab === "encounters" ? (
           <EncountersPanel patientId={patient.id} vitals={vitals} refresh={refresh} />

@@ -33,6 +33,8 @@ interface Props<E extends { id: string }> {
   emptyText: string;
   save: (entryId: string | null, values: Record<string, string>) => Promise<void>;
   actions?: readonly EntryAction<E>[];
+  /** The signed-in role may not change this list: no Add, Edit or actions. */
+  readOnly?: boolean;
 }
 
 export function EntryListEditor<E extends { id: string }>(props: Props<E>) {
@@ -80,15 +82,18 @@ export function EntryListEditor<E extends { id: string }>(props: Props<E>) {
     <section className="card entry-list" data-testid={testid} aria-label={title}>
       <div className="card-head">
         <h3>{title}</h3>
-        <button type="button" className="secondary" onClick={() => open(null)} data-testid={`${testid}-add`}>
-          Add
-        </button>
+        {props.readOnly ? null : (
+          <button type="button" className="secondary" onClick={() => open(null)} data-testid={`${testid}-add`}>
+            Add
+          </button>
+        )}
       </div>
       {entries.length === 0 ? <p className="empty">{props.emptyText}</p> : null}
       <ul className="entries">
         {entries.map((entry) => (
           <li key={entry.id} className={props.struck(entry) ? "struck" : undefined} data-testid={`${testid}-entry`}>
             <span className="what">{props.describe(entry)}</span>
+            {props.readOnly ? null : (
             <span className="entry-actions">
               {(props.actions ?? [])
                 .filter((a) => a.show(entry))
@@ -106,6 +111,7 @@ export function EntryListEditor<E extends { id: string }>(props: Props<E>) {
                 Edit
               </button>
             </span>
+            )}
           </li>
         ))}
       </ul>

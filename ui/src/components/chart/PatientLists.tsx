@@ -1,6 +1,7 @@
 // Why: the chart's three editable lists. Each save goes to the replica as one write and
 // the chart redraws from the details it answers with. Nothing is ever removed: an allergy
 // is refuted, a medication stopped or marked in error, a problem resolved.
+import { useCan } from "../session/SessionContext";
 import { api } from "../../api";
 import type { AllergySeverity } from "../../bindings/AllergySeverity";
 import type { AllergyStatus } from "../../bindings/AllergyStatus";
@@ -27,9 +28,11 @@ interface Props {
 
 export function PatientLists({ patient, onChanged }: Props) {
   const id = patient.id;
+  const readOnly = !useCan()("patient", "edit");
   return (
     <div className="lists">
       <EntryListEditor
+        readOnly={readOnly}
         title="Allergies"
         testid="allergies"
         entries={patient.allergies}
@@ -60,6 +63,7 @@ export function PatientLists({ patient, onChanged }: Props) {
         ]}
       />
       <EntryListEditor
+        readOnly={readOnly}
         title="Medications"
         testid="medications"
         entries={patient.medications}
@@ -94,6 +98,7 @@ export function PatientLists({ patient, onChanged }: Props) {
         ]}
       />
       <EntryListEditor
+        readOnly={readOnly}
         title="Problems"
         testid="problems"
         entries={patient.problems}

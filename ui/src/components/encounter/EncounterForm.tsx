@@ -14,6 +14,7 @@ import type { VitalsProjection } from "../../bindings/VitalsProjection";
 import { AUTOSAVE_DELAY_MS, createAutosave } from "../../logic/autosave";
 import { asCommandError } from "../../logic/commandError";
 import { checkDraft, toDraft, type Draft } from "../../logic/fields";
+import { registerPendingSaves } from "../../logic/pendingSaves";
 import { FieldInput } from "./FieldInput";
 import { FormPages } from "./FormPages";
 
@@ -22,6 +23,8 @@ interface Props {
   /** Field ids the replica pre-filled when the encounter was opened. */
   autoFilled: ReadonlySet<string>;
   vitals: readonly VitalsProjection[];
+  /** The role reads encounters but may not write them (nurses): every input disabled. */
+  readOnly?: boolean;
 }
 
 const NOTES: readonly { kind: NoteKind; label: string }[] = [
@@ -35,7 +38,7 @@ function allFields(view: EncounterView): FieldView[] {
   return view.pages.flatMap((p) => p.sections.flatMap((s) => s.fields));
 }
 
-export function EncounterForm({ view, autoFilled, vitals }: Props) {
+export function EncounterForm({ view, autoFilled, vitals, readOnly = false }: Props) {
   const encounterId = view.encounter.id;
   const fields = useMemo(() => allFields(view), [view]);
   const [drafts, setDrafts] = useState<Record<string, Draft>>(() =>
@@ -93,6 +96,12 @@ export function EncounterForm({ view, autoFilled, vitals }: Props) {
       ),
     };
   }, [encounterId]);
+
+  // Sign-out (by hand or idle) writes what is queued before the session ends.
+  useEffect(
+    () => registerPendingSaves(() => Promise.all([savers.fields.flush(), savers.notes.flush()])),
+    [savers],
+  );
 
   // Flush when the window is hidden or closed, and when the form goes away.
   useEffect(() => {
@@ -165,7 +174,14 @@ export function EncounterForm({ view, autoFilled, vitals }: Props) {
           {saveState}
         </span>
       </header>
-      <p className="hint">Every change is saved as you type (within {AUTOSAVE_DELAY_MS} ms); there is no save button.</p>
+      {readOnly ? (
+        <p className="hint" data-testid="encounter-read-only">
+          Read only: your role reads encounters but does not chart them.
+        </p>
+      ) : (
+        <p className="hint">Every change is saved as you type (within {AUTOSAVE_DELAY_MS} ms); there is no save button.</p>
+      )}
+      <fieldset className="plain" disabled={readOnly}>
       {failure ? (
         <p className="form-error" role="alert" data-testid="encounter-failure">
           {failure}
@@ -205,6 +221,7 @@ export function EncounterForm({ view, autoFilled, vitals }: Props) {
           </div>
         ))}
       </div>
+      </fieldset>
     </section>
   );
 }

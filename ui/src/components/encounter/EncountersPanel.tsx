@@ -10,6 +10,7 @@ import type { TemplateChoice } from "../../bindings/TemplateChoice";
 import type { VitalsProjection } from "../../bindings/VitalsProjection";
 import { asCommandError } from "../../logic/commandError";
 import { localToday } from "../../logic/fields";
+import { useCan } from "../session/SessionContext";
 import { EncounterForm } from "./EncounterForm";
 import { TemplateChooser, visitLabel } from "./TemplateChooser";
 
@@ -25,6 +26,8 @@ export function EncountersPanel({ patientId, vitals, refresh }: Props) {
   const [open, setOpen] = useState<{ view: EncounterView; autoFilled: Set<string> } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const can = useCan();
+  const mayCreate = can("encounter", "create");
 
   useEffect(() => {
     let current = true;
@@ -70,14 +73,24 @@ export function EncountersPanel({ patientId, vitals, refresh }: Props) {
         <button type="button" className="secondary" onClick={() => setOpen(null)} data-testid="close-encounter">
           ← All encounters
         </button>
-        <EncounterForm key={open.view.encounter.id} view={open.view} autoFilled={open.autoFilled} vitals={vitals} />
+        <EncounterForm
+          key={open.view.encounter.id}
+          view={open.view}
+          autoFilled={open.autoFilled}
+          vitals={vitals}
+          readOnly={!can("encounter", "edit")}
+        />
       </div>
     );
   }
   return (
     <section className="card" aria-label="Encounters" data-testid="encounters">
-      <h3>New encounter</h3>
-      <TemplateChooser choices={choices} busy={busy} onStart={(c) => void start(c)} />
+      {mayCreate ? (
+        <>
+          <h3>New encounter</h3>
+          <TemplateChooser choices={choices} busy={busy} onStart={(c) => void start(c)} />
+        </>
+      ) : null}
       {error ? (
         <p className="form-error" role="alert" data-testid="encounter-error">
           {error}

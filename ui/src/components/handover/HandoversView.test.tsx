@@ -1,11 +1,12 @@
 // Handovers: items nobody has acknowledged are listed with their patient and priority,
 // acknowledging sends exactly that item, and an item needs a patient and a situation
 // before anything is sent.
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HandoverProjection } from "../../bindings/HandoverProjection";
 import { HandoversView } from "./HandoversView";
+import { renderAs } from "../../testing/render";
 
 afterEach(() => {
   cleanup();
@@ -60,7 +61,7 @@ function shell() {
 describe("handovers", () => {
   it("lists unacknowledged items and acknowledges one with a click", async () => {
     const sent = shell();
-    render(<HandoversView refresh={0} onWrote={() => {}} />);
+    renderAs(<HandoversView refresh={0} onWrote={() => {}} />);
     const waiting = await screen.findByTestId("unacknowledged");
     await waitFor(() => expect(waiting.textContent).toContain("Not yet acknowledged (1)"));
     expect(waiting.textContent).toContain("urgent · Amara Okafor · Ward 3 — situation b");
@@ -71,7 +72,7 @@ describe("handovers", () => {
 
   it("asks for the patient and the situation before adding an item", async () => {
     const sent = shell();
-    render(<HandoversView refresh={0} onWrote={() => {}} />);
+    renderAs(<HandoversView refresh={0} onWrote={() => {}} />);
     fireEvent.click(await screen.findByRole("button", { name: /Ward 3/ }));
     fireEvent.click(screen.getByRole("button", { name: "Add item" }));
     expect((await screen.findByTestId("error-patient_id")).textContent).toBe("choose the patient");

@@ -10,6 +10,7 @@ import type { PatientSummary } from "../../bindings/PatientSummary";
 import { asCommandError, messageFor, otherErrors } from "../../logic/commandError";
 import { localToday } from "../../logic/fields";
 import { Field } from "../Field";
+import { useCan } from "../session/SessionContext";
 import { HandoverItemForm } from "./HandoverItemForm";
 
 interface Props {
@@ -23,6 +24,8 @@ export function HandoversView({ refresh, onWrote }: Props) {
   const [patients, setPatients] = useState<PatientSummary[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const can = useCan();
+  const mayEdit = can("handover", "edit");
 
   useEffect(() => {
     let current = true;
@@ -57,7 +60,7 @@ export function HandoversView({ refresh, onWrote }: Props) {
   return (
     <main className="layout">
       <div className="left">
-        <NewHandoverForm onOpened={(h) => (replace(h), setSelected(h.id))} />
+        {can("handover", "create") ? <NewHandoverForm onOpened={(h) => (replace(h), setSelected(h.id))} /> : null}
         <section className="card" aria-label="Handovers">
           <h2>Handovers</h2>
           <div className="field">
@@ -94,9 +97,11 @@ export function HandoversView({ refresh, onWrote }: Props) {
                 <span className="what">
                   <strong>{i.priority}</strong> · {nameOf(i.patient_id)} · {h.ward} — {i.situation}
                 </span>
-                <button type="button" onClick={() => void ack(h.id, i.id)}>
-                  Acknowledge
-                </button>
+                {mayEdit ? (
+                  <button type="button" onClick={() => void ack(h.id, i.id)} data-testid="ack-waiting">
+                    Acknowledge
+                  </button>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -124,14 +129,14 @@ export function HandoversView({ refresh, onWrote }: Props) {
                 </dl>
                 {i.acknowledgements.length > 0 ? (
                   <p className="saved">Acknowledged by {i.acknowledgements.map((a) => a.user).join(", ")}</p>
-                ) : (
+                ) : mayEdit ? (
                   <button type="button" onClick={() => void ack(current.id, i.id)}>
                     Acknowledge
                   </button>
-                )}
+                ) : null}
               </article>
             ))}
-            <HandoverItemForm handoverId={current.id} patients={patients} onAdded={replace} />
+            {mayEdit ? <HandoverItemForm handoverId={current.id} patients={patients} onAdded={replace} /> : null}
           </section>
         ) : (
           <p className="hint">Open a handover to read and acknowledge its items or add one per patient.</p>
