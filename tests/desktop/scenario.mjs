@@ -96,7 +96,7 @@ async function type(target, value) {
   await el.click();
   await el.addValue(value);
   const got = await el.getValue();
-  if (!got.endsWith(value)) throw new Error(`typed "${value}" into ${target} but it holds "${got}"`);
+  if (got !== value) throw new Error(`typed "${value}" into ${target} but it holds "${got}"`);
 }
 
 /**
@@ -138,9 +138,10 @@ async function bodyText() {
   return browser.$("body").getText();
 }
 
-async function signIn(username, { offline = false } = {}) {
+async function signIn(username, { offline = false, retry = false } = {}) {
   await waitText("sign-in-form", (t) => t.includes("Sign in"), "show the sign-in screen");
-  await type("sign-in-username", username);
+  // After a refusal the username stays and the password field is empty and focused.
+  if (!retry) await type("sign-in-username", username);
   await type("sign-in-password", password);
   // Enter in the password field submits the form.
   await browser.keys(["Enter"]);
@@ -221,8 +222,9 @@ try {
   await browser.keys(["Enter"]);
   await waitText("sign-in-error", (t) => t.includes("wrong username or password"), "refuse a wrong password");
   await shot("ws1-sign-in-refused", { screen: true });
-  await browser.$(sel("sign-in-username")).clearValue();
-  const nurse = await signIn("nurse.e2e", { offline: true });
+  const focused = await browser.execute(() => document.activeElement?.getAttribute("data-testid") ?? null);
+  if (focused !== "sign-in-password") throw new Error(`after a refusal the focus is on ${focused}, not the password`);
+  const nurse = await signIn("nurse.e2e", { offline: true, retry: true });
   if (!nurse.startsWith("E2E Nurse · Nurse")) throw new Error(`header names "${nurse}"`);
 
   await type("patient-name", name);
