@@ -72,6 +72,14 @@ pub async fn sign_in(
     username: String,
     password: String,
 ) -> Result<SessionInfo, CommandError> {
+    sign_in_as(&state, username, password).await
+}
+
+pub(crate) async fn sign_in_as(
+    state: &AppState,
+    username: String,
+    password: String,
+) -> Result<SessionInfo, CommandError> {
     let username = username.trim().to_owned();
     if username.is_empty() {
         return Err(CommandError::field("username", "Enter your username."));
@@ -110,6 +118,10 @@ pub async fn sign_in(
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub async fn sign_out(state: State<'_, AppState>) -> Result<(), CommandError> {
+    sign_out_of(&state).await
+}
+
+pub(crate) async fn sign_out_of(state: &AppState) -> Result<(), CommandError> {
     state.idle.closed();
     state.with_replica(|r| r.logout()).await?;
     tracing::info!("signed out through the window");
