@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Desktop end-to-end test: the real Outpost app under Xvfb, driven by WebDriver
 # (tauri-driver + WebKitWebDriver), against a real sync server on a throwaway Postgres
-# cluster, with the replica's key and device token in a real Secret Service keyring.
-# Screenshots of every step go to tests/desktop/artifacts/. Exits non-zero on any failure.
+# cluster, with the replica's key and device token in a real Secret Service keyring. Two
+# workstations of one clinic (own data directories) and four users (admin, two nurses, a
+# doctor) who sign in through the window; scenario.mjs says what is checked. The screen
+# is 1366x768, the clinic screen the window must be readable on. Screenshots of every
+# step go to tests/desktop/artifacts/. Exits non-zero on any failure.
 #
 #   usage: tests/desktop/run.sh            (from anywhere; needs scripts/install-deps.sh)
 #
