@@ -9,7 +9,7 @@
 #   OUTPOST_HOME          where everything lives (default /var/lib/outpost-demo)
 #   OUTPOST_IDLE_MINUTES  automatic logoff after this many idle minutes (default 10)
 #   needs a display; on a headless machine run it under Xvfb:
-#     xvfb-run -a -s "-screen 0 1280x800x24" scripts/run.sh
+#     xvfb-run -a -s "-screen 0 1366x768x24" scripts/run.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -23,7 +23,7 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   cat >&2 <<MSG
 No display found, so the desktop app has nowhere to open its window.
 Run Outpost in a virtual display instead:
-    xvfb-run -a -s "-screen 0 1280x800x24" scripts/run.sh
+    xvfb-run -a -s "-screen 0 1366x768x24" scripts/run.sh
 (take a picture of it with: DISPLAY=<the :N xvfb-run chose> import -window root shot.png)
 MSG
   exit 1

@@ -29,6 +29,8 @@ pub const ENFORCEMENT_GRACE: Duration = Duration::from_secs(60);
 pub struct IdleClock {
     limit: Duration,
     last_use: Mutex<Option<Instant>>,
+    /// Whether the open session was judged by the server (shown in the header).
+    online: Mutex<bool>,
 }
 
 impl IdleClock {
@@ -36,6 +38,7 @@ impl IdleClock {
         Self {
             limit,
             last_use: Mutex::new(None),
+            online: Mutex::new(false),
         }
     }
 
@@ -50,9 +53,15 @@ impl IdleClock {
         f(&mut guard)
     }
 
-    /// A session starts now.
-    pub fn opened(&self, now: Instant) {
+    /// A session starts now, signed in online (by the server) or not.
+    pub fn opened(&self, now: Instant, online: bool) {
+        *self.online.lock().unwrap_or_else(|e| e.into_inner()) = online;
         self.with(|t| *t = Some(now));
+    }
+
+    /// Whether the open session was signed in by the server.
+    pub fn online(&self) -> bool {
+        *self.online.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The session ended (sign-out, or someone else signed in and then out).
@@ -156,7 +165,7 @@ mod tests {
             clock.check(t0 + Duration::from_secs(10_000)),
             Clock::NobodySignedIn
         );
-        clock.opened(t0);
+        clock.opened(t0, true);
         let edge = t0 + Duration::from_secs(600) + ENFORCEMENT_GRACE;
         assert_eq!(clock.check(edge), Clock::Open);
         assert_eq!(clock.check(edge + Duration::from_secs(1)), Clock::Expired);
@@ -171,7 +180,7 @@ mod tests {
     fn use_of_the_window_pushes_the_limit_back() {
         let clock = IdleClock::new(Duration::from_secs(60));
         let t0 = Instant::now();
-        clock.opened(t0);
+        clock.opened(t0, true);
         clock.touch(t0 + Duration::from_secs(100));
         // An older report arriving late does not pull the clock back.
         clock.touch(t0 + Duration::from_secs(50));
@@ -188,7 +197,7 @@ mod tests {
     fn a_closed_session_is_not_reopened_by_input() {
         let clock = IdleClock::new(Duration::from_secs(60));
         let t0 = Instant::now();
-        clock.opened(t0);
+        clock.opened(t0, true);
         clock.closed();
         clock.touch(t0 + Duration::from_secs(1));
         assert_eq!(

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Desktop end-to-end test: the real Outpost app under Xvfb, driven by WebDriver
 # (tauri-driver + WebKitWebDriver), against a real sync server on a throwaway Postgres
-# cluster, with the replica's key and device token in a real Secret Service keyring.
-# Screenshots of every step go to tests/desktop/artifacts/. Exits non-zero on any failure.
+# cluster, with the replica's key and device token in a real Secret Service keyring. Two
+# workstations of one clinic (own data directories) and four users (admin, two nurses, a
+# doctor) who sign in through the window; scenario.mjs says what is checked. The screen
+# is 1366x768, the clinic screen the window must be readable on. Screenshots of every
+# step go to tests/desktop/artifacts/. Exits non-zero on any failure.
 #
 #   usage: tests/desktop/run.sh            (from anywhere; needs scripts/install-deps.sh)
 #
@@ -97,37 +100,43 @@ if [ "${1:-}" = inner ]; then
 
   export E2E_CLINIC_NAME="Riverside E2E Clinic"
   clinic_id="$("$bin/outpost-server" clinic create --name "$E2E_CLINIC_NAME" --json | json_field id)"
-  code="$("$bin/outpost-server" device enroll --clinic "$clinic_id" --name "Ward 3 desk" --json | json_field code)"
-  [ -n "$clinic_id" ] && [ -n "$code" ] || die "could not read the clinic id or the enrollment code"
+  [ -n "$clinic_id" ] || die "could not read the clinic id"
 
-  export OUTPOST_DATA_DIR="$E2E_WORK/workstation" OUTPOST_USER="dr.e2e"
-  say "enrolling the workstation replica"
-  "$bin/outpost" --data-dir "$OUTPOST_DATA_DIR" enroll --server "$url" --code "$code"
-  # The server accepts a change only from a clinic user signed in on that workstation. The
-  # app has no sign-in screen yet (issue 5, phase 2), so users sign in with the CLI on the
-  # same replica: an admin publishes the encounter template the scenario charts on, then
-  # the doctor signs in and the app charts as that user (OUTPOST_USER).
-  password="e2e clinician passphrase 4821"
-  outpost_cli() { "$bin/outpost" --data-dir "$OUTPOST_DATA_DIR" "$@"; }
-  for who in admin.e2e:admin "$OUTPOST_USER":doctor; do
-    printf '%s\n' "$password" | "$bin/outpost-server" user add --clinic "$clinic_id" \
-      --username "${who%%:*}" --full-name "E2E ${who##*:}" --role "${who##*:}" >/dev/null
+  # Two workstations of one clinic, each with its own replica (and so its own keyring
+  # entries, which are named after the data directory).
+  export E2E_WS1="$E2E_WORK/ws1" E2E_WS2="$E2E_WORK/ws2"
+  export E2E_PASSWORD="e2e clinician passphrase 4821"
+  for ws in "$E2E_WS1" "$E2E_WS2"; do
+    code="$("$bin/outpost-server" device enroll --clinic "$clinic_id" --name "Ward 3 desk $(basename "$ws")" --json | json_field code)"
+    [ -n "$code" ] || die "could not read an enrollment code"
+    say "enrolling workstation $(basename "$ws")"
+    "$bin/outpost" --data-dir "$ws" enroll --server "$url" --code "$code" >/dev/null
   done
+  for who in admin.e2e:admin:"E2E Admin" nurse.e2e:nurse:"E2E Nurse" nurse2.e2e:nurse:"E2E Night Nurse" dr.e2e:doctor:"E2E Doctor"; do
+    IFS=: read -r username role full_name <<<"$who"
+    printf '%s\n' "$E2E_PASSWORD" | "$bin/outpost-server" user add --clinic "$clinic_id" \
+      --username "$username" --full-name "$full_name" --role "$role" >/dev/null
+  done
+  # The encounter template the doctor charts on is an admin's work, done here with the CLI
+  # on workstation 2; the app itself starts every session at its sign-in screen.
   say "publishing an encounter template as the admin"
-  printf '%s\n' "$password" | OUTPOST_USER=admin.e2e outpost_cli login --user admin.e2e >/dev/null
-  tid="$(OUTPOST_USER=admin.e2e outpost_cli template new --name "Cardiology intake" --specialty cardiology --visit-type new_patient)"
-  OUTPOST_USER=admin.e2e outpost_cli template page --id "$tid" --page intake --title Intake
-  OUTPOST_USER=admin.e2e outpost_cli template section --id "$tid" --page intake --section findings --title Findings --w 12 --h 2
-  OUTPOST_USER=admin.e2e outpost_cli template field --id "$tid" --section findings --field bp_sys --label "Systolic BP" \
-    --type number --unit mmHg --min 50 --max 250 --required --from-vitals systolic_mmhg --x 0 --y 0 --w 4
-  OUTPOST_USER=admin.e2e outpost_cli template field --id "$tid" --section findings --field rhythm --label Rhythm \
+  admin_cli() { "$bin/outpost" --data-dir "$E2E_WS2" "$@"; }
+  printf '%s\n' "$E2E_PASSWORD" | admin_cli login --user admin.e2e >/dev/null
+  tid="$(admin_cli template new --name "Cardiology intake" --specialty cardiology --visit-type new_patient)"
+  admin_cli template page --id "$tid" --page intake --title Intake
+  admin_cli template section --id "$tid" --page intake --section findings --title Findings --w 12 --h 2
+  admin_cli template field --id "$tid" --section findings --field bp_sys --label "Systolic BP" \
+    --type number --unit mmHg --min 50 --max 250 --from-vitals systolic_mmhg --x 0 --y 0 --w 4
+  admin_cli template field --id "$tid" --section findings --field rhythm --label Rhythm \
     --type select --option sinus --option afib --x 4 --y 0 --w 4
-  OUTPOST_USER=admin.e2e outpost_cli template field --id "$tid" --section findings --field complaint --label Complaint \
-    --type text --x 0 --y 1 --w 8
-  OUTPOST_USER=admin.e2e outpost_cli template publish --id "$tid" >/dev/null
-  OUTPOST_USER=admin.e2e outpost_cli sync >/dev/null
-  OUTPOST_USER=admin.e2e outpost_cli logout >/dev/null
-  printf '%s\n' "$password" | outpost_cli login --user "$OUTPOST_USER" >/dev/null
+  admin_cli template publish --id "$tid" >/dev/null
+  admin_cli sync >/dev/null
+  admin_cli logout >/dev/null
+  # Workstation 1 learns the clinic's users (and the template) while the server answers,
+  # so its nurse can sign in there with the server down.
+  "$bin/outpost" --data-dir "$E2E_WS1" sync >/dev/null
+  say "stopping the sync server: the scenario starts offline"
+  server_stop
 
   say "starting tauri-driver"
   export TAURI_DRIVER_PORT
@@ -146,24 +155,31 @@ if [ "${1:-}" = inner ]; then
   say "running the scenario"
   OUTPOST_APP="$bin/outpost-desktop" E2E_SERVER_CTL="$here/run.sh" E2E_ARTIFACTS="$here/artifacts" \
     node "$here/scenario.mjs"
-  say "cross-check: a second workstation pulls what the app charted"
-  code2="$("$bin/outpost-server" device enroll --clinic "$clinic_id" --name "Cross-check desk" --json | json_field code)"
-  second="$E2E_WORK/second"
-  "$bin/outpost" --data-dir "$second" enroll --server "$url" --code "$code2" >/dev/null
-  "$bin/outpost" --data-dir "$second" sync >/dev/null
-  "$bin/outpost" --data-dir "$second" patient list --json >"$E2E_WORK/patients.json"
+  say "cross-check: a third workstation pulls what the two charted, with the conflict resolved"
+  code3="$("$bin/outpost-server" device enroll --clinic "$clinic_id" --name "Cross-check desk" --json | json_field code)"
+  third="$E2E_WORK/third"
+  "$bin/outpost" --data-dir "$third" enroll --server "$url" --code "$code3" >/dev/null
+  "$bin/outpost" --data-dir "$third" sync >/dev/null
+  "$bin/outpost" --data-dir "$third" patient list --json >"$E2E_WORK/patients.json"
   patient_id="$(node -e '
     const fs = require("fs");
     const want = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
     const list = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
     const p = list.find((x) => x.name === want.name && x.mrn === want.mrn);
-    if (!p) { console.error("the second workstation has no patient " + want.name); process.exit(1); }
+    if (!p) { console.error("the cross-check workstation has no patient " + want.name); process.exit(1); }
     console.log(p.id);
   ' "$E2E_WORK/sentinel.json" "$E2E_WORK/patients.json")"
-  sets="$("$bin/outpost" --data-dir "$second" vitals list --patient "$patient_id" --json \
+  sets="$("$bin/outpost" --data-dir "$third" vitals list --patient "$patient_id" --json \
     | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);console.log(v.map(x=>x.observations.find(o=>o.field==="temperature_c")?.value).join(","))})')"
-  [ "$sets" = "37.9,36.8" ] || die "the second workstation sees temperatures [$sets], wanted [37.9,36.8] (newest first)"
-  say "the second workstation holds the patient and both vitals sets"
+  [ "$sets" = "37.9,36.8" ] || die "the cross-check workstation sees temperatures [$sets], wanted [37.9,36.8] (newest first)"
+  authors="$("$bin/outpost" --data-dir "$third" vitals list --patient "$patient_id" --json \
+    | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{console.log([...new Set(JSON.parse(s).map(x=>x.taken_by))].join(","))})')"
+  [ "$authors" = "nurse.e2e" ] || die "the vitals were recorded by [$authors], wanted the nurse who signed in (nurse.e2e)"
+  open="$("$bin/outpost" --data-dir "$third" conflicts list --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).length))')"
+  [ "$open" = 0 ] || die "the cross-check workstation still sees $open open conflicts"
+  quarantined="$("$bin/outpost-server" quarantine list --clinic "$clinic_id" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).length))')"
+  [ "$quarantined" = 0 ] || die "the server quarantined $quarantined changes from the workstations"
+  say "the cross-check workstation holds the patient, both vitals sets by the nurse, no open conflict; nothing quarantined"
   say "passed; screenshots in $here/artifacts"
   exit 0
 fi
@@ -183,4 +199,4 @@ cargo build -p outpost-sync-server -p outpost-cli -p outpost-desktop
 
 rm -rf "$here/artifacts"
 mkdir -p "$here/artifacts"
-exec "$root/scripts/with-keyring.sh" xvfb-run -a -s "-screen 0 1280x800x24" "$here/run.sh" inner
+exec "$root/scripts/with-keyring.sh" xvfb-run -a -s "-screen 0 1366x768x24" "$here/run.sh" inner

@@ -1,11 +1,14 @@
-// Why: proves the real desktop app works end to end for a nurse: the window renders real
-// data from the encrypted replica, validation errors appear next to the field, and the
-// sync badge tells the truth when the server goes away and comes back. Driven through
-// tauri-driver + WebKitWebDriver; started by run.sh, which owns the server, Postgres and
-// the keyring. Every assertion reads visible text, so a blank window fails.
+// Why: proves the real desktop app works end to end on two shared workstations, as issue 5
+// asks: people sign in through the window (offline too), write as themselves, hand over,
+// chart without losing what was saved when the app is killed, are signed out when idle
+// with no patient data left on screen, and resolve a conflict the two workstations made.
+// Driven through tauri-driver + WebKitWebDriver; started by run.sh, which owns the server,
+// Postgres and the keyring. The two workstations (own data directories, own keyring
+// entries) run one at a time under the one driver, alternating. Every assertion reads
+// visible text, so a blank window fails.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readlinkSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { remote } from "webdriverio";
 
 const env = (name) => {
@@ -19,29 +22,43 @@ const clinicName = env("E2E_CLINIC_NAME");
 const serverCtl = env("E2E_SERVER_CTL");
 const artifacts = env("E2E_ARTIFACTS");
 const work = env("E2E_WORK");
-const user = env("OUTPOST_USER");
+const ws1 = env("E2E_WS1");
+const ws2 = env("E2E_WS2");
+const password = env("E2E_PASSWORD");
+const IDLE_SECONDS = 8;
 mkdirSync(artifacts, { recursive: true });
 
 const SYNC_TIMEOUT_MS = 90_000;
 const UI_TIMEOUT_MS = 15_000;
 const sel = (testid) => `[data-testid="${testid}"]`;
 let step = 0;
+let browser = null;
 
 function log(msg) {
   console.log(`[scenario ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 }
 
-const browser = await remote({
-  hostname: "127.0.0.1",
-  port: driverPort,
-  logLevel: "warn",
-  connectionRetryCount: 2,
-  capabilities: {
-    "tauri:options": { application: app },
-    // WebKitWebDriver speaks classic W3C WebDriver; do not ask for a BiDi socket.
-    "wdio:enforceWebDriverClassic": true,
-  },
-});
+/** Starts the app on one workstation's data directory (a new WebDriver session). */
+async function launch(dataDir, extraArgs = []) {
+  log(`launching the app on ${basename(dataDir)} ${extraArgs.join(" ")}`);
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port: driverPort,
+    logLevel: "warn",
+    connectionRetryCount: 2,
+    capabilities: {
+      "tauri:options": { application: app, args: ["--data-dir", dataDir, ...extraArgs] },
+      // WebKitWebDriver speaks classic W3C WebDriver; do not ask for a BiDi socket.
+      "wdio:enforceWebDriverClassic": true,
+    },
+  });
+  await waitText("clinic-name", (t) => t === clinicName, `show the clinic "${clinicName}"`, 30_000);
+}
+
+async function closeApp() {
+  if (browser) await browser.deleteSession().catch(() => {});
+  browser = null;
+}
 
 async function shot(name, { screen = false } = {}) {
   step += 1;
@@ -52,10 +69,6 @@ async function shot(name, { screen = false } = {}) {
     execFileSync("import", ["-window", "root", join(artifacts, `${base}-screen.png`)]);
   }
   log(`screenshot ${base}`);
-}
-
-async function text(testid) {
-  return (await browser.$(sel(testid)).getText()).trim();
 }
 
 /** Waits until `check(text of testid)` is true; fails with what was last seen. */
@@ -74,26 +87,16 @@ async function waitText(testid, check, what, timeout = UI_TIMEOUT_MS) {
   } catch {
     throw new Error(`waited ${timeout / 1000}s for ${testid} to ${what}; last saw "${last}"`);
   }
-  log(`${testid}: "${last}"`);
+  log(`${testid}: "${last.slice(0, 160)}"`);
   return last;
 }
 
-async function type(testid, value) {
-  const el = await browser.$(sel(testid));
+async function type(target, value) {
+  const el = await browser.$(target.startsWith("#") ? target : sel(target));
   await el.click();
   await el.addValue(value);
   const got = await el.getValue();
-  if (got !== value) throw new Error(`typed "${value}" into ${testid} but it holds "${got}"`);
-}
-
-/** Empties a controlled input the way a person does: select all, delete. */
-async function clear(testid) {
-  const el = await browser.$(sel(testid));
-  await el.click();
-  await browser.keys(["Control", "a"]);
-  await browser.keys(["Backspace"]);
-  const got = await el.getValue();
-  if (got !== "") throw new Error(`could not clear ${testid}; it holds "${got}"`);
+  if (got !== value) throw new Error(`typed "${value}" into ${target} but it holds "${got}"`);
 }
 
 /**
@@ -112,204 +115,276 @@ async function setDate(testid, iso) {
     sel(testid),
     iso,
   );
-  const got = await browser.$(sel(testid)).getValue();
-  if (got !== iso) throw new Error(`date input ${testid} holds "${got}", wanted ${iso}`);
 }
 
 async function rowOf(name) {
-  const rows = await browser.$$(sel("patient-row"));
-  for (const row of rows) {
+  for (const row of await browser.$$(sel("patient-row"))) {
     if ((await row.$(sel("patient-row-name")).getText()).trim() === name) return row;
   }
   return null;
 }
 
-async function waitRow(name, check, what, timeout = UI_TIMEOUT_MS) {
-  let last = "(no row)";
-  try {
-    await browser.waitUntil(
-      async () => {
-        const row = await rowOf(name);
-        if (!row) return false;
-        // Cell by cell: WebKit's element text of a table row runs the cells together.
-        const cells = [];
-        for (const cell of await row.$$("td")) cells.push((await cell.getText()).trim());
-        last = cells.join(" | ");
-        return check(last, row);
-      },
-      { timeout, interval: 250 },
-    );
-  } catch {
-    throw new Error(`waited ${timeout / 1000}s for the row of ${name} to ${what}; last saw "${last}"`);
+async function openChart(name) {
+  await browser.$(sel("nav-patients")).click();
+  await browser.waitUntil(async () => (await rowOf(name)) !== null, {
+    timeout: SYNC_TIMEOUT_MS,
+    timeoutMsg: `the patient list never showed ${name}`,
+  });
+  await (await rowOf(name)).$(sel("patient-row-name")).click();
+  await waitText("selected-patient", (t) => t.includes(name), "open the chart");
+}
+
+async function bodyText() {
+  return browser.$("body").getText();
+}
+
+async function signIn(username, { offline = false, retry = false } = {}) {
+  await waitText("sign-in-form", (t) => t.includes("Sign in"), "show the sign-in screen");
+  // After a refusal the username stays and the password field is empty and focused.
+  if (!retry) await type("sign-in-username", username);
+  await type("sign-in-password", password);
+  // Enter in the password field submits the form.
+  await browser.keys(["Enter"]);
+  const who = await waitText("signed-in-user", (t) => t.length > 0, `sign ${username} in`, 30_000);
+  if (offline !== who.includes("offline sign-in")) {
+    throw new Error(`${username} signed in ${who.includes("offline") ? "offline" : "online"}, expected the other`);
   }
-  log(`row: "${last}"`);
-  return last;
+  return who;
+}
+
+async function signOut() {
+  await browser.$(sel("sign-out")).click();
+  await waitText("sign-in-form", (t) => t.includes("Sign in"), "return to the sign-in screen");
 }
 
 const badgeOnlineSynced = (t) => /^Online · synced \d\d:\d\d$/.test(t);
 const waitingCount = (t) => {
   const m = /(\d+) waiting/.exec(t);
-  return m ? Number(m[1]) : null;
+  return m ? Number(m[1]) : 0;
 };
+
+async function waitAllSynced(what) {
+  await waitText("sync-badge", badgeOnlineSynced, what, SYNC_TIMEOUT_MS);
+  await browser.waitUntil(async () => (await browser.$(sel("sync-badge")).getAttribute("data-pending")) === "0", {
+    timeout: SYNC_TIMEOUT_MS,
+    timeoutMsg: `changes still wait to go out (${what})`,
+  });
+}
 
 function serverCtlRun(action) {
   log(`sync server: ${action}`);
   execFileSync(serverCtl, ["server", action], { stdio: "inherit" });
 }
 
+/** The PID of the app started on `dataDir` (its command line names the directory). */
+function appPid(dataDir) {
+  const out = execFileSync("pgrep", ["-f", "--", `--data-dir ${dataDir}`], { encoding: "utf8" });
+  const pids = out
+    .split("\n")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .filter((pid) => {
+      try {
+        return basename(readlinkSync(`/proc/${pid}/exe`)) === basename(app);
+      } catch {
+        return false;
+      }
+    });
+  if (pids.length !== 1) throw new Error(`expected one app process on ${dataDir}, found [${pids.join(", ")}]`);
+  return Number(pids[0]);
+}
+
+async function editAllergySeverity(severity) {
+  await browser.$(sel("tab-lists")).click();
+  const entry = await browser.$(sel("allergies-entry"));
+  await entry.$("button=Edit").click();
+  await browser.$(sel("allergies-form-severity")).selectByAttribute("value", severity);
+  await browser.$(`${sel("allergies-form")} button[type="submit"]`).click();
+  await waitText("allergies-entry", (t) => t.includes(`(${severity},`), `show the allergy as ${severity}`);
+}
+
+const suffix = Date.now().toString(36).toUpperCase();
+const name = `Sentinel Okafor ${suffix}`;
+const mrn = `E2E-${suffix}`;
+const situation = `Febrile overnight ${suffix}`;
+const savedPlan = "Echo in two weeks";
+const unsavedTail = " then cardiology review";
+
 let failed = false;
 try {
-  // 1. The window shows the clinic and goes online.
-  await waitText("clinic-name", (t) => t === clinicName, `show the clinic "${clinicName}"`, 30_000);
-  await waitText("sync-badge", badgeOnlineSynced, "show Online · synced HH:MM", SYNC_TIMEOUT_MS);
-  await waitText("patient-list-empty", (t) => t.includes("No patients"), "say there are no patients");
-  await shot("online", { screen: true });
+  // ---- 1. Server down: the nurse signs in on workstation 1 and charts offline. ----------
+  await launch(ws1);
+  await waitText("sign-in-form", (t) => t.includes(`Sign in to ${clinicName}`), "open at the sign-in screen");
+  if (await browser.$(sel("patient-search")).isExisting()) throw new Error("patient search shown before sign-in");
+  await waitText("sync-badge", (t) => t.startsWith("Offline"), "show Offline", SYNC_TIMEOUT_MS);
+  await type("sign-in-username", "nurse.e2e");
+  await type("sign-in-password", "not the password");
+  await browser.keys(["Enter"]);
+  await waitText("sign-in-error", (t) => t.includes("wrong username or password"), "refuse a wrong password");
+  await shot("ws1-sign-in-refused", { screen: true });
+  const focused = await browser.execute(() => document.activeElement?.getAttribute("data-testid") ?? null);
+  if (focused !== "sign-in-password") throw new Error(`after a refusal the focus is on ${focused}, not the password`);
+  const nurse = await signIn("nurse.e2e", { offline: true, retry: true });
+  if (!nurse.startsWith("E2E Nurse · Nurse")) throw new Error(`header names "${nurse}"`);
 
-  // 2. Register a patient and see them in the list.
-  const suffix = Date.now().toString(36).toUpperCase();
-  const name = `Sentinel Okafor ${suffix}`;
-  const mrn = `E2E-${suffix}`;
   await type("patient-name", name);
   await setDate("patient-dob", "1984-03-07");
   await browser.$(sel("patient-sex")).selectByAttribute("value", "female");
   await type("patient-mrn", mrn);
   await browser.$(sel("register-submit")).click();
   await waitText("register-message", (t) => t === `Registered ${name}`, "confirm the registration");
-  await waitRow(
-    name,
-    (t) => t === `${name} | 1984-03-07 | F | ${mrn} | no vitals yet`,
-    "show DOB, sex, MRN and no vitals",
-  );
-  await shot("registered");
-  // run.sh checks afterwards, from a second workstation, that this patient reached the server.
   writeFileSync(join(work, "sentinel.json"), JSON.stringify({ name, mrn }));
+  await waitText("selected-patient", (t) => t.includes(name), "open the new chart");
 
-  // 3. Record vitals; the list row shows them as the latest.
-  await (await rowOf(name)).$(sel("patient-row-name")).click();
-  await waitText("selected-patient", (t) => t.includes(name) && t.includes(mrn), "show the selected patient");
-  const vitals = {
-    "vitals-temperature_c": "36.8",
-    "vitals-systolic_mmhg": "120",
-    "vitals-diastolic_mmhg": "80",
-    "vitals-heart_rate_per_min": "72",
-    "vitals-respiratory_rate_per_min": "14",
-    "vitals-spo2_percent": "98",
-    "vitals-weight_kg": "70.5",
-  };
-  for (const [id, v] of Object.entries(vitals)) await type(id, v);
-  await browser.$(sel("vitals-submit")).click();
-  await waitText("vitals-message", (t) => t === "Vitals saved", "confirm the vitals");
-  const firstSummary = "T 36.8 °C · BP 120/80 · HR 72 · RR 14 · SpO₂ 98 % · Wt 70.5 kg";
-  await waitRow(name, (t) => t.endsWith(`| ${firstSummary}`), `show "${firstSummary}"`);
-  await waitText("vitals-history", (t) => t.includes(firstSummary) && t.includes(`by ${user}`), "list the set");
-  await shot("vitals-recorded");
+  for (const set of [
+    { temperature_c: "36.8", systolic_mmhg: "120", diastolic_mmhg: "80", heart_rate_per_min: "72" },
+    { temperature_c: "37.9", heart_rate_per_min: "88" },
+  ]) {
+    for (const [field, v] of Object.entries(set)) await type(`vitals-${field}`, v);
+    await browser.$(sel("vitals-submit")).click();
+    await waitText("vitals-message", (t) => t === "Vitals saved", "confirm the vitals");
+  }
+  await waitText("vitals-history", (t) => t.includes("T 37.9 °C") && t.includes("by nurse.e2e"), "list both sets");
+  await shot("ws1-vitals-offline");
 
-  // 4. An impossible temperature is refused next to the temperature field.
-  await type("vitals-temperature_c", "47");
-  await browser.$(sel("vitals-submit")).click();
-  await waitText(
-    "error-temperature_c",
-    (t) => t.includes("between 30 and 45") && t.includes("47"),
-    "explain the temperature range",
-  );
-  const errorField = await browser.execute(
-    (s) => document.querySelector(s)?.closest("[data-field]")?.getAttribute("data-field") ?? null,
-    sel("error-temperature_c"),
-  );
-  if (errorField !== "temperature_c") throw new Error(`the temperature error sits in field ${errorField}`);
-  await shot("temperature-error");
-  await clear("vitals-temperature_c");
-
-  // 4b. The chart banner shows allergies as soon as one is added; the other screens render.
-  await waitText("banner-allergies", (t) => t === "Allergies: none recorded", "say no allergies are recorded");
   await browser.$(sel("tab-lists")).click();
   await browser.$(sel("allergies-add")).click();
   await type("allergies-form-allergen", "Penicillin");
   await browser.$(`${sel("allergies-form")} button[type="submit"]`).click();
-  await waitText("banner-allergies", (t) => t === "Allergies: Penicillin", "show the new allergy in the banner");
-  await shot("allergy-in-banner", { screen: true });
+  await waitText("banner-allergies", (t) => t === "Allergies: Penicillin", "show the allergy in the banner");
 
-  // 4c. Chart an encounter on the published template: the systolic BP is pre-filled from
-  // the vitals, an impossible value is refused at the field, a valid one and a note are
-  // saved without any button, and both are there when the encounter is opened again.
+  await browser.$(sel("nav-handovers")).click();
+  await type("#ho-ward", "Ward 3");
+  await browser.$("button=Open handover").click();
+  await waitText("handover-detail", (t) => t.includes("Ward 3") && t.includes("nurse.e2e"), "open the handover");
+  await browser.$("#hi-patient").selectByVisibleText(`${name} (${mrn})`);
+  await browser.$("#hi-priority").selectByAttribute("value", "urgent");
+  await type("#hi-situation", situation);
+  await type("#hi-background", "Admitted with chest pain");
+  await type("#hi-assessment", "Stable, temperature rising");
+  await type("#hi-recommendation", "Recheck temperature at 02:00");
+  await browser.$("button=Add item").click();
+  await waitText("unacknowledged", (t) => t.includes(situation), "list the item as not yet acknowledged");
+  const offline = await waitText("sync-badge", (t) => t.startsWith("Offline · ") && waitingCount(t) > 0, "count waiting changes");
+  log(`${waitingCount(offline)} changes wait on workstation 1`);
+  await shot("ws1-handover-offline", { screen: true });
+
+  // ---- 2. The server comes up; workstation 1 syncs and the badge says so. ---------------
+  serverCtlRun("start");
+  await waitAllSynced("show everything from workstation 1 synced");
+  await shot("ws1-synced", { screen: true });
+
+  // Workstation 1 goes offline again and changes the allergy's severity: one half of the
+  // conflict of step 5 (the app is then closed with the change still waiting).
+  serverCtlRun("stop");
+  await waitText("sync-badge", (t) => t.startsWith("Offline"), "show Offline", SYNC_TIMEOUT_MS);
+  await openChart(name);
+  await editAllergySeverity("mild");
+  await waitText("sync-badge", (t) => waitingCount(t) > 0, "count the severity change as waiting");
+  await closeApp();
+  serverCtlRun("start");
+
+  // ---- 3. Workstation 2: the doctor sees the nurse's work; the incoming nurse acks. -----
+  await launch(ws2);
+  await signIn("dr.e2e");
+  await waitAllSynced("pull workstation 1's records");
+  await openChart(name);
+  await waitText("vitals-history", (t) => t.includes("T 36.8 °C") && t.includes("T 37.9 °C") && t.includes("by nurse.e2e"), "list the nurse's vitals");
+  const points = await browser.$(sel("trend-chart")).getAttribute("data-points");
+  if (Number(points) !== 2) throw new Error(`the trend chart plots ${points} points, wanted 2`);
+  await shot("ws2-doctor-vitals-trend", { screen: true });
+  await browser.$(sel("nav-handovers")).click();
+  await waitText("unacknowledged", (t) => t.includes(situation) && t.includes(name), "show the nurse's handover item");
+  await shot("ws2-doctor-handover");
+  await signOut();
+  if ((await bodyText()).includes(name)) throw new Error("the patient's name is still on screen after sign-out");
+
+  await signIn("nurse2.e2e");
+  await browser.$(sel("nav-handovers")).click();
+  await waitText("unacknowledged", (t) => t.includes(situation), "show the item to the incoming nurse");
+  await browser.$(sel("ack-waiting")).click();
+  await waitText("unacknowledged", (t) => t.includes("Every item has been acknowledged"), "acknowledge the item");
+  await shot("ws2-incoming-nurse-acknowledged");
+  await signOut();
+
+  await signIn("dr.e2e");
+  await openChart(name);
   await browser.$(sel("tab-encounters")).click();
   await waitText("template-chooser", (t) => t.includes("Cardiology intake"), "offer the published template");
   await browser.$(sel("start-encounter")).click();
   await waitText("encounter-form", (t) => t.includes("Cardiology intake") && t.includes("Systolic BP"), "render the form");
-  const bp = await browser.$(sel("field-bp_sys"));
-  if ((await bp.getValue()) !== "120") throw new Error(`systolic BP pre-filled with "${await bp.getValue()}", wanted 120`);
-  await waitText("autofilled-bp_sys", (t) => t.includes("Auto-filled"), "mark the pre-filled value");
-  await clear("field-bp_sys");
-  await type("field-bp_sys", "300");
-  await waitText("error-bp_sys", (t) => t.includes("between 50 and 250 mmHg") && t.includes("300"), "refuse 300 mmHg");
-  await shot("encounter-range-error");
-  await clear("field-bp_sys");
-  await type("field-bp_sys", "132");
-  await type("note-plan", "Echo in two weeks");
-  await waitText("save-state", (t) => t === "All changes saved", "save without a button");
-  await shot("encounter-saved", { screen: true });
-  await browser.$(sel("close-encounter")).click();
+  await type("note-plan", savedPlan);
+  await waitText("save-state", (t) => t === "All changes saved", "save the plan without a button");
+  await shot("ws2-encounter-saved", { screen: true });
+  // Typing goes on, and the app is killed within the autosave window.
+  const el = await browser.$(sel("note-plan"));
+  await el.addValue(unsavedTail);
+  const pid = appPid(ws2);
+  process.kill(pid, "SIGKILL");
+  log(`killed the app (pid ${pid}) while typing`);
+  await closeApp();
+
+  // ---- 3b/4. Reopened: the saved text is there; then the idle logoff. --------------------
+  await launch(ws2, ["--idle-seconds", String(IDLE_SECONDS)]);
+  await signIn("dr.e2e");
+  await openChart(name);
+  await browser.$(sel("tab-encounters")).click();
   await waitText("encounter-row", (t) => t.includes("cardiology"), "list the encounter");
   await browser.$(`${sel("encounter-row")} button`).click();
   await waitText("encounter-form", (t) => t.includes("Systolic BP"), "reopen the encounter");
-  const saved = await browser.$(sel("field-bp_sys")).getValue();
   const plan = await browser.$(sel("note-plan")).getValue();
-  if (saved !== "132" || plan !== "Echo in two weeks") {
-    throw new Error(`reopened encounter holds BP "${saved}" and plan "${plan}"`);
+  if (!plan.startsWith(savedPlan)) throw new Error(`reopened plan holds "${plan}", wanted it to start with "${savedPlan}"`);
+  const kept = plan.slice(savedPlan.length);
+  log(`after the kill the plan holds "${plan}": ${kept.length} of ${unsavedTail.length} characters typed after "saved" survived`);
+  await shot("ws2-encounter-reopened", { screen: true });
+  await browser.$(sel("close-encounter")).click();
+  // The other half of the conflict: the doctor sets another severity, online.
+  await editAllergySeverity("severe");
+
+  // Nobody touches the window now; after IDLE_SECONDS it signs out.
+  await waitText("sign-in-notice", (t) => t.includes("without activity"), "sign out after the idle limit", 60_000);
+  const after = await bodyText();
+  for (const phi of [name, mrn, "Penicillin", savedPlan]) {
+    if (after.includes(phi)) throw new Error(`"${phi}" is still in the window after the idle logoff`);
   }
-  log("encounter reopened with what was typed");
+  const leftInDom = await browser.execute((n) => document.documentElement.outerHTML.includes(n), name);
+  if (leftInDom) throw new Error("the patient's name is still in the page's DOM after the idle logoff");
+  await shot("ws2-idle-signed-out", { screen: true });
+  await waitAllSynced("push the doctor's severity");
+  await closeApp();
 
+  // ---- 5. Workstation 1 syncs its waiting change: a conflict, resolved with one click. --
+  await launch(ws1);
+  await signIn("nurse.e2e");
+  await waitAllSynced("push and pull on workstation 1");
+  await waitText("nav-conflicts", (t) => t === "Conflicts (1)", "count one conflict", SYNC_TIMEOUT_MS);
   await browser.$(sel("nav-conflicts")).click();
-  await waitText("conflicts-empty", (t) => t === "No open conflicts.", "show an empty conflicts inbox");
-  await browser.$(sel("nav-handovers")).click();
-  await waitText("unacknowledged", (t) => t.includes("Not yet acknowledged"), "show the handover screen");
-  await shot("handovers");
-  await browser.$(sel("nav-patients")).click();
-  await waitRow(name, (t) => t.startsWith(name), "list the patient again");
-  await (await rowOf(name)).$(sel("patient-row-name")).click();
-  await waitText("selected-patient", (t) => t.includes(name), "reopen the chart");
-
-  // 5. Everything has reached the server; then the server goes away.
-  await waitText("sync-badge", badgeOnlineSynced, "show everything synced", SYNC_TIMEOUT_MS);
-  serverCtlRun("stop");
-  const offline = await waitText("sync-badge", (t) => t.startsWith("Offline · "), "show Offline", SYNC_TIMEOUT_MS);
-  const before = waitingCount(offline);
-  await shot("offline");
-
-  // 6. Charting goes on offline; the badge counts what waits.
-  await type("vitals-temperature_c", "37.9");
-  await type("vitals-heart_rate_per_min", "88");
-  await browser.$(sel("vitals-submit")).click();
-  await waitRow(name, (t) => t.endsWith("| T 37.9 °C · HR 88"), "show the offline vitals as latest");
-  const waiting = await waitText(
-    "sync-badge",
-    (t) => t.startsWith("Offline · ") && (waitingCount(t) ?? 0) > (before ?? 0),
-    `count more than ${before} waiting`,
+  await waitText(
+    "conflict",
+    (t) => t.includes(name) && t.includes("severity") && t.includes("mild") && t.includes("severe") && t.includes("nurse.e2e") && t.includes("dr.e2e"),
+    "show both severities with their authors",
   );
-  log(`waiting went from ${before} to ${waitingCount(waiting)}`);
-  const historyRows = await browser.$$(sel("vitals-history-row"));
-  if (historyRows.length !== 2) throw new Error(`history shows ${historyRows.length} sets, wanted 2`);
-  await shot("offline-recorded", { screen: true });
-
-  // 7. The server comes back on the same address; the waiting changes go out.
-  serverCtlRun("start");
-  await waitText("sync-badge", badgeOnlineSynced, "show Online · synced again", SYNC_TIMEOUT_MS);
-  const pending = await browser.$(sel("sync-badge")).getAttribute("data-pending");
-  if (pending !== "0") throw new Error(`badge says online but ${pending} changes wait`);
-  await shot("back-online", { screen: true });
+  await shot("ws1-conflict", { screen: true });
+  await browser.$('[data-testid="conflict-keep"][aria-label="Keep severe by dr.e2e"]').click();
+  await waitText("conflicts-empty", (t) => t === "No open conflicts.", "empty the inbox");
+  await waitAllSynced("push the resolution");
+  await shot("ws1-conflict-resolved", { screen: true });
+  await signOut();
+  await closeApp();
   log("scenario passed");
 } catch (e) {
   failed = true;
   console.error(`[scenario] FAILED: ${e instanceof Error ? e.stack : e}`);
   try {
-    await browser.saveScreenshot(join(artifacts, "failure.png"));
+    if (browser) {
+      await browser.saveScreenshot(join(artifacts, "failure.png"));
+      console.error(`[scenario] window text at failure:\n${await bodyText()}`);
+    }
     execFileSync("import", ["-window", "root", join(artifacts, "failure-screen.png")]);
-    const body = await browser.$("body").getText();
-    console.error(`[scenario] window text at failure:\n${body}`);
   } catch (inner) {
     console.error(`[scenario] could not capture the failure: ${inner}`);
   }
 } finally {
-  await browser.deleteSession().catch(() => {});
+  await closeApp();
 }
 process.exit(failed ? 1 : 0);

@@ -94,18 +94,22 @@ export function App() {
             ✚
           </span>
           <span className="app-name">Outpost</span>
-          <span className="clinic" data-testid="clinic-name">
+          <span className="clinic" data-testid="clinic-name" title={info?.device_name ?? undefined}>
             {info?.clinic_name ?? ""}
           </span>
         </div>
         {nav}
         <div className="who">
-          {info?.device_name ? <span data-testid="device-name">{info.device_name}</span> : null}
+          {info?.device_name ? (
+            <span className="device" data-testid="device-name">
+              {info.device_name}
+            </span>
+          ) : null}
           {session ? (
             <>
               <span data-testid="signed-in-user" title={session.user.username}>
                 {session.user.full_name} · {roleName(session.user.role)}
-                {session.online ? "" : " (signed in offline)"}
+                {session.online ? "" : " (offline sign-in)"}
               </span>
               <button type="button" className="secondary" data-testid="sign-out" onClick={() => void signOut(null)}>
                 Sign out

@@ -6,6 +6,8 @@
 
 pub mod charting;
 pub mod conflicts;
+#[cfg(test)]
+mod gate_tests;
 pub mod handovers;
 pub mod patients;
 pub mod session;

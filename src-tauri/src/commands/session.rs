@@ -72,6 +72,14 @@ pub async fn sign_in(
     username: String,
     password: String,
 ) -> Result<SessionInfo, CommandError> {
+    sign_in_as(&state, username, password).await
+}
+
+pub(crate) async fn sign_in_as(
+    state: &AppState,
+    username: String,
+    password: String,
+) -> Result<SessionInfo, CommandError> {
     let username = username.trim().to_owned();
     if username.is_empty() {
         return Err(CommandError::field("username", "Enter your username."));
@@ -81,9 +89,10 @@ pub async fn sign_in(
     }
     let password = Password::new(&password);
     let (replica, transport) = state.for_sign_in()?;
-    // A failed attempt by someone else ends the previous user's session in the window too:
-    // the screen has already been cleared for the sign-in form.
+    // Whoever was signed in is signed out first, also when this attempt fails: the window
+    // has already dropped their screens, and nothing may be written as them any more.
     state.idle.closed();
+    state.with_replica(|r| r.logout()).await?;
     let now = Utc::now();
     let (user, via) = match transport {
         Some(transport) => outpost_replica::login_online_or_offline(
@@ -98,16 +107,21 @@ pub async fn sign_in(
             (user, SignedInVia::ThisWorkstation)
         }
     };
-    state.idle.opened(Instant::now());
+    let online = via == SignedInVia::Server;
+    state.idle.opened(Instant::now(), online);
     // An offline sign-in is reported to the server before this user's first change.
     state.nudge();
-    tracing::info!(role = %user.role, online = via == SignedInVia::Server, "signed in through the window");
-    Ok(SessionInfo::new(user, via == SignedInVia::Server))
+    tracing::info!(role = %user.role, online, "signed in through the window");
+    Ok(SessionInfo::new(user, online))
 }
 
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub async fn sign_out(state: State<'_, AppState>) -> Result<(), CommandError> {
+    sign_out_of(&state).await
+}
+
+pub(crate) async fn sign_out_of(state: &AppState) -> Result<(), CommandError> {
     state.idle.closed();
     state.with_replica(|r| r.logout()).await?;
     tracing::info!("signed out through the window");
@@ -121,6 +135,7 @@ pub async fn sign_out(state: State<'_, AppState>) -> Result<(), CommandError> {
 pub async fn current_user(state: State<'_, AppState>) -> Result<Option<SessionInfo>, CommandError> {
     let clock = state.idle.check(Instant::now());
     let limit = state.idle.limit();
+    let online = state.idle.online();
     state
         .with_replica_or(move |r| match clock {
             Clock::NobodySignedIn => Ok(None),
@@ -130,7 +145,7 @@ pub async fn current_user(state: State<'_, AppState>) -> Result<Option<SessionIn
             }
             Clock::Open => Ok(r
                 .signed_in_user(Utc::now())?
-                .map(|u| SessionInfo::new(u, false))),
+                .map(|u| SessionInfo::new(u, online))),
         })
         .await
 }

@@ -1,7 +1,7 @@
 // Save-as-you-type: edits to one key within the quiet period become one write of the last
 // value, writes go out in the order made, flush writes at once, and the waiting count is
 // reported so the form can say "Saving…".
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createAutosave } from "./autosave";
 
 describe("autosave", () => {
@@ -38,5 +38,27 @@ describe("autosave", () => {
     a.schedule("y", "ok");
     await new Promise((r) => setTimeout(r, 60));
     expect(written).toEqual(["y=ok"]);
+  });
+
+  it("writes during typing that never pauses, at most every max-wait", async () => {
+    vi.useFakeTimers();
+    try {
+      const written: string[] = [];
+      const a = createAutosave<string>(async (k, v) => {
+        written.push(`${k}=${v}`);
+      }, 300, () => undefined, 1_000);
+      let text = "";
+      // One key every 100 ms for 2.5 s: the 300 ms quiet period never comes.
+      for (let i = 0; i < 25; i++) {
+        text += "x";
+        a.schedule("plan", text);
+        await vi.advanceTimersByTimeAsync(100);
+      }
+      expect(written.length).toBe(2);
+      expect(written[0]).toBe(`plan=${"x".repeat(10)}`);
+      expect(written[1]).toBe(`plan=${"x".repeat(20)}`);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -187,4 +187,20 @@ describe("encounter form from template JSON", () => {
     expect(err.textContent).toBe("at most 500 characters (got 501)");
     expect(err.closest("[data-field]")).toBe(input.closest("[data-field]"));
   });
+
+  it("is read only for a role that reads encounters but does not chart them", async () => {
+    const sent: string[] = [];
+    mockIPC((cmd) => {
+      sent.push(cmd);
+      return null;
+    });
+    render(<EncounterForm view={view({ bp_sys: 132 })} autoFilled={new Set()} vitals={vitals} readOnly />);
+    expect(screen.getByTestId("encounter-read-only").textContent).toContain("Read only");
+    const bp = screen.getByTestId("field-bp_sys") as HTMLInputElement;
+    expect(bp.value).toBe("132");
+    expect(bp.matches(":disabled")).toBe(true);
+    expect((screen.getByTestId("note-plan") as HTMLTextAreaElement).matches(":disabled")).toBe(true);
+    await new Promise((r) => setTimeout(r, AUTOSAVE_DELAY_MS + 50));
+    expect(sent).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 // Why: the charting screen of one encounter, rendered from the template version it is
 // pinned to (pages, then sections and fields placed on the template's 12-column grid).
-// There is no save button: every valid edit is written after AUTOSAVE_DELAY_MS of quiet,
+// There is no save button: every valid edit is written after AUTOSAVE_DELAY_MS of quiet
+// (AUTOSAVE_MAX_WAIT_MS at most while typing goes on),
 // or at once on leaving the field, hiding or closing the window, or leaving the form; an
 // invalid edit is not written and its message stays at the field.
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -179,7 +180,7 @@ export function EncounterForm({ view, autoFilled, vitals, readOnly = false }: Pr
           Read only: your role reads encounters but does not chart them.
         </p>
       ) : (
-        <p className="hint">Every change is saved as you type (within {AUTOSAVE_DELAY_MS} ms); there is no save button.</p>
+        <p className="hint">Every change is saved as you type (within a second); there is no save button.</p>
       )}
       <fieldset className="plain" disabled={readOnly}>
       {failure ? (

@@ -107,7 +107,7 @@ export function SignInScreen({ clinicName, notice, onSignedIn }: Props) {
         <button type="submit" disabled={busy} data-testid="sign-in-submit">
           {busy ? "Signing in…" : "Sign in"}
         </button>
-        <p className="hint">Works without the network too, for users who have signed in on this clinic's workstations before.</p>
+        <p className="hint">Works without the network too, for every user this workstation learned of at its last sync.</p>
       </form>
     </main>
   );
