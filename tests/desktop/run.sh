@@ -180,6 +180,11 @@ if [ "${1:-}" = inner ]; then
   quarantined="$("$bin/outpost-server" quarantine list --clinic "$clinic_id" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).length))')"
   [ "$quarantined" = 0 ] || die "the server quarantined $quarantined changes from the workstations"
   say "the cross-check workstation holds the patient, both vitals sets by the nurse, no open conflict; nothing quarantined"
+  say "running the template designer scenario"
+  OUTPOST_APP="$bin/outpost-desktop" E2E_SERVER_CTL="$here/run.sh" E2E_ARTIFACTS="$here/artifacts" \
+    node "$here/designer.mjs"
+  quarantined="$("$bin/outpost-server" quarantine list --clinic "$clinic_id" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).length))')"
+  [ "$quarantined" = 0 ] || die "the server quarantined $quarantined changes from the designer scenario"
   say "passed; screenshots in $here/artifacts"
   exit 0
 fi

@@ -64,7 +64,7 @@ export function DesignerCanvas({ page, selected, busy, dragging, onSelect, onEdi
             >
               <div className="designer-section-head">
                 <strong>{s.title}</strong>
-                <button type="button" onClick={() => onSelect(s.id)} aria-pressed={selected === s.id} data-testid={`select-section-${s.id}`}>
+                <button type="button" className="secondary" onClick={() => onSelect(s.id)} aria-pressed={selected === s.id} data-testid={`select-section-${s.id}`}>
                   Fields ({s.fields.length})
                 </button>
               </div>

@@ -150,10 +150,10 @@ export function TemplateDesigner({ template, library, vitals, onChanged }: Props
         </div>
         <div className="row wrap">
           <div className="tabs" role="tablist" aria-label="View">
-            <button type="button" role="tab" aria-selected={view.kind === "design"} onClick={() => setView({ kind: "design" })} data-testid="view-design">
+            <button type="button" role="tab" aria-selected={view.kind === "design"} className={view.kind === "design" ? "tab active" : "tab"} onClick={() => setView({ kind: "design" })} data-testid="view-design">
               Design
             </button>
-            <button type="button" role="tab" aria-selected={view.kind === "preview"} onClick={() => setView({ kind: "preview" })} data-testid="view-preview">
+            <button type="button" role="tab" aria-selected={view.kind === "preview"} className={view.kind === "preview" ? "tab active" : "tab"} onClick={() => setView({ kind: "preview" })} data-testid="view-preview">
               Preview draft
             </button>
             {template.versions.map((v) => (
@@ -162,6 +162,7 @@ export function TemplateDesigner({ template, library, vitals, onChanged }: Props
                 type="button"
                 role="tab"
                 aria-selected={view.kind === "version" && view.number === v.number}
+                className={view.kind === "version" && view.number === v.number ? "tab active" : "tab"}
                 onClick={() => void showVersion(v.number)}
                 data-testid={`view-version-${v.number}`}
               >
@@ -203,7 +204,7 @@ export function TemplateDesigner({ template, library, vitals, onChanged }: Props
         <>
           <div className="tabs" role="tablist" aria-label="Pages">
             {draft.pages.map((p) => (
-              <button key={p.id} type="button" role="tab" aria-selected={p.id === pageId} onClick={() => setPageId(p.id)} data-testid={`page-tab-${p.id}`}>
+              <button key={p.id} type="button" role="tab" aria-selected={p.id === pageId} className={p.id === pageId ? "tab active" : "tab"} onClick={() => setPageId(p.id)} data-testid={`page-tab-${p.id}`}>
                 {p.title}
               </button>
             ))}
