@@ -9,8 +9,7 @@
 // sometimes drops the first press after a page change).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { artifacts, bodyText, browser, closeApp, launch, log, openChart, sel, shot, signIn, signOut, type, waitAllSynced, waitText, work, ws1, ws2 } from "./lib.mjs";
-
+import { app, browser, closeApp, launch, log, openChart, runScenario, sel, shot, signIn, signOut, type, waitAllSynced, waitText, work, ws1, ws2 } from "./lib.mjs";
 
 const ROW = 34 + 8; // DesignerCanvas row height plus margin, in pixels
 const { name: patient } = JSON.parse(readFileSync(join(work, "sentinel.json"), "utf8"));
@@ -80,8 +79,7 @@ async function publish(expected) {
 }
 
 const template = `Eye clinic ${Date.now().toString(36).toUpperCase()}`;
-let failed = false;
-try {
+await runScenario("designer", async () => {
   // ---- The admin builds the form on workstation 2. ---------------------------------------
   await launch(ws2);
   await signIn("admin.e2e");
@@ -225,19 +223,4 @@ try {
   await shot("doctor-encounter-still-v1", { screen: true });
   await signOut();
   await closeApp();
-  log("designer scenario passed");
-} catch (e) {
-  failed = true;
-  console.error(`[designer] FAILED: ${e instanceof Error ? e.stack : e}`);
-  try {
-    if (browser) {
-      await browser.saveScreenshot(join(artifacts, "designer-failure.png"));
-      console.error(`[designer] window text at failure:\n${await bodyText()}`);
-    }
-  } catch (inner) {
-    console.error(`[designer] could not capture the failure: ${inner}`);
-  }
-} finally {
-  await closeApp();
-}
-process.exit(failed ? 1 : 0);
+});

@@ -191,3 +191,31 @@ export function appPid(dataDir) {
   return Number(pids[0]);
 }
 
+
+/**
+ * Runs a scenario's body; on failure saves the window and the whole screen (named after
+ * `label`) and prints the window's text, then always closes the app and exits the process
+ * with the scenario's status.
+ */
+export async function runScenario(label, body) {
+  let failed = false;
+  try {
+    await body();
+    log(`${label} scenario passed`);
+  } catch (e) {
+    failed = true;
+    console.error(`[${label}] FAILED: ${e instanceof Error ? e.stack : e}`);
+    try {
+      if (browser) {
+        await browser.saveScreenshot(join(artifacts, `${label}-failure.png`));
+        console.error(`[${label}] window text at failure:\n${await bodyText()}`);
+      }
+      execFileSync("import", ["-window", "root", join(artifacts, `${label}-failure-screen.png`)]);
+    } catch (inner) {
+      console.error(`[${label}] could not capture the failure: ${inner}`);
+    }
+  } finally {
+    await closeApp();
+  }
+  process.exit(failed ? 1 : 0);
+}

@@ -6,10 +6,9 @@
 // Postgres and the keyring. The two workstations (own data directories, own keyring
 // entries) run one at a time under the one driver, alternating. Every assertion reads
 // visible text, so a blank window fails.
-import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { IDLE_SECONDS, SYNC_TIMEOUT_MS, app, appPid, artifacts, bodyText, browser, clinicName, closeApp, launch, log, openChart, password, sel, serverCtlRun, setDate, shot, signIn, signOut, type, waitAllSynced, waitText, waitingCount, work, ws1, ws2 } from "./lib.mjs";
+import { IDLE_SECONDS, SYNC_TIMEOUT_MS, app, appPid, bodyText, browser, clinicName, closeApp, launch, log, openChart, password, runScenario, sel, serverCtlRun, setDate, shot, signIn, signOut, type, waitAllSynced, waitText, waitingCount, work, ws1, ws2 } from "./lib.mjs";
 
 async function editAllergySeverity(severity) {
   await browser.$(sel("tab-lists")).click();
@@ -27,8 +26,7 @@ const situation = `Febrile overnight ${suffix}`;
 const savedPlan = "Echo in two weeks";
 const unsavedTail = " then cardiology review";
 
-let failed = false;
-try {
+await runScenario("workstations", async () => {
   // ---- 1. Server down: the nurse signs in on workstation 1 and charts offline. ----------
   await launch(ws1);
   await waitText("sign-in-form", (t) => t.includes(`Sign in to ${clinicName}`), "open at the sign-in screen");
@@ -188,20 +186,4 @@ try {
   await shot("ws1-conflict-resolved", { screen: true });
   await signOut();
   await closeApp();
-  log("scenario passed");
-} catch (e) {
-  failed = true;
-  console.error(`[scenario] FAILED: ${e instanceof Error ? e.stack : e}`);
-  try {
-    if (browser) {
-      await browser.saveScreenshot(join(artifacts, "failure.png"));
-      console.error(`[scenario] window text at failure:\n${await bodyText()}`);
-    }
-    execFileSync("import", ["-window", "root", join(artifacts, "failure-screen.png")]);
-  } catch (inner) {
-    console.error(`[scenario] could not capture the failure: ${inner}`);
-  }
-} finally {
-  await closeApp();
-}
-process.exit(failed ? 1 : 0);
+});

@@ -140,14 +140,7 @@ impl Replica {
         edit: &TemplateEdit,
         author: &str,
     ) -> Result<TemplateProjection, ReplicaError> {
-        let doc = self.edit_record(
-            id,
-            DocKind::Template,
-            author,
-            Action::EDIT_TEMPLATE,
-            |t: &mut TemplateRecord| edit.apply(t),
-        )?;
-        projection_of(&doc)
+        self.edit_template_all(id, std::slice::from_ref(edit), author)
     }
 
     /// Several changes to the draft as one change (a drag that moves and resizes sections):
