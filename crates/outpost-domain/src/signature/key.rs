@@ -25,6 +25,7 @@ pub const WRAP_VERSION: u32 = 1;
 
 /// The private signing key, sealed under the password (all byte fields base64).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WrappedSigningKey {
     pub version: u32,
     /// argon2id memory (KiB), passes and lanes used to derive the wrapping key.

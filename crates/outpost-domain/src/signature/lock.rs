@@ -1,13 +1,20 @@
 //! The locking rule: once an encounter is signed, the signed heads are its locked version,
-//! and every change they do not cover is an addendum attributed to its author. A change
-//! made on top of the signed version (it descends from every signed head) is an
-//! amendment made after the signature; any other (made on a workstation that had not
-//! seen the signature, so it does not descend from the signed heads) is flagged
-//! "concurrent with signature". Either needs its own signature: an addendum counts as
-//! signed once a later signature's heads cover it.
+//! and every change they do not cover is an addendum attributed to its author.
+//!
+//! Which addenda are amendments: an honest workstation that holds a signature refuses
+//! ordinary edits to the encounter and changes it only by amending, which writes one change
+//! and, in the same transaction, a new signature carrying the reason, whose heads then
+//! include that change. So a change is "after signature" exactly when it is a head of a
+//! later signature that carries a reason (and descends from the signed version). Every
+//! other change outside the signed heads was made by a workstation that had not seen the
+//! signature — whether it forked before the signed version or was made on top of it — and
+//! is flagged "concurrent with signature". Either needs its own signature: an addendum
+//! counts as signed once a later signature's heads cover it. (The change graph alone
+//! cannot tell these apart: an edit made on top of the signed version by a workstation
+//! that never saw the signature looks like any later edit.)
 //!
 //! Pure: it takes the document's change graph ([`crate::document::ChangeNode`]) and the
-//! signatures' heads, so the replica and the server classify identically.
+//! signatures, so the replica and the server classify identically.
 
 use crate::document::ChangeNode;
 use crate::ids::ReplicaId;
@@ -20,9 +27,9 @@ use ts_rs::TS;
 #[serde(rename_all = "snake_case")]
 #[ts(export, export_to = "../../../ui/src/bindings/")]
 pub enum AddendumTiming {
-    /// Made without having seen the signature (does not descend from the signed heads).
+    /// Made by a workstation that had not seen the signature.
     ConcurrentWithSignature,
-    /// Made on top of the signed version: an amendment.
+    /// An amendment: made on top of the signed version and signed with a reason.
     AfterSignature,
 }
 
@@ -65,29 +72,45 @@ pub fn covered(graph: &[ChangeNode], heads: &[String]) -> HashSet<String> {
     seen
 }
 
+/// A signature made after the one that locked the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaterSignature {
+    pub heads: Vec<String>,
+    /// Whether it signs an amendment (it carries a reason).
+    pub amendment: bool,
+}
+
 /// The addenda of a document signed at `signed_heads`, in the graph's order
-/// (dependencies first). `later_heads` are the heads of later signatures of the same
-/// document; an addendum they cover is marked signed.
+/// (dependencies first), given the signatures made after that one.
 pub fn addenda(
     graph: &[ChangeNode],
     signed_heads: &[String],
-    later_heads: &[Vec<String>],
+    later: &[LaterSignature],
 ) -> Vec<Addendum> {
     let locked = covered(graph, signed_heads);
-    let signed_later: HashSet<String> =
-        later_heads.iter().flat_map(|h| covered(graph, h)).collect();
+    let signed_later: HashSet<String> = later
+        .iter()
+        .flat_map(|s| covered(graph, &s.heads))
+        .collect();
+    let amendments: HashSet<&str> = later
+        .iter()
+        .filter(|s| s.amendment)
+        .flat_map(|s| s.heads.iter().map(String::as_str))
+        .collect();
     graph
         .iter()
         .filter(|c| !locked.contains(&c.hash))
         .map(|c| {
-            let ancestors = covered(graph, std::slice::from_ref(&c.hash));
-            let descends = signed_heads.iter().all(|h| ancestors.contains(h));
+            let after = amendments.contains(c.hash.as_str()) && {
+                let ancestors = covered(graph, std::slice::from_ref(&c.hash));
+                signed_heads.iter().all(|h| ancestors.contains(h))
+            };
             Addendum {
                 change: c.hash.clone(),
                 author: c.meta.as_ref().map(|m| m.author.clone()),
                 replica_id: c.replica_id,
                 wall_ms: c.meta.as_ref().map(|m| m.wall_ms),
-                timing: if descends {
+                timing: if after {
                     AddendumTiming::AfterSignature
                 } else {
                     AddendumTiming::ConcurrentWithSignature

@@ -2,7 +2,7 @@
 //! tampering refused, wrong passwords, the canonical content's stability, the locked view
 //! and the locking rule after a concurrent offline edit.
 
-use super::lock::{addenda, AddendumTiming};
+use super::lock::{addenda, AddendumTiming, LaterSignature};
 use super::*;
 use crate::credentials::Password;
 use crate::document::encounter::{EncounterRecord, NoteKind};
@@ -255,9 +255,18 @@ fn the_locked_view_is_the_signed_version_and_later_changes_are_addenda() {
         assert_eq!(list[0].timing, AddendumTiming::ConcurrentWithSignature);
         assert!(!list[0].signed);
     }
-    // An amendment on top of the merged version, then a signature covering both.
+    // An amendment on top of the merged version, signed with a reason: it is the one
+    // change after the signature; B's stays concurrent, and both are now signed.
     edit_note(&mut doc_a, a, "dr.osei", "Stable angina; reflux ruled out");
-    let list = addenda(&doc_a.change_graph(), &manifest.heads, &[]);
+    let unsigned = addenda(&doc_a.change_graph(), &manifest.heads, &[]);
+    assert!(unsigned
+        .iter()
+        .all(|x| x.timing == AddendumTiming::ConcurrentWithSignature && !x.signed));
+    let amendment = LaterSignature {
+        heads: doc_a.heads(),
+        amendment: true,
+    };
+    let list = addenda(&doc_a.change_graph(), &manifest.heads, &[amendment]);
     assert_eq!(
         list.iter().map(|x| x.timing).collect::<Vec<_>>(),
         [
@@ -265,8 +274,16 @@ fn the_locked_view_is_the_signed_version_and_later_changes_are_addenda() {
             AddendumTiming::AfterSignature
         ]
     );
-    let list = addenda(&doc_a.change_graph(), &manifest.heads, &[doc_a.heads()]);
     assert!(list.iter().all(|x| x.signed));
+    // A plain later signature (no reason) signs addenda without making them amendments.
+    let cosign = LaterSignature {
+        heads: doc_a.heads(),
+        amendment: false,
+    };
+    let list = addenda(&doc_a.change_graph(), &manifest.heads, &[cosign]);
+    assert!(list
+        .iter()
+        .all(|x| x.timing == AddendumTiming::ConcurrentWithSignature && x.signed));
 }
 
 proptest! {

@@ -110,9 +110,9 @@ impl Replica {
         self.encounter_edit(id, author, |r, _| r.set_status(status))
     }
 
-    /// One encounter as stored.
+    /// One encounter as stored (the read is audited).
     pub fn encounter(&self, id: DocId) -> Result<EncounterProjection, ReplicaError> {
-        detail(
+        let found: EncounterProjection = detail(
             &self.conn,
             "SELECT detail FROM encounters WHERE id = ?1",
             [id.to_string()],
@@ -120,7 +120,9 @@ impl Replica {
         .ok_or(ReplicaError::NotFound {
             kind: "encounter",
             id,
-        })
+        })?;
+        self.audit_read(Action::READ_ENCOUNTER, id)?;
+        Ok(found)
     }
 
     /// One encounter laid out on the template version it was charted on (never a later
@@ -129,7 +131,9 @@ impl Replica {
         let doc = projection::load_kind(&self.conn, id, DocKind::Encounter)?;
         let record: EncounterRecord = doc.read()?;
         let template = template_record(&self.conn, record.template.template_id)?;
-        Ok(EncounterView::render(&record, &template)?)
+        let view = EncounterView::render(&record, &template)?;
+        self.audit_read(Action::READ_ENCOUNTER, id)?;
+        Ok(view)
     }
 
     /// Encounters, newest date first: a patient's, or all.
@@ -164,6 +168,9 @@ impl Replica {
             author,
             Action::EDIT_ENCOUNTER,
             |conn, doc, actor, meta| {
+                if crate::signing::is_signed(conn, id)? {
+                    return Err(ReplicaError::Locked(id));
+                }
                 let pinned: EncounterRecord = doc.read()?;
                 let template = template_record(conn, pinned.template.template_id)?;
                 Ok(doc.edit(actor, meta, |r: &mut EncounterRecord| edit(r, &template))?)
