@@ -302,6 +302,22 @@ async fn audit_entries_are_stored_link_by_link_and_a_broken_link_is_refused_at_i
 
     let device = device_of(&c.s, &c.a).await;
     assert_eq!(verify_device_chain(&c.s.db, &device).await.unwrap(), Ok(10));
+    let verify = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_outpost-server"))
+            .args(["audit", "verify", "--clinic", &c.a.clinic.to_string()])
+            .args(["--device", &c.a.id.to_string()])
+            .env("OUTPOST_DATABASE_URL", c.s.pg.url())
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let out = verify();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("holds: 10 entries"));
     // An operator with the power to disable triggers edits entry 4: verify names it.
     sqlx::raw_sql(
         "ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only; \
@@ -316,6 +332,10 @@ async fn audit_entries_are_stored_link_by_link_and_a_broken_link_is_refused_at_i
         .unwrap()
         .unwrap_err();
     assert_eq!(broken.seq, 4, "{broken}");
+    let out = verify();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken at entry 4"), "{err}");
 }
 
 async fn device_of(s: &Server, d: &Device) -> outpost_sync_server::db::Device {
