@@ -21,7 +21,7 @@ use base64::Engine as _;
 use chrono::{DateTime, FixedOffset, Utc};
 use outpost_domain::audit::AuditAction;
 use outpost_domain::credentials::Password;
-use outpost_domain::document::encounter::{EncounterProjection, EncounterRecord};
+use outpost_domain::document::encounter::{EncounterProjection, EncounterRecord, EncounterStatus};
 use outpost_domain::document::template::TemplateRecord;
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::{DocId, UserId};
@@ -93,6 +93,33 @@ pub(crate) fn is_signed(conn: &Connection, encounter: DocId) -> Result<bool, Rep
         )
         .optional()?
         .is_some())
+}
+
+/// The status an encounter shows given its signatures here: signed once any signature
+/// holds it, amended once an amendment (a signature with a reason) followed. The stored
+/// projection keeps the document's own draft / in-progress status, since signatures live
+/// outside the document.
+pub(crate) fn show_signed_status(
+    conn: &Connection,
+    encounters: &mut [EncounterProjection],
+) -> Result<(), ReplicaError> {
+    if encounters.is_empty() {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT count(*), coalesce(sum(json_extract(manifest, '$.reason') IS NOT NULL), 0)
+         FROM signatures WHERE encounter_id = ?1",
+    )?;
+    for e in encounters {
+        let (signatures, amendments): (i64, i64) =
+            stmt.query_row([e.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if amendments > 0 {
+            e.status = EncounterStatus::Amended;
+        } else if signatures > 0 {
+            e.status = EncounterStatus::Signed;
+        }
+    }
+    Ok(())
 }
 
 /// Stores one signature (`made_here` when signed on this workstation); a signature
@@ -380,12 +407,19 @@ impl Replica {
             .collect();
         let list = addenda(&doc.change_graph(), &first.manifest.heads, &later);
         let current: EncounterRecord = doc.read()?;
+        let mut shown = [
+            EncounterProjection::of(&signed),
+            EncounterProjection::of(&current),
+        ];
+        shown[0].status = EncounterStatus::Signed;
+        show_signed_status(&self.conn, &mut shown[1..])?;
+        let [signed, current] = shown;
         self.audit_read(AuditDetail::READ_ENCOUNTER, id)?;
         Ok(Some(LockedEncounter {
-            signed: EncounterProjection::of(&signed),
+            signed,
             signatures,
             addenda: list,
-            current: EncounterProjection::of(&current),
+            current,
         }))
     }
 }

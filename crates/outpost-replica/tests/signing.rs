@@ -14,7 +14,7 @@ use common::{new_patient, raw};
 use outpost_replica::outpost_domain::audit::AuditAction;
 use outpost_replica::outpost_domain::credentials::{Password, PasswordVerifier};
 use outpost_replica::outpost_domain::document::encounter::{
-    EncounterType, NewEncounter, NoteKind, NoteTexts,
+    EncounterStatus, EncounterType, NewEncounter, NoteKind, NoteTexts,
 };
 use outpost_replica::outpost_domain::document::template::{
     FieldType, GridPos, TemplateContent, TemplateField, TemplateScope, TemplateSection,
@@ -255,6 +255,7 @@ fn an_amendment_needs_a_reason_and_is_signed_and_the_original_stays() {
         at("2026-12-03T10:00:00Z"),
     )
     .unwrap();
+    assert_eq!(a.encounter(e).unwrap().status, EncounterStatus::Signed);
     let err = a
         .amend_encounter(e, &pw, "  ", at("2026-12-03T10:05:00Z"), |r, _| {
             r.edit_note(NoteKind::Plan, "x")
@@ -287,6 +288,12 @@ fn an_amendment_needs_a_reason_and_is_signed_and_the_original_stays() {
     assert_eq!(locked.addenda[0].timing, AddendumTiming::AfterSignature);
     assert!(locked.addenda[0].signed);
     assert!(locked.signatures.iter().all(|s| s.problem.is_none()));
+    assert_eq!(locked.signed.status, EncounterStatus::Signed);
+    assert_eq!(locked.current.status, EncounterStatus::Amended);
+    assert_eq!(
+        a.list_encounters(None).unwrap()[0].status,
+        EncounterStatus::Amended
+    );
 }
 
 #[test]

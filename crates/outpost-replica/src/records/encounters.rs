@@ -112,7 +112,7 @@ impl Replica {
 
     /// One encounter as stored (the read is audited).
     pub fn encounter(&self, id: DocId) -> Result<EncounterProjection, ReplicaError> {
-        let found: EncounterProjection = detail(
+        let mut found: EncounterProjection = detail(
             &self.conn,
             "SELECT detail FROM encounters WHERE id = ?1",
             [id.to_string()],
@@ -121,6 +121,7 @@ impl Replica {
             kind: "encounter",
             id,
         })?;
+        crate::signing::show_signed_status(&self.conn, std::slice::from_mut(&mut found))?;
         self.audit_read(Action::READ_ENCOUNTER, id)?;
         Ok(found)
     }
@@ -141,7 +142,7 @@ impl Replica {
         &self,
         patient: Option<DocId>,
     ) -> Result<Vec<EncounterProjection>, ReplicaError> {
-        match patient {
+        let mut list = match patient {
             Some(p) => details(
                 &self.conn,
                 "SELECT detail FROM encounters WHERE patient_id = ?1
@@ -153,7 +154,9 @@ impl Replica {
                 "SELECT detail FROM encounters ORDER BY encounter_date DESC, id DESC",
                 [],
             ),
-        }
+        }?;
+        crate::signing::show_signed_status(&self.conn, &mut list)?;
+        Ok(list)
     }
 
     fn encounter_edit(
