@@ -30,6 +30,7 @@ pub async fn exchange(
     device: &Device,
     req: &IntegrityRequest,
 ) -> Result<IntegrityResponse, ServerError> {
+    crate::push::check_protocol(req.protocol)?;
     if req.signatures.len() > MAX_INTEGRITY_BATCH || req.audit.len() > MAX_INTEGRITY_BATCH {
         return Err(ServerError::PayloadTooLarge(format!(
             "send at most {MAX_INTEGRITY_BATCH} signatures and {MAX_INTEGRITY_BATCH} audit \

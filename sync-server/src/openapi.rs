@@ -299,6 +299,7 @@ fn sign_ins() {}
     (status = 401, description = "`unauthorized` or `device_revoked`", body = ErrorBody),
     (status = 409, description = "`audit_chain_broken`: the entry named does not link to the one before; entries from it on were not stored", body = ErrorBody),
     (status = 413, description = "Too many signatures or entries, or body too large", body = ErrorBody),
+    (status = 426, description = "`unsupported_protocol`: update the app", body = ErrorBody),
     (status = 500, description = "Internal failure; retry", body = ErrorBody),
     (status = 503, description = "Busy or database unavailable; retry", body = ErrorBody),
 ))]

@@ -26,11 +26,15 @@ use serde_json::Value;
 const PASSWORD: &str = "correct horse battery staple";
 
 async fn exchange(s: &Server, d: &Device, req: &IntegrityRequest) -> (StatusCode, Value) {
+    let req = IntegrityRequest {
+        protocol: outpost_domain::protocol::PROTOCOL_VERSION,
+        ..req.clone()
+    };
     s.call(
         "POST",
         "/v1/integrity",
         Some(&d.token),
-        Some(serde_json::to_value(req).unwrap()),
+        Some(serde_json::to_value(&req).unwrap()),
     )
     .await
 }

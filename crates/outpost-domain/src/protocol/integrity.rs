@@ -6,7 +6,7 @@
 //!
 //! A separate endpoint rather than fields of the push: a server without it answers 404,
 //! which the workstation treats as "not offered" and syncs as before, and an older
-//! workstation never calls it. Every field carries a serde default.
+//! workstation never calls it. Every field but `protocol` carries a serde default.
 
 use crate::audit::AuditEntry;
 use crate::signature::SignedManifest;
@@ -18,7 +18,6 @@ pub const MAX_INTEGRITY_BATCH: usize = 500;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntegrityRequest {
-    #[serde(default)]
     pub protocol: u32,
     /// Signatures made on this workstation, oldest first.
     #[serde(default)]
