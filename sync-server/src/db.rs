@@ -276,6 +276,14 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
         entries: &[outpost_domain::audit::AuditEntry],
     ) -> Result<(), ServerError>;
 
+    /// The clinic's audit checkpoint key (PKCS#8, public key); `fresh` is stored when the
+    /// clinic has none yet.
+    async fn checkpoint_key(
+        &self,
+        clinic: ClinicId,
+        fresh: (&[u8], &[u8]),
+    ) -> Result<(Vec<u8>, Vec<u8>), ServerError>;
+
     /// `device`'s chain as stored; an entry with an unknown action comes back as its seq
     /// and that action.
     async fn audit_chain(

@@ -11,17 +11,23 @@
 //! held, and every later one to the one before (seq, previous hash, own hash). A break
 //! refuses the request from that entry on, naming it. Entries already held are skipped;
 //! entries starting beyond the held tail store nothing and the answer tells the device
-//! where to resume.
+//! where to resume. Each answer carries a checkpoint: the last entry held, signed with
+//! the clinic's Ed25519 checkpoint key, so a chain later cut short on the workstation is
+//! caught by its verify.
 
 use crate::db::{Database, Device};
 use crate::error::ServerError;
-use outpost_domain::audit::{verify_chain, AuditEntry};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use outpost_domain::audit::{verify_chain, AuditCheckpoint, AuditEntry};
 use outpost_domain::document::Document;
 use outpost_domain::protocol::integrity::{
     IntegrityRequest, IntegrityResponse, RefusedSignature, MAX_INTEGRITY_BATCH,
 };
 use outpost_domain::signature::{SignatureManifest, SignedManifest};
 use outpost_domain::BrokenLink;
+use ring::rand::SystemRandom;
+use ring::signature::{Ed25519KeyPair, KeyPair};
 
 /// Checks and stores what `device` sent; answers with the clinic's newer signatures.
 #[tracing::instrument(skip_all, fields(device = %device.id))]
@@ -55,6 +61,7 @@ pub async fn exchange(
         .await?;
 
     let audit_held_through = append_audit(db, device, &req.audit).await?;
+    let checkpoint = checkpoint(db, device).await?;
 
     let (signatures, signatures_cursor) = db
         .signatures_after(device.clinic_id, req.signatures_after, MAX_INTEGRITY_BATCH)
@@ -65,7 +72,41 @@ pub async fn exchange(
         more: signatures.len() == MAX_INTEGRITY_BATCH,
         signatures,
         signatures_cursor,
+        checkpoint,
     })
+}
+
+/// The server's signed word on the last entry it holds of `device`'s chain.
+async fn checkpoint(
+    db: &dyn Database,
+    device: &Device,
+) -> Result<Option<AuditCheckpoint>, ServerError> {
+    let Some((seq, hash)) = db.audit_tail(device.clinic_id, device.id).await? else {
+        return Ok(None);
+    };
+    let rng = SystemRandom::new();
+    let fresh = Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| ServerError::Randomness)?;
+    let fresh_public = Ed25519KeyPair::from_pkcs8(fresh.as_ref())
+        .map_err(|_| ServerError::Inconsistent("generated checkpoint key".into()))?
+        .public_key()
+        .as_ref()
+        .to_vec();
+    let (private, public) = db
+        .checkpoint_key(device.clinic_id, (fresh.as_ref(), &fresh_public))
+        .await?;
+    let pair = Ed25519KeyPair::from_pkcs8(&private)
+        .map_err(|_| ServerError::Inconsistent("stored checkpoint key".into()))?;
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let bytes = AuditCheckpoint::signing_bytes(device.clinic_id, device.id, seq, &hash, &at);
+    Ok(Some(AuditCheckpoint {
+        clinic_id: device.clinic_id,
+        device_id: device.id,
+        seq,
+        hash,
+        at,
+        public_key: B64.encode(public),
+        signature: B64.encode(pair.sign(&bytes)),
+    }))
 }
 
 /// The manifest a valid signature vouches for, or why it is not valid.

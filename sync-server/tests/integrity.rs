@@ -248,6 +248,16 @@ async fn audit_entries_are_stored_link_by_link_and_a_broken_link_is_refused_at_i
     )
     .await;
     assert_eq!(answer.audit_held_through, 5);
+    let cp = answer
+        .checkpoint
+        .expect("a checkpoint once entries are held");
+    assert_eq!(
+        (cp.seq, cp.hash.as_str(), cp.device_id),
+        (5, entries[4].hash.as_str(), c.a.id)
+    );
+    assert!(cp.signed_by(&cp.public_key));
+    cp.check(&entries[..5]).unwrap();
+    assert_eq!(cp.check(&entries[..4]).unwrap_err().seq, 5);
     // Resending overlapping entries stores only the new ones.
     let answer = exchange_ok(
         &c.s,
@@ -300,9 +310,13 @@ async fn audit_entries_are_stored_link_by_link_and_a_broken_link_is_refused_at_i
     )
     .await;
     assert_eq!(answer.audit_held_through, 10);
+    let last = answer.checkpoint.unwrap();
+    assert_eq!(last.seq, 10);
+    assert_eq!(last.public_key, cp.public_key, "one key per clinic");
     // The other device's chain is its own.
     let other = exchange_ok(&c.s, &c.b, &IntegrityRequest::default()).await;
     assert_eq!(other.audit_held_through, 0);
+    assert!(other.checkpoint.is_none());
 
     let device = device_of(&c.s, &c.a).await;
     assert_eq!(verify_device_chain(&c.s.db, &device).await.unwrap(), Ok(10));

@@ -12,6 +12,10 @@
 //! [`verify_chain`] before storing it, and `verify` commands on both sides name the first
 //! broken link.
 
+pub mod checkpoint;
+
+pub use checkpoint::AuditCheckpoint;
+
 use crate::error::BrokenLink;
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -455,6 +455,14 @@ impl Database for PgDatabase {
         integrity::append_audit(&self.pool, clinic, device, entries).await
     }
 
+    async fn checkpoint_key(
+        &self,
+        clinic: ClinicId,
+        fresh: (&[u8], &[u8]),
+    ) -> Result<(Vec<u8>, Vec<u8>), ServerError> {
+        integrity::checkpoint_key(&self.pool, clinic, fresh).await
+    }
+
     async fn audit_chain(
         &self,
         clinic: ClinicId,

@@ -97,3 +97,47 @@ proptest! {
         }
     }
 }
+
+fn checkpoint_of(entries: &[AuditEntry], at: usize) -> (AuditCheckpoint, String) {
+    use base64::Engine as _;
+    use ring::signature::{Ed25519KeyPair, KeyPair};
+    let rng = ring::rand::SystemRandom::new();
+    let pair =
+        Ed25519KeyPair::from_pkcs8(Ed25519KeyPair::generate_pkcs8(&rng).unwrap().as_ref()).unwrap();
+    let public = base64::engine::general_purpose::STANDARD.encode(pair.public_key().as_ref());
+    let (clinic, device) = (crate::ids::ClinicId::new(), crate::ids::DeviceId::new());
+    let e = &entries[at];
+    let at_text = "2026-12-03T10:00:00Z";
+    let bytes = AuditCheckpoint::signing_bytes(clinic, device, e.seq, &e.hash, at_text);
+    let cp = AuditCheckpoint {
+        clinic_id: clinic,
+        device_id: device,
+        seq: e.seq,
+        hash: e.hash.clone(),
+        at: at_text.into(),
+        public_key: public.clone(),
+        signature: base64::engine::general_purpose::STANDARD.encode(pair.sign(&bytes)),
+    };
+    (cp, public)
+}
+
+#[test]
+fn a_checkpoint_reveals_a_cut_off_tail_that_the_links_cannot() {
+    let c = chain(8);
+    let (cp, public) = checkpoint_of(&c, 5);
+    assert!(cp.signed_by(&public));
+    cp.check(&c).unwrap();
+    // Cutting off entries 6..8 leaves every remaining link intact...
+    let cut = &c[..5];
+    verify_chain(None, cut).unwrap();
+    // ...but not the checkpoint at entry 6.
+    let err = cp.check(cut).unwrap_err();
+    assert_eq!(err.seq, 6);
+    assert!(err.reason.contains("cut off"), "{err}");
+    // A forged checkpoint (other seq) does not verify.
+    let forged = AuditCheckpoint {
+        seq: 3,
+        ..cp.clone()
+    };
+    assert!(!forged.signed_by(&public));
+}

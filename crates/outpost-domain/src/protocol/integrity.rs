@@ -56,4 +56,8 @@ pub struct IntegrityResponse {
     /// Whether more signatures wait after this page.
     #[serde(default)]
     pub more: bool,
+    /// The server's signed word that it holds this device's chain through
+    /// `audit_held_through` (absent while it holds none, and from older servers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<crate::audit::AuditCheckpoint>,
 }

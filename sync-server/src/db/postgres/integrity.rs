@@ -199,3 +199,28 @@ pub(super) async fn audit_chain(
         })
         .collect()
 }
+
+/// The clinic's checkpoint key (PKCS#8, public key): the stored one, or `fresh` stored
+/// now when the clinic has none (a concurrent first request keeps whichever came first).
+pub(super) async fn checkpoint_key(
+    pool: &PgPool,
+    clinic: ClinicId,
+    fresh: (&[u8], &[u8]),
+) -> Result<(Vec<u8>, Vec<u8>), ServerError> {
+    sqlx::query(
+        "INSERT INTO audit_checkpoint_keys (clinic_id, private_key, public_key) \
+         VALUES ($1, $2, $3) ON CONFLICT (clinic_id) DO NOTHING",
+    )
+    .bind(clinic.0)
+    .bind(fresh.0)
+    .bind(fresh.1)
+    .execute(pool)
+    .await?;
+    let row = sqlx::query(
+        "SELECT private_key, public_key FROM audit_checkpoint_keys WHERE clinic_id = $1",
+    )
+    .bind(clinic.0)
+    .fetch_one(pool)
+    .await?;
+    Ok((row.try_get("private_key")?, row.try_get("public_key")?))
+}
