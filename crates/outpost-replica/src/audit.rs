@@ -9,7 +9,7 @@ use crate::error::ReplicaError;
 use crate::meta::{to_i64, to_u64};
 use crate::projection::timestamp;
 use chrono::{DateTime, Utc};
-use outpost_domain::audit::{verify_chain, AuditAction, AuditEntry};
+use outpost_domain::audit::{verify_chain, AuditAction, AuditCheckpoint, AuditEntry};
 use outpost_domain::ids::DocId;
 use outpost_domain::BrokenLink;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -233,8 +233,9 @@ pub(crate) fn entries_after(
     )
 }
 
-/// Checks the whole chain; `Ok` holds the number of entries. An entry whose category
-/// is not one this build knows is a broken link too (it was edited).
+/// Checks the whole chain, and that it still reaches the latest checkpoint the server
+/// signed (so a cut-off tail is caught); `Ok` holds the number of entries. An entry whose
+/// category is not one this build knows is a broken link too (it was edited).
 pub(crate) fn verify(conn: &Connection) -> Result<Result<u64, BrokenLink>, ReplicaError> {
     let mut stmt = conn.prepare("SELECT seq, category FROM audit_log ORDER BY seq")?;
     let bad_category = stmt
@@ -258,10 +259,84 @@ pub(crate) fn verify(conn: &Connection) -> Result<Result<u64, BrokenLink>, Repli
             ),
         }));
     }
+    if let Some(checkpoint) = stored_checkpoint(conn)? {
+        if let Err(broken) = checkpoint.check(&entries) {
+            return Ok(Err(broken));
+        }
+    }
     Ok(Ok(entries.len() as u64))
 }
 
+/// The latest checkpoint the server signed for this workstation's chain, if any.
+pub(crate) fn stored_checkpoint(
+    conn: &Connection,
+) -> Result<Option<AuditCheckpoint>, ReplicaError> {
+    let json: Option<String> = conn.query_row(
+        "SELECT checkpoint FROM meta_integrity WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )?;
+    json.map(|j| {
+        serde_json::from_str(&j)
+            .map_err(|e| ReplicaError::Corrupt(format!("audit checkpoint: {e}")))
+    })
+    .transpose()
+}
+
+/// Keeps `checkpoint` as the latest when it is signed by the clinic's checkpoint key (the
+/// first one seen is pinned), names this chain's entry with the same hash, and is not
+/// older than the one kept. Returns whether it was kept.
+pub(crate) fn keep_checkpoint(
+    conn: &Connection,
+    checkpoint: &AuditCheckpoint,
+) -> Result<bool, ReplicaError> {
+    let pinned: Option<String> = conn.query_row(
+        "SELECT checkpoint_public_key FROM meta_integrity WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )?;
+    let key = pinned.unwrap_or_else(|| checkpoint.public_key.clone());
+    if key != checkpoint.public_key || !checkpoint.signed_by(&key) {
+        tracing::error!(
+            seq = checkpoint.seq,
+            "an audit checkpoint not signed by the clinic's key was ignored"
+        );
+        return Ok(false);
+    }
+    let ours: Option<String> = conn
+        .query_row(
+            "SELECT hash FROM audit_log WHERE seq = ?1",
+            [to_i64(checkpoint.seq)?],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    if ours.as_deref() != Some(checkpoint.hash.as_str()) {
+        tracing::error!(
+            seq = checkpoint.seq,
+            "the server's audit checkpoint does not match this chain"
+        );
+        return Ok(false);
+    }
+    if stored_checkpoint(conn)?.is_some_and(|old| old.seq > checkpoint.seq) {
+        return Ok(false);
+    }
+    conn.execute(
+        "UPDATE meta_integrity SET checkpoint = ?1, checkpoint_public_key = ?2 WHERE id = 1",
+        params![
+            serde_json::to_string(checkpoint).map_err(|e| ReplicaError::Corrupt(e.to_string()))?,
+            key
+        ],
+    )?;
+    Ok(true)
+}
+
 impl crate::replica::Replica {
+    /// The latest audit checkpoint the server signed for this workstation.
+    pub fn audit_checkpoint(&self) -> Result<Option<AuditCheckpoint>, ReplicaError> {
+        stored_checkpoint(&self.conn)
+    }
+
     /// Checks this workstation's audit chain from its first entry; names the first link
     /// that does not hold. `Ok(Ok(n))`: all `n` entries hold.
     pub fn verify_audit_chain(&self) -> Result<Result<u64, BrokenLink>, ReplicaError> {

@@ -270,6 +270,23 @@ async fn signed_while_the_other_edits_offline(b_syncs_first: bool) {
     let doc = Document::load(e, kind, &bytes).unwrap();
     let (manifest, _) = on_server.verify(&key, &doc).unwrap();
     assert_eq!(manifest.content_sha256, signed.manifest.content_sha256);
+
+    // Cutting off the tail of A's chain leaves every remaining link intact, but the
+    // checkpoint the server signed names where the chain must still reach.
+    let a = a.into_inner().unwrap();
+    let checkpoint = a.audit_checkpoint().unwrap().expect("a signed checkpoint");
+    assert_eq!(a.verify_audit_chain().unwrap().map(|_| ()), Ok(()));
+    let conn = common::raw(a.db_path());
+    conn.execute_batch("DROP TRIGGER audit_log_no_delete;")
+        .unwrap();
+    conn.execute(
+        "DELETE FROM audit_log WHERE seq >= ?1",
+        [i64::try_from(checkpoint.seq).unwrap()],
+    )
+    .unwrap();
+    let broken = a.verify_audit_chain().unwrap().unwrap_err();
+    assert_eq!(broken.seq, checkpoint.seq, "{broken}");
+    assert!(broken.reason.contains("cut off"), "{broken}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -83,6 +83,9 @@ pub(super) async fn exchange<T: Transport>(
             r.acknowledge_signatures(last_signature)?;
             let fresh = r.apply_remote_signatures(&answer.signatures)?;
             set_cursors(r, answer.audit_held_through, answer.signatures_cursor)?;
+            if let Some(checkpoint) = &answer.checkpoint {
+                crate::audit::keep_checkpoint(&r.conn, checkpoint)?;
+            }
             Ok(fresh)
         })?;
         let more_audit = req.audit.len() == MAX_INTEGRITY_BATCH && audit_moved;
