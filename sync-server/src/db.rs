@@ -217,4 +217,78 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
         clinic: ClinicId,
         now: DateTime<Utc>,
     ) -> Result<Vec<crate::users::LockoutEntry>, ServerError>;
+
+    /// Stores a user's signing key (public key, private key wrapped under the password);
+    /// `false` if the clinic has no such user.
+    async fn set_signing_key(
+        &self,
+        clinic: ClinicId,
+        user: outpost_domain::ids::UserId,
+        public_key: &[u8],
+        wrapped: &outpost_domain::signature::WrappedSigningKey,
+    ) -> Result<bool, ServerError>;
+
+    /// A user's public signing key, if the user exists and has one.
+    async fn public_key(
+        &self,
+        clinic: ClinicId,
+        user: outpost_domain::ids::UserId,
+    ) -> Result<Option<Vec<u8>>, ServerError>;
+
+    /// The server's copy of one of the clinic's documents (kind and bytes).
+    async fn document(
+        &self,
+        clinic: ClinicId,
+        id: outpost_domain::ids::DocId,
+    ) -> Result<Option<(outpost_domain::document::DocKind, Vec<u8>)>, ServerError>;
+
+    /// Stores checked signatures made on `device` (append-only; re-sent ones ignored).
+    async fn store_signatures(
+        &self,
+        clinic: ClinicId,
+        device: DeviceId,
+        signatures: &[(
+            outpost_domain::signature::SignedManifest,
+            outpost_domain::signature::SignatureManifest,
+        )],
+    ) -> Result<(), ServerError>;
+
+    /// The clinic's signatures after cursor `after`, at most `limit`, and the new cursor.
+    async fn signatures_after(
+        &self,
+        clinic: ClinicId,
+        after: u64,
+        limit: usize,
+    ) -> Result<(Vec<outpost_domain::signature::SignedManifest>, u64), ServerError>;
+
+    /// The last audit entry (seq, hash) held for `device`.
+    async fn audit_tail(
+        &self,
+        clinic: ClinicId,
+        device: DeviceId,
+    ) -> Result<Option<(u64, String)>, ServerError>;
+
+    /// Appends checked audit entries to `device`'s chain (append-only).
+    async fn append_audit(
+        &self,
+        clinic: ClinicId,
+        device: DeviceId,
+        entries: &[outpost_domain::audit::AuditEntry],
+    ) -> Result<(), ServerError>;
+
+    /// The clinic's audit checkpoint key (PKCS#8, public key); `fresh` is stored when the
+    /// clinic has none yet.
+    async fn checkpoint_key(
+        &self,
+        clinic: ClinicId,
+        fresh: (&[u8], &[u8]),
+    ) -> Result<(Vec<u8>, Vec<u8>), ServerError>;
+
+    /// `device`'s chain as stored; an entry with an unknown action comes back as its seq
+    /// and that action.
+    async fn audit_chain(
+        &self,
+        clinic: ClinicId,
+        device: DeviceId,
+    ) -> Result<Vec<Result<outpost_domain::audit::AuditEntry, (u64, String)>>, ServerError>;
 }

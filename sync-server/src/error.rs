@@ -74,6 +74,12 @@ pub enum ServerError {
     )]
     ReplicaInUse(ReplicaId),
 
+    #[error(
+        "{0}; the audit entries from that one on were not stored. The workstation's log was \
+         altered: run `outpost audit verify` there and tell an admin"
+    )]
+    AuditChainBroken(outpost_domain::BrokenLink),
+
     /// A concurrent request got there first; retrying succeeds.
     #[error("{0}")]
     Busy(String),
@@ -123,6 +129,7 @@ impl ServerError {
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Gap { .. } => (StatusCode::CONFLICT, "gap"),
+            Self::AuditChainBroken(_) => (StatusCode::CONFLICT, "audit_chain_broken"),
             Self::ConflictingChange { .. } => (StatusCode::CONFLICT, "conflicting_change"),
             Self::ReplicaInUse(_) => (StatusCode::CONFLICT, "replica_in_use"),
             Self::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "locked_out"),

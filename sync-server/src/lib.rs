@@ -19,6 +19,7 @@ pub mod db;
 pub mod error;
 pub mod handlers;
 pub mod health;
+pub mod integrity;
 pub mod mrn;
 pub mod openapi;
 pub mod push;

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use outpost_domain::ids::{ClinicId, DeviceId};
 use outpost_sync_server::config::{LogFormat, Overrides, ServerConfig, TlsFiles};
+use outpost_sync_server::Database as _;
 use outpost_sync_server::{admin, PgDatabase};
 use std::io::Write;
 use std::net::SocketAddr;
@@ -70,10 +71,27 @@ enum Command {
     /// Add, list and disable a clinic's users
     #[command(subcommand)]
     User(users_cli::UserCommand),
+    /// Check the audit chains workstations pushed
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Accounts with failed sign-ins (and lockouts) since their last success
     Lockouts {
         #[arg(long)]
         clinic: ClinicId,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check one device's stored audit chain from its first entry; names the first entry
+    /// that does not hold (exit status 1)
+    Verify {
+        #[arg(long)]
+        clinic: ClinicId,
+        #[arg(long)]
+        device: DeviceId,
         #[arg(long)]
         json: bool,
     },
@@ -336,6 +354,11 @@ async fn run(cli: Cli, config: ServerConfig) -> Result<()> {
                 }
             }
         }
+        Command::Audit(AuditCommand::Verify {
+            clinic,
+            device,
+            json,
+        }) => verify_audit(&db, clinic, device, json).await?,
         Command::User(cmd) => users_cli::run_user(&db, cmd).await?,
         Command::Lockouts { clinic, json } => users_cli::run_lockouts(&db, clinic, json).await?,
         Command::Device(DeviceCommand::Revoke { clinic, device }) => {
@@ -346,6 +369,42 @@ async fn run(cli: Cli, config: ServerConfig) -> Result<()> {
         }
     }
     Ok(())
+}
+
+async fn verify_audit(
+    db: &PgDatabase,
+    clinic: ClinicId,
+    device: DeviceId,
+    json: bool,
+) -> Result<()> {
+    let found = db
+        .list_devices(clinic)
+        .await
+        .context("listing the clinic's devices")?
+        .into_iter()
+        .find(|d| d.id == device)
+        .with_context(|| format!("clinic {clinic} has no device {device}; list them with `outpost-server device list`"))?;
+    match outpost_sync_server::integrity::verify_device_chain(db, &found)
+        .await
+        .context("reading the audit chain")?
+    {
+        Ok(entries) => {
+            if json {
+                print_json(&serde_json::json!({ "ok": true, "entries": entries }))?;
+            } else {
+                println!("audit chain of device {device} holds: {entries} entries");
+            }
+            Ok(())
+        }
+        Err(broken) => {
+            if json {
+                print_json(&serde_json::json!({
+                    "ok": false, "broken_at": broken.seq, "reason": broken.reason
+                }))?;
+            }
+            anyhow::bail!("device {device}: {broken}")
+        }
+    }
 }
 
 async fn serve(db: PgDatabase, config: &ServerConfig) -> Result<()> {

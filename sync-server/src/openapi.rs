@@ -11,6 +11,7 @@
 use crate::health::Status;
 use axum::response::IntoResponse;
 use axum::Json;
+use outpost_domain::protocol::integrity::{IntegrityRequest, IntegrityResponse};
 use outpost_domain::protocol::users::{
     LoginRequest, LoginResponse, SignInReport, SignInReportResponse, UsersResponse,
 };
@@ -38,7 +39,7 @@ pub const PATH: &str = "/openapi.json";
     ),
     paths(
         health, ready, openapi_json, enroll, push, pull, mrn_blocks, bootstrap, login, users,
-        sign_ins
+        sign_ins, integrity
     ),
     components(schemas(Status, ErrorBody)),
     modifiers(&DeviceToken),
@@ -286,3 +287,21 @@ fn users() {}
 ))]
 #[allow(dead_code)]
 fn sign_ins() {}
+
+/// Signatures made on the workstation and its audit entries the server lacks, in; the
+/// clinic's newer signatures, out. Each signature is checked against the signer's public
+/// key and the server's copy of the encounter (refused ones are listed with the reason);
+/// each audit entry must link to the one before it.
+#[utoipa::path(post, path = "/v1/integrity", tag = "sync", request_body = IntegrityRequest,
+    security(("device_token" = [])), responses(
+    (status = 200, description = "Stored; the clinic's newer signatures", body = IntegrityResponse),
+    (status = 400, description = "Malformed request", body = ErrorBody),
+    (status = 401, description = "`unauthorized` or `device_revoked`", body = ErrorBody),
+    (status = 409, description = "`audit_chain_broken`: the entry named does not link to the one before; entries from it on were not stored", body = ErrorBody),
+    (status = 413, description = "Too many signatures or entries, or body too large", body = ErrorBody),
+    (status = 426, description = "`unsupported_protocol`: update the app", body = ErrorBody),
+    (status = 500, description = "Internal failure; retry", body = ErrorBody),
+    (status = 503, description = "Busy or database unavailable; retry", body = ErrorBody),
+))]
+#[allow(dead_code)]
+fn integrity() {}

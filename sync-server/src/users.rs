@@ -12,9 +12,10 @@ use outpost_domain::credentials::{canonical_username, Password, PasswordVerifier
 use outpost_domain::ids::{ClinicId, UserId};
 use outpost_domain::protocol::users::{
     LoginRequest, LoginResponse, ReportedAttempt, SignInReport, SignInReportResponse, SignedInUser,
-    SyncedUser, UsersResponse,
+    SyncedUser, UserSigningKey, UsersResponse,
 };
 use outpost_domain::roles::Role;
+use outpost_domain::signature;
 use serde::Serialize;
 use std::sync::OnceLock;
 
@@ -33,6 +34,10 @@ pub struct User {
     pub verifier: PasswordVerifier,
     pub created_at: DateTime<Utc>,
     pub disabled_at: Option<DateTime<Utc>>,
+    /// The Ed25519 signing key made with the password (none for users added before
+    /// signatures existed).
+    #[serde(skip)]
+    pub signing_key: Option<UserSigningKey>,
 }
 
 impl User {
@@ -79,17 +84,35 @@ pub async fn add_user(
     }
     let password = Password::new_for_account(password.expose())
         .map_err(|e| ServerError::invalid("password", e.to_string()))?;
-    let verifier = hash(password).await?;
-    db.add_user(clinic, UserId::new(), &username, full_name, role, &verifier)
-        .await
+    let id = UserId::new();
+    let (verifier, key) = hash_with_key(id, password).await?;
+    let mut user = db
+        .add_user(clinic, id, &username, full_name, role, &verifier)
+        .await?;
+    db.set_signing_key(clinic, id, &key.public_key, &key.wrapped)
+        .await?;
+    user.signing_key = Some(UserSigningKey {
+        public_key: base64::engine::general_purpose::STANDARD.encode(&key.public_key),
+        wrapped: key.wrapped,
+    });
+    Ok(user)
 }
 
-/// argon2id costs ~19 MiB and tens of milliseconds: off the async threads.
-async fn hash(password: Password) -> Result<PasswordVerifier, ServerError> {
-    tokio::task::spawn_blocking(move || PasswordVerifier::create(&password))
-        .await
-        .map_err(|e| ServerError::Inconsistent(format!("hashing task: {e}")))?
-        .map_err(|e| ServerError::Inconsistent(e.to_string()))
+/// The verifier and the signing key (wrapped under the same password) of a new password:
+/// each costs an argon2id run (~19 MiB, tens of milliseconds), off the async threads.
+async fn hash_with_key(
+    id: UserId,
+    password: Password,
+) -> Result<(PasswordVerifier, signature::NewSigningKey), ServerError> {
+    tokio::task::spawn_blocking(move || {
+        let verifier = PasswordVerifier::create(&password)
+            .map_err(|e| ServerError::Inconsistent(e.to_string()))?;
+        let key = signature::generate(id, &password)
+            .map_err(|e| ServerError::Inconsistent(e.to_string()))?;
+        Ok((verifier, key))
+    })
+    .await
+    .map_err(|e| ServerError::Inconsistent(format!("hashing task: {e}")))?
 }
 
 async fn verify(verifier: PasswordVerifier, password: Password) -> Result<bool, ServerError> {
@@ -211,6 +234,7 @@ pub async fn users_for_device(
                 role: u.role,
                 verifier: u.verifier,
                 disabled: u.disabled_at.is_some(),
+                signing_key: u.signing_key,
             })
             .collect(),
     })

@@ -50,6 +50,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Conflicts(c) => review::conflicts(&ctx, c),
         Command::Duplicates(c) => review::duplicates(&ctx, c),
         Command::History { id, json } => review::history(&ctx, id, json),
+        Command::Audit(args::AuditCommand::Verify { json }) => cmd::audit::verify(&ctx, json),
         Command::Sync { json } => remote::sync(&ctx.data_dir, json),
         Command::Status { json } => remote::status(&ctx.data_dir, json),
     }

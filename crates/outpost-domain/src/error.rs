@@ -75,3 +75,38 @@ impl DomainError {
         }
     }
 }
+
+/// Why a signature could not be made or does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    #[error("wrong signing password; type the password you sign in with")]
+    WrongPassword,
+    #[error("the stored signing key is not usable ({0}); ask an admin to set your password again, which makes a new signing key")]
+    BadKey(String),
+    #[error("the system random number generator failed")]
+    Randomness,
+    #[error("the signature does not match its manifest or the signer's public key: the manifest was altered or signed by someone else")]
+    BadSignature,
+    #[error("the signature belongs to encounter {signed}, not to encounter {shown}")]
+    OtherRecord { signed: String, shown: String },
+    #[error("the signed content hash {signed} differs from the content at the signed version ({actual}): the signed content was altered")]
+    ContentMismatch { signed: String, actual: String },
+    #[error(
+        "this workstation does not yet hold the signed version (change {0}); sync and try again"
+    )]
+    MissingHeads(String),
+    #[error("the signature manifest is not valid: {0}")]
+    Manifest(String),
+    #[error("the signed record could not be read: {0}")]
+    Record(String),
+}
+
+/// The first link of an audit chain that does not hold, by its sequence number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("audit chain broken at entry {seq}: {reason}")]
+pub struct BrokenLink {
+    /// The sequence number at which the chain stops holding (the entry expected there
+    /// when one is missing).
+    pub seq: u64,
+    pub reason: String,
+}

@@ -4,6 +4,7 @@
 //! Nothing here touches disk, network or clocks of its own (the caller passes the time in),
 //! so the replica, the sync server and the tests all share one definition of the rules.
 
+pub mod audit;
 pub mod clock;
 pub mod credentials;
 pub mod document;
@@ -11,9 +12,10 @@ pub mod error;
 pub mod ids;
 pub mod protocol;
 pub mod roles;
+pub mod signature;
 pub mod version_vector;
 
 /// Record kinds keep their historical paths (`outpost_domain::patient::Patient`, ...).
 pub use document::{link, patient, vitals};
 
-pub use error::{DomainError, FieldError};
+pub use error::{BrokenLink, DomainError, FieldError, SignatureError};

@@ -13,6 +13,13 @@
 //! | handover      | -     | RCE    | RCE     | RCE   | -          | -   |
 //! | template      | RCE   | R      | R       | R     | -          | -   |
 //!
+//! Encounters also carry the signature actions (S = sign, K = co-sign, A = amend): only
+//! doctors and surgeons have them; no other kind is signed.
+//!
+//! | kind          | admin | doctor | surgeon | nurse | front desk | lab |
+//! |---------------|-------|--------|---------|-------|------------|-----|
+//! | encounter     | -     | SKA    | SKA     | -     | -          | -   |
+//!
 //! Decisions behind it:
 //! - Templates are written only by admins; clinicians read them to render encounters.
 //! - Admins do not chart: no clinical record is theirs to read or write. They read
@@ -25,6 +32,9 @@
 //!   nurses read them but do not write them.
 //! - Lab reads patients only (orders and results come later).
 //! - Resolving a conflict or marking vitals entered-in-error is an edit.
+//! - Signing an encounter (authorship, review or approval), co-signing a colleague's and
+//!   amending a signed one are the physicians' acts: a nurse reads encounters but signs
+//!   none, and admins, who do not chart, sign nothing.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -99,6 +109,7 @@ impl FromStr for Role {
 
 /// What is done to a record. Creating is the document's first change; every later
 /// change (including resolving a conflict or marking entered-in-error) is an edit.
+/// Signing, co-signing and amending a signed record are actions of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export, export_to = "../../../ui/src/bindings/")]
@@ -106,16 +117,32 @@ pub enum Action {
     Read,
     Create,
     Edit,
+    /// Signing a record as its author, reviewer or approver.
+    Sign,
+    /// Adding a second signature to a record someone else signed.
+    CoSign,
+    /// Changing a signed record, with a reason (the original stays visible).
+    Amend,
 }
 
 impl Action {
-    pub const ALL: [Action; 3] = [Self::Read, Self::Create, Self::Edit];
+    pub const ALL: [Action; 6] = [
+        Self::Read,
+        Self::Create,
+        Self::Edit,
+        Self::Sign,
+        Self::CoSign,
+        Self::Amend,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Read => "read",
             Self::Create => "create",
             Self::Edit => "edit",
+            Self::Sign => "sign",
+            Self::CoSign => "co_sign",
+            Self::Amend => "amend",
         }
     }
 }
@@ -165,8 +192,17 @@ fn grant(role: Role, kind: DocKind) -> Grant {
     g
 }
 
+/// Whether `role` may sign, co-sign and amend records of `kind` (second table of the
+/// module doc): physicians, on encounters.
+fn signs(role: Role, kind: DocKind) -> bool {
+    kind == DocKind::Encounter && matches!(role, Role::Doctor | Role::Surgeon)
+}
+
 /// Whether `role` may do `action` to a record of `kind`. The one place the rules live.
 pub fn permits(role: Role, kind: DocKind, action: Action) -> bool {
+    if matches!(action, Action::Sign | Action::CoSign | Action::Amend) {
+        return signs(role, kind) && permits(role, kind, Action::Edit);
+    }
     match (grant(role, kind), action) {
         (Grant::None, _) => false,
         (Grant::ReadOnly, Action::Read) => true,

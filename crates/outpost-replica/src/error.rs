@@ -127,6 +127,28 @@ pub enum ReplicaError {
 
     #[error(transparent)]
     Domain(Box<DomainError>),
+
+    /// A signature could not be made, or one that was stored does not hold.
+    #[error(transparent)]
+    Signature(outpost_domain::SignatureError),
+
+    #[error("signing is blocked for this user after 3 wrong signing passwords; an admin has been alerted and must clear the block")]
+    SigningBlocked,
+
+    #[error("this user has no signing key yet; ask an admin to set the password again (that makes the signing key), then sync")]
+    NoSigningKey,
+
+    #[error("encounter {0} is signed and locked; amend it with a reason instead")]
+    Locked(outpost_domain::ids::DocId),
+
+    #[error("encounter {0} is not signed yet; sign it before amending it")]
+    NotSigned(outpost_domain::ids::DocId),
+}
+
+impl From<outpost_domain::SignatureError> for ReplicaError {
+    fn from(e: outpost_domain::SignatureError) -> Self {
+        Self::Signature(e)
+    }
 }
 
 impl From<DomainError> for ReplicaError {

@@ -21,6 +21,7 @@ mod records;
 mod remote;
 mod replica;
 mod secret;
+mod signing;
 mod store;
 pub mod sync;
 
@@ -39,6 +40,7 @@ pub use records::patients::ContactDetails;
 pub use records::templates::{TemplateEdit, VersionUsage};
 pub use replica::Replica;
 pub use secret::DeviceToken;
+pub use signing::{LockedEncounter, SignatureView, SIGNING_ATTEMPTS};
 pub use store::DB_FILE;
 
 /// The domain vocabulary this API speaks (ids, records, protocol types).

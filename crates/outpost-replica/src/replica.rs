@@ -80,6 +80,7 @@ impl Replica {
             reason: "it has no replica id".into(),
         })?;
         projection::rebuild_if_stale(&mut conn)?;
+        crate::audit::seal_legacy(&mut conn)?;
         tracing::debug!(replica_id = %id, "opened replica");
         Ok(Replica { conn, id, path })
     }

@@ -29,6 +29,12 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../../migrations/replica/20261126000000_bootstrap.sql"
     )),
+    M::up(include_str!(
+        "../../../migrations/replica/20261203000000_integrity.sql"
+    )),
+    M::up(include_str!(
+        "../../../migrations/replica/20261203100000_audit_checkpoint.sql"
+    )),
 ];
 
 fn migrations() -> Migrations<'static> {

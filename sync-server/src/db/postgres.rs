@@ -6,6 +6,7 @@ mod bootstrap;
 mod changes;
 mod device_lock;
 mod documents;
+mod integrity;
 mod mrn;
 mod quarantine;
 mod reporting;
@@ -388,5 +389,85 @@ impl Database for PgDatabase {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<crate::users::LockoutEntry>, ServerError> {
         users::lockouts(&self.pool, clinic, now).await
+    }
+
+    async fn set_signing_key(
+        &self,
+        clinic: ClinicId,
+        user: outpost_domain::ids::UserId,
+        public_key: &[u8],
+        wrapped: &outpost_domain::signature::WrappedSigningKey,
+    ) -> Result<bool, ServerError> {
+        users::set_signing_key(&self.pool, clinic, user, public_key, wrapped).await
+    }
+
+    async fn public_key(
+        &self,
+        clinic: ClinicId,
+        user: outpost_domain::ids::UserId,
+    ) -> Result<Option<Vec<u8>>, ServerError> {
+        users::public_key(&self.pool, clinic, user).await
+    }
+
+    async fn document(
+        &self,
+        clinic: ClinicId,
+        id: outpost_domain::ids::DocId,
+    ) -> Result<Option<(outpost_domain::document::DocKind, Vec<u8>)>, ServerError> {
+        integrity::document(&self.pool, clinic, id).await
+    }
+
+    async fn store_signatures(
+        &self,
+        clinic: ClinicId,
+        device: DeviceId,
+        signatures: &[(
+            outpost_domain::signature::SignedManifest,
+            outpost_domain::signature::SignatureManifest,
+        )],
+    ) -> Result<(), ServerError> {
+        integrity::store_signatures(&self.pool, clinic, device, signatures).await
+    }
+
+    async fn signatures_after(
+        &self,
+        clinic: ClinicId,
+        after: u64,
+        limit: usize,
+    ) -> Result<(Vec<outpost_domain::signature::SignedManifest>, u64), ServerError> {
+        integrity::signatures_after(&self.pool, clinic, after, limit).await
+    }
+
+    async fn audit_tail(
+        &self,
+        clinic: ClinicId,
+        device: DeviceId,
+    ) -> Result<Option<(u64, String)>, ServerError> {
+        integrity::audit_tail(&self.pool, clinic, device).await
+    }
+
+    async fn append_audit(
+        &self,
+        clinic: ClinicId,
+        device: DeviceId,
+        entries: &[outpost_domain::audit::AuditEntry],
+    ) -> Result<(), ServerError> {
+        integrity::append_audit(&self.pool, clinic, device, entries).await
+    }
+
+    async fn checkpoint_key(
+        &self,
+        clinic: ClinicId,
+        fresh: (&[u8], &[u8]),
+    ) -> Result<(Vec<u8>, Vec<u8>), ServerError> {
+        integrity::checkpoint_key(&self.pool, clinic, fresh).await
+    }
+
+    async fn audit_chain(
+        &self,
+        clinic: ClinicId,
+        device: DeviceId,
+    ) -> Result<Vec<Result<outpost_domain::audit::AuditEntry, (u64, String)>>, ServerError> {
+        integrity::audit_chain(&self.pool, clinic, device).await
     }
 }

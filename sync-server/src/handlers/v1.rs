@@ -3,6 +3,7 @@
 
 mod bootstrap;
 mod enroll;
+mod integrity;
 mod login;
 mod mrn_blocks;
 mod pull;
@@ -24,4 +25,5 @@ pub fn routes() -> Router<AppState> {
         .route("/login", post(login::login))
         .route("/users", axum::routing::get(users::list))
         .route("/sign-ins", post(sign_ins::report))
+        .route("/integrity", post(integrity::exchange))
 }

@@ -3,5 +3,6 @@
 /**
  * What is done to a record. Creating is the document's first change; every later
  * change (including resolving a conflict or marking entered-in-error) is an edit.
+ * Signing, co-signing and amending a signed record are actions of their own.
  */
-export type Action = "read" | "create" | "edit";
+export type Action = "read" | "create" | "edit" | "sign" | "co_sign" | "amend";

@@ -105,6 +105,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The audit log of this workstation
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Run one sync round now (push local changes, pull the clinic's)
     Sync {
         /// Print the counts as JSON
@@ -115,6 +118,17 @@ pub enum Command {
     /// answers
     Status {
         /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain from its first entry; names the first entry that does not
+    /// hold (exit status 1)
+    Verify {
+        /// Print the result as JSON
         #[arg(long)]
         json: bool,
     },

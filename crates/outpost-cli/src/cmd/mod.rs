@@ -2,6 +2,7 @@
 //! app makes) and prints the result, as plain lines or, with `--json`, as JSON. One file
 //! per record kind.
 
+pub mod audit;
 pub mod encounter;
 pub mod handover;
 pub mod login;

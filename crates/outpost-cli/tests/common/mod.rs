@@ -44,6 +44,7 @@ pub fn synced_users() -> Vec<SyncedUser> {
             role: *role,
             verifier: v.clone(),
             disabled: false,
+            signing_key: None,
         })
         .collect()
 }

@@ -16,7 +16,7 @@ mod value;
 #[cfg(test)]
 mod merge_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use check::MAX_KEY_CHARS;
 pub use note::Note;

@@ -28,6 +28,7 @@
 //! Record kinds and their edit operations, validation and projections live beside this
 //! file, one module per kind.
 
+mod at;
 mod careful;
 pub mod conflict;
 pub mod encounter;
@@ -52,6 +53,7 @@ use careful::Careful;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use at::ChangeNode;
 pub use conflict::{Conflict, ConflictValue};
 pub use fresh::{FreshDocument, ReadRecord};
 pub use remote::parse_change;

@@ -71,6 +71,20 @@ pub struct SyncedUser {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub verifier: PasswordVerifier,
     pub disabled: bool,
+    /// The user's signing key (public half, and private half wrapped under their
+    /// password), so they can sign offline on any workstation; absent for users whose key
+    /// was never made and from servers older than signatures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<UserSigningKey>,
+}
+
+/// A user's Ed25519 signing key as it travels: the public key (base64, 32 bytes) and the
+/// private key wrapped under the user's password (see [`crate::signature::key`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserSigningKey {
+    pub public_key: String,
+    pub wrapped: crate::signature::WrappedSigningKey,
 }
 
 /// `GET /v1/users`: every user of the calling device's clinic, disabled ones included

@@ -3,12 +3,13 @@
 
 use super::*;
 
-/// The module doc's table, as the letters each role has per kind.
+/// The module doc's tables, as the letters each role has per kind (S sign, K co-sign,
+/// A amend).
 const EXPECTED: [(DocKind, [&str; 6]); 6] = [
     (DocKind::Patient, ["R", "RCE", "RCE", "RCE", "RCE", "R"]),
     (DocKind::PatientLink, ["R", "RCE", "RCE", "RCE", "RCE", "-"]),
     (DocKind::Vitals, ["-", "RCE", "RCE", "RCE", "-", "-"]),
-    (DocKind::Encounter, ["-", "RCE", "RCE", "R", "-", "-"]),
+    (DocKind::Encounter, ["-", "RCESKA", "RCESKA", "R", "-", "-"]),
     (DocKind::Handover, ["-", "RCE", "RCE", "RCE", "-", "-"]),
     (DocKind::Template, ["RCE", "R", "R", "R", "-", "-"]),
 ];
@@ -21,6 +22,9 @@ fn letters(role: Role, kind: DocKind) -> String {
             Action::Read => 'R',
             Action::Create => 'C',
             Action::Edit => 'E',
+            Action::Sign => 'S',
+            Action::CoSign => 'K',
+            Action::Amend => 'A',
         })
         .collect();
     if s.is_empty() {
@@ -122,4 +126,24 @@ fn role_names_round_trip_and_accept_what_people_type() {
         err.contains("janitor") && err.contains("front_desk"),
         "{err}"
     );
+}
+
+#[test]
+fn only_physicians_sign_co_sign_and_amend_and_only_encounters() {
+    for role in Role::ALL {
+        for kind in DocKind::ALL {
+            for action in [Action::Sign, Action::CoSign, Action::Amend] {
+                let physician = matches!(role, Role::Doctor | Role::Surgeon);
+                assert_eq!(
+                    permits(role, kind, action),
+                    physician && kind == DocKind::Encounter,
+                    "{role} {action} {}",
+                    kind.as_str()
+                );
+            }
+        }
+    }
+    assert!(permits(Role::Nurse, DocKind::Encounter, Action::Read));
+    assert!(!permits(Role::Nurse, DocKind::Encounter, Action::Sign));
+    assert!(!permits(Role::Admin, DocKind::Encounter, Action::Sign));
 }

@@ -5,10 +5,12 @@
 
 use super::users::{by_id, by_username};
 use super::{stamp, unstamp};
+use crate::audit;
 use crate::error::ReplicaError;
 use crate::meta::parse;
 use crate::replica::Replica;
 use chrono::{DateTime, Duration, Utc};
+use outpost_domain::audit::AuditAction;
 use outpost_domain::credentials::{
     canonical_username, Lockout, Password, PasswordVerifier, SignInRefused,
 };
@@ -144,6 +146,14 @@ impl Replica {
                     ],
                 )?;
             }
+            audit::record(
+                &tx,
+                now,
+                &user.username,
+                AuditAction::FailedSignIn,
+                audit::Action::FAILED_SIGN_IN,
+                None,
+            )?;
             tx.commit()?;
             tracing::info!("sign-in refused: wrong credentials");
             return Err(ReplicaError::SignIn(SignInRefused::WrongCredentials));
@@ -156,6 +166,14 @@ impl Replica {
             params![attempt, user.id.to_string(), stamp(now)],
         )?;
         open_session(&tx, user.id, now)?;
+        audit::record(
+            &tx,
+            now,
+            &user.username,
+            AuditAction::SignIn,
+            audit::Action::SIGN_IN,
+            None,
+        )?;
         tx.commit()?;
         tracing::info!(user = %user.id, "signed in on this workstation");
         Ok(user.summary())
@@ -181,6 +199,14 @@ impl Replica {
             ],
         )?;
         open_session(&tx, user.id, now)?;
+        audit::record(
+            &tx,
+            now,
+            &user.username,
+            AuditAction::SignIn,
+            audit::Action::SIGN_IN,
+            None,
+        )?;
         tx.commit()?;
         tracing::info!(user = %user.id, "signed in online on this workstation");
         Ok(())
@@ -188,7 +214,23 @@ impl Replica {
 
     /// Ends the current session, if any.
     pub fn logout(&mut self) -> Result<(), ReplicaError> {
-        self.conn.execute("DELETE FROM current_session", [])?;
+        let now = Utc::now();
+        let who = self.signed_in_user(now)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM current_session", [])?;
+        if let Some(user) = who {
+            audit::record(
+                &tx,
+                now,
+                &user.username,
+                AuditAction::SignOut,
+                audit::Action::SIGN_OUT,
+                None,
+            )?;
+        }
+        tx.commit()?;
         Ok(())
     }
 

@@ -7,7 +7,7 @@
 mod login;
 mod online;
 pub(crate) mod sync;
-mod users;
+pub(crate) mod users;
 
 pub use login::SESSION_HOURS;
 pub use online::{login_online_or_offline, SignedInVia};

@@ -26,6 +26,7 @@ fn user(username: &str, role: Role, verifier: &PasswordVerifier) -> SyncedUser {
         role,
         verifier: verifier.clone(),
         disabled: false,
+        signing_key: None,
     }
 }
 

@@ -72,7 +72,25 @@ pub(super) fn by_username(
     }
 }
 
-pub(super) fn by_id(conn: &Connection, id: UserId) -> Result<Option<CachedUser>, ReplicaError> {
+/// A cached user's signing key: the public key (base64) and the wrapped private key.
+pub(crate) fn signing_key_of(
+    conn: &Connection,
+    id: UserId,
+) -> Result<Option<(String, String)>, ReplicaError> {
+    let row: Option<(Option<String>, Option<String>)> = conn
+        .query_row(
+            "SELECT signing_public_key, signing_key_wrapped FROM users WHERE user_id = ?1",
+            [id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        Some((Some(public), Some(wrapped))) => Some((public, wrapped)),
+        _ => None,
+    })
+}
+
+pub(crate) fn by_id(conn: &Connection, id: UserId) -> Result<Option<CachedUser>, ReplicaError> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE user_id = ?1");
     conn.query_row(&sql, [id.to_string()], |row| Ok(from_row(row)))
         .optional()?
@@ -84,7 +102,9 @@ impl Replica {
     /// most rounds change nothing and then write nothing).
     fn cached_users_match(&self, users: &[SyncedUser]) -> Result<bool, ReplicaError> {
         let mut stmt = self.conn.prepare(
-            "SELECT user_id, username, full_name, role, verifier, disabled FROM users ORDER BY user_id",
+            "SELECT user_id, username, full_name, role, verifier, disabled, signing_public_key,
+                    signing_key_wrapped
+             FROM users ORDER BY user_id",
         )?;
         let cached = stmt
             .query_map([], |r| {
@@ -95,6 +115,8 @@ impl Replica {
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
                     r.get::<_, i64>(5)? == 1,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -108,6 +130,8 @@ impl Replica {
                     u.role.as_str().to_owned(),
                     u.verifier.as_phc().to_owned(),
                     u.disabled,
+                    u.signing_key.as_ref().map(|k| k.public_key.clone()),
+                    u.signing_key.as_ref().map(|k| k.wrapped.to_json()),
                 )
             })
             .collect();
@@ -139,8 +163,9 @@ impl Replica {
         tx.execute("DELETE FROM users", [])?;
         {
             let mut insert = tx.prepare(
-                "INSERT INTO users (user_id, username, full_name, role, verifier, disabled, synced_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO users (user_id, username, full_name, role, verifier, disabled, synced_at,
+                                    signing_public_key, signing_key_wrapped)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
             for u in users {
                 // Re-checked here too: a verifier below the minimum is never cached.
@@ -155,6 +180,8 @@ impl Replica {
                     verifier.as_phc(),
                     i64::from(u.disabled),
                     stamp(now),
+                    u.signing_key.as_ref().map(|k| k.public_key.clone()),
+                    u.signing_key.as_ref().map(|k| k.wrapped.to_json()),
                 ])?;
             }
         }

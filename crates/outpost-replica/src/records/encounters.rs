@@ -110,9 +110,9 @@ impl Replica {
         self.encounter_edit(id, author, |r, _| r.set_status(status))
     }
 
-    /// One encounter as stored.
+    /// One encounter as stored (the read is audited).
     pub fn encounter(&self, id: DocId) -> Result<EncounterProjection, ReplicaError> {
-        detail(
+        let mut found: EncounterProjection = detail(
             &self.conn,
             "SELECT detail FROM encounters WHERE id = ?1",
             [id.to_string()],
@@ -120,7 +120,10 @@ impl Replica {
         .ok_or(ReplicaError::NotFound {
             kind: "encounter",
             id,
-        })
+        })?;
+        crate::signing::show_signed_status(&self.conn, std::slice::from_mut(&mut found))?;
+        self.audit_read(Action::READ_ENCOUNTER, id)?;
+        Ok(found)
     }
 
     /// One encounter laid out on the template version it was charted on (never a later
@@ -129,7 +132,9 @@ impl Replica {
         let doc = projection::load_kind(&self.conn, id, DocKind::Encounter)?;
         let record: EncounterRecord = doc.read()?;
         let template = template_record(&self.conn, record.template.template_id)?;
-        Ok(EncounterView::render(&record, &template)?)
+        let view = EncounterView::render(&record, &template)?;
+        self.audit_read(Action::READ_ENCOUNTER, id)?;
+        Ok(view)
     }
 
     /// Encounters, newest date first: a patient's, or all.
@@ -137,7 +142,7 @@ impl Replica {
         &self,
         patient: Option<DocId>,
     ) -> Result<Vec<EncounterProjection>, ReplicaError> {
-        match patient {
+        let mut list = match patient {
             Some(p) => details(
                 &self.conn,
                 "SELECT detail FROM encounters WHERE patient_id = ?1
@@ -149,7 +154,9 @@ impl Replica {
                 "SELECT detail FROM encounters ORDER BY encounter_date DESC, id DESC",
                 [],
             ),
-        }
+        }?;
+        crate::signing::show_signed_status(&self.conn, &mut list)?;
+        Ok(list)
     }
 
     fn encounter_edit(
@@ -164,6 +171,9 @@ impl Replica {
             author,
             Action::EDIT_ENCOUNTER,
             |conn, doc, actor, meta| {
+                if crate::signing::is_signed(conn, id)? {
+                    return Err(ReplicaError::Locked(id));
+                }
                 let pinned: EncounterRecord = doc.read()?;
                 let template = template_record(conn, pinned.template.template_id)?;
                 Ok(doc.edit(actor, meta, |r: &mut EncounterRecord| edit(r, &template))?)

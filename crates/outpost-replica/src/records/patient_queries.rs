@@ -79,11 +79,13 @@ impl Replica {
         Ok(summary(&self.patient_projection(id)?))
     }
 
-    /// One patient with allergies, medications, problems, contact details and merges.
+    /// One patient with allergies, medications, problems, contact details and merges:
+    /// opening the chart, so the read is audited.
     #[tracing::instrument(skip_all)]
     pub fn patient_details(&self, id: DocId) -> Result<PatientDetails, ReplicaError> {
         let patient = self.patient_projection(id)?;
         let into = survivors(&self.conn)?;
+        self.audit_read(crate::audit::Action::READ_PATIENT, id)?;
         Ok(PatientDetails {
             merged_into: into.get(&id).copied(),
             merged: merged_under(&into)

@@ -25,6 +25,8 @@ pub const MRN_BLOCKS_PATH: &str = "/v1/mrn-blocks";
 pub const HEALTH_PATH: &str = "/health";
 pub const USERS_PATH: &str = "/v1/users";
 pub const SIGN_INS_PATH: &str = "/v1/sign-ins";
+/// Signatures and audit entries out, the clinic's signatures in.
+pub const INTEGRITY_PATH: &str = "/v1/integrity";
 pub const LOGIN_PATH: &str = "/v1/login";
 pub const BOOTSTRAP_PATH: &str = "/v1/bootstrap";
 
@@ -172,6 +174,20 @@ impl Transport for HttpTransport {
     ) -> Result<outpost_domain::protocol::users::SignInReportResponse, TransportError> {
         let url = format!("{}{SIGN_INS_PATH}", self.base);
         post_json(&self.client, &url, Some(&self.token), report).await
+    }
+
+    async fn integrity(
+        &self,
+        req: &outpost_domain::protocol::integrity::IntegrityRequest,
+    ) -> Result<outpost_domain::protocol::integrity::IntegrityResponse, TransportError> {
+        let url = format!("{}{INTEGRITY_PATH}", self.base);
+        match post_json(&self.client, &url, Some(&self.token), req).await {
+            // A server older than signatures has no such route.
+            Err(TransportError::Server { status: 404, .. }) => Err(TransportError::Unsupported(
+                "take signatures and audit entries (the server is older)",
+            )),
+            other => other,
+        }
     }
 }
 

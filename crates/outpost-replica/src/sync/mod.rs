@@ -4,6 +4,7 @@
 
 mod bootstrap;
 mod http;
+mod integrity;
 mod plan;
 mod run;
 mod status;

@@ -135,6 +135,7 @@ pub async fn sync_once_with_progress<T: Transport>(
         }
     }
     top_up_mrns(replica, transport).await?;
+    super::integrity::exchange(replica, transport).await?;
     with(replica, |r| r.set_last_sync_at(Utc::now()))?;
     // A quiet round every two seconds is routine; only rounds that moved data are news.
     if report.pushed + report.pulled > 0 {

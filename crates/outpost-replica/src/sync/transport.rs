@@ -1,6 +1,7 @@
 //! How the sync client reaches a server: the `Transport` trait (HTTP in the app, anything
 //! that speaks the same protocol elsewhere) and the errors a round trip can end in.
 
+use outpost_domain::protocol::integrity::{IntegrityRequest, IntegrityResponse};
 use outpost_domain::protocol::users::{SignInReport, SignInReportResponse, UsersResponse};
 use outpost_domain::protocol::{
     BootstrapRequest, BootstrapResponse, MrnBlock, MrnBlockRequest, PullRequest, PullResponse,
@@ -60,6 +61,18 @@ pub trait Transport: Send + Sync {
     ) -> impl Future<Output = Result<SignInReportResponse, TransportError>> + Send {
         let _ = report;
         std::future::ready(Err(TransportError::Unsupported("take sign-in reports")))
+    }
+
+    /// Sends signatures and audit entries made here; answers with the clinic's newer
+    /// signatures. A transport (or an older server) that cannot says so; sync goes on.
+    fn integrity(
+        &self,
+        req: &IntegrityRequest,
+    ) -> impl Future<Output = Result<IntegrityResponse, TransportError>> + Send {
+        let _ = req;
+        std::future::ready(Err(TransportError::Unsupported(
+            "take signatures and audit entries",
+        )))
     }
 }
 

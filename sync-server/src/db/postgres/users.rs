@@ -7,11 +7,13 @@ use crate::db::Device;
 use crate::error::ServerError;
 use crate::secrets::SecretHash;
 use crate::users::{LockoutEntry, User};
+use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use outpost_domain::credentials::{Lockout, PasswordVerifier};
 use outpost_domain::ids::{ClinicId, DeviceId, UserId};
-use outpost_domain::protocol::users::ReportedAttempt;
+use outpost_domain::protocol::users::{ReportedAttempt, UserSigningKey};
 use outpost_domain::roles::Role;
+use outpost_domain::signature::WrappedSigningKey;
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
@@ -47,7 +49,8 @@ pub(super) fn stored_role(s: &str) -> Result<Role, ServerError> {
 /// The columns [`user_from`] reads, for `concat!` into static SQL.
 macro_rules! user_columns {
     () => {
-        "clinic_id, user_id, username, full_name, role, verifier, created_at, disabled_at"
+        "clinic_id, user_id, username, full_name, role, verifier, created_at, disabled_at, \
+         signing_public_key, signing_key_wrapped"
     };
 }
 
@@ -64,7 +67,61 @@ fn user_from(row: &PgRow) -> Result<User, ServerError> {
             .map_err(|e| ServerError::Inconsistent(format!("users.verifier: {e}")))?,
         created_at: row.try_get("created_at")?,
         disabled_at: row.try_get("disabled_at")?,
+        signing_key: signing_key_from(row)?,
     })
+}
+
+/// The user's signing key, when one was made (both columns set).
+fn signing_key_from(row: &PgRow) -> Result<Option<UserSigningKey>, ServerError> {
+    let public: Option<Vec<u8>> = row.try_get("signing_public_key")?;
+    let wrapped: Option<String> = row.try_get("signing_key_wrapped")?;
+    let (Some(public), Some(wrapped)) = (public, wrapped) else {
+        return Ok(None);
+    };
+    let wrapped = WrappedSigningKey::from_json(&wrapped)
+        .map_err(|e| ServerError::Inconsistent(format!("users.signing_key_wrapped: {e}")))?;
+    Ok(Some(UserSigningKey {
+        public_key: base64::engine::general_purpose::STANDARD.encode(public),
+        wrapped,
+    }))
+}
+
+/// Stores a user's new signing key (made when their password was set).
+#[tracing::instrument(skip_all)]
+pub(super) async fn set_signing_key(
+    pool: &PgPool,
+    clinic: ClinicId,
+    user: UserId,
+    public_key: &[u8],
+    wrapped: &WrappedSigningKey,
+) -> Result<bool, ServerError> {
+    let done = sqlx::query(
+        "UPDATE users SET signing_public_key = $3, signing_key_wrapped = $4, updated_at = now() \
+         WHERE clinic_id = $1 AND user_id = $2",
+    )
+    .bind(clinic.0)
+    .bind(user.0)
+    .bind(public_key)
+    .bind(wrapped.to_json())
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A user's public signing key (32 bytes), if the user exists and has one.
+pub(super) async fn public_key(
+    pool: &PgPool,
+    clinic: ClinicId,
+    user: UserId,
+) -> Result<Option<Vec<u8>>, ServerError> {
+    let key: Option<Option<Vec<u8>>> = sqlx::query_scalar(
+        "SELECT signing_public_key FROM users WHERE clinic_id = $1 AND user_id = $2",
+    )
+    .bind(clinic.0)
+    .bind(user.0)
+    .fetch_optional(pool)
+    .await?;
+    Ok(key.flatten())
 }
 
 #[tracing::instrument(skip_all)]
