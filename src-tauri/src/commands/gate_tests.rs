@@ -31,6 +31,7 @@ fn workstation() -> tempfile::TempDir {
         role: Role::Nurse,
         verifier: v,
         disabled: false,
+        signing_key: None,
     };
     r.replace_users(&[nurse], Utc::now()).unwrap();
     r.login("nurse.joy", &Password::new(PASSWORD), Utc::now())
