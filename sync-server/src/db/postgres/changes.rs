@@ -12,7 +12,7 @@ use super::device_lock::{lock_live_device, Lock};
 use super::{documents, quarantine, reporting};
 use crate::db::{Device, PullPage, PushOutcome};
 use crate::error::ServerError;
-use crate::push::{first_conflict, split_at_stored};
+use crate::push::{first_conflict, split_at_stored, CheckedChange};
 use crate::validate::{judge, Inputs, Judged, NeedTemplates, Refusal};
 use chrono::Utc;
 use outpost_domain::document::DocKind;
@@ -40,7 +40,7 @@ fn to_u64(n: i64) -> u64 {
 pub(super) async fn push(
     pool: &PgPool,
     device: &Device,
-    batch: &[WireChange],
+    batch: &[CheckedChange],
 ) -> Result<PushOutcome, ServerError> {
     let clinic = device.clinic_id.0;
     let replica = device.replica_id.0;
@@ -63,7 +63,10 @@ pub(super) async fn push(
     let stored = to_u64(stored);
     let (already, new) = split_at_stored(stored, batch)?;
 
-    if let (Some(first), Some(last)) = (already.first(), already.last()) {
+    if let (Some(first), Some(last)) = (
+        already.first().map(|c| &c.wire),
+        already.last().map(|c| &c.wire),
+    ) {
         let rows = sqlx::query(
             "SELECT counter, digest FROM changes \
              WHERE clinic_id = $1 AND replica_id = $2 AND counter BETWEEN $3 AND $4 \
@@ -119,8 +122,8 @@ pub(super) async fn push(
         .iter()
         .zip(&judged.verdicts)
         .partition(|(_, verdict)| verdict.is_none());
-    let applied: Vec<&WireChange> = applied.into_iter().map(|(c, _)| c).collect();
-    let refused: Vec<(&WireChange, &Refusal)> = refused
+    let applied: Vec<&WireChange> = applied.into_iter().map(|(c, _)| &c.wire).collect();
+    let refused: Vec<(&CheckedChange, &Refusal)> = refused
         .into_iter()
         .filter_map(|(c, v)| v.as_ref().map(|r| (c, r)))
         .collect();
@@ -130,9 +133,9 @@ pub(super) async fn push(
         .changed
         .iter()
         .filter_map(|doc| {
-            seqs.get(&doc.id).map(|seq| documents::ToSave {
+            seqs.get(&doc.id()).map(|seq| documents::ToSave {
                 doc,
-                created: judged.created.contains(&doc.id),
+                created: judged.created.contains(&doc.id()),
                 seq: *seq,
             })
         })
@@ -142,7 +145,7 @@ pub(super) async fn push(
     quarantine::put(&mut tx, device, &refused).await?;
     tx.commit().await?;
 
-    let through = new.last().map_or(stored, |c| c.counter);
+    let through = new.last().map_or(stored, |c| c.wire.counter);
     tracing::debug!(
         applied = applied.len(),
         quarantined = refused.len(),
@@ -154,8 +157,8 @@ pub(super) async fn push(
         quarantined: refused
             .iter()
             .map(|(c, r)| QuarantinedChange {
-                counter: c.counter,
-                doc_id: c.doc_id,
+                counter: c.wire.counter,
+                doc_id: c.wire.doc_id,
                 code: r.code.to_owned(),
                 reason: r.reason.clone(),
             })
@@ -168,10 +171,10 @@ pub(super) async fn push(
 async fn judge_batch(
     tx: &mut PgConnection,
     device: &Device,
-    new: &[WireChange],
+    new: &[CheckedChange],
     authority: &authors::Authors,
 ) -> Result<Judged, ServerError> {
-    let mut ids: Vec<DocId> = new.iter().map(|c| c.doc_id).collect();
+    let mut ids: Vec<DocId> = new.iter().map(|c| c.wire.doc_id).collect();
     ids.sort_by_key(|d| d.0);
     ids.dedup();
     let stored = documents::lock(tx, device.clinic_id, &ids).await?;

@@ -1,10 +1,12 @@
-//! The server's copy of each document: loaded (and locked) for a push, saved compacted
-//! with its heads after the push's changes were applied, and looked up across clinics
+//! The server's copy of each document: loaded (and locked) for a push, saved with its
+//! heads after the push's changes were applied (compacted, or as its one change when a
+//! push created it with one, see [`Working`]), and looked up across clinics
 //! only to refuse a change to another clinic's document.
 
 use crate::error::ServerError;
-use crate::validate::StoredDocs;
+use crate::validate::{StoredDocs, Working};
 use outpost_domain::document::template::TemplateRecord;
+use outpost_domain::document::ReadRecord;
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::{ClinicId, DocId};
 use sqlx::{PgConnection, Row};
@@ -87,7 +89,7 @@ pub(super) async fn templates(
 /// One document to save: as it now stands, whether the push created it on the server, and
 /// the arrival position of the latest change applied to it.
 pub(super) struct ToSave<'a> {
-    pub doc: &'a Document,
+    pub doc: &'a Working,
     pub created: bool,
     pub seq: i64,
 }
@@ -160,9 +162,9 @@ struct Rows {
 impl Rows {
     fn of(docs: &[&ToSave<'_>]) -> Self {
         Self {
-            ids: docs.iter().map(|d| d.doc.id.0).collect(),
-            kinds: docs.iter().map(|d| d.doc.kind.as_str()).collect(),
-            bytes: docs.iter().map(|d| d.doc.save()).collect(),
+            ids: docs.iter().map(|d| d.doc.id().0).collect(),
+            kinds: docs.iter().map(|d| d.doc.kind().as_str()).collect(),
+            bytes: docs.iter().map(|d| d.doc.bytes().into_owned()).collect(),
             heads: docs
                 .iter()
                 .map(|d| serde_json::json!(d.doc.heads()))

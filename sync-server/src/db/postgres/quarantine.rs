@@ -5,11 +5,11 @@
 use super::device_from;
 use crate::db::Device;
 use crate::error::ServerError;
+use crate::push::CheckedChange;
 use crate::quarantine::QuarantineEntry;
 use crate::validate::{Held, Refusal};
-use outpost_domain::document::{parse_change, ChangeMeta, DocKind};
+use outpost_domain::document::DocKind;
 use outpost_domain::ids::{ClinicId, DeviceId, DocId, ReplicaId};
-use outpost_domain::protocol::WireChange;
 use sqlx::postgres::PgPool;
 use sqlx::{PgConnection, Row};
 use std::collections::HashSet;
@@ -48,17 +48,15 @@ pub(super) async fn held(
 pub(super) async fn put(
     conn: &mut PgConnection,
     device: &Device,
-    refused: &[(&WireChange, &Refusal)],
+    refused: &[(&CheckedChange, &Refusal)],
 ) -> Result<(), ServerError> {
     let Some((first, why)) = refused.first() else {
         return Ok(());
     };
     let clinic = device.clinic_id.0;
-    for (c, r) in refused {
-        let author = parse_change(&c.bytes.0)
-            .ok()
-            .and_then(|ch| ChangeMeta::of_change(&ch))
-            .map(|m| m.author);
+    for (checked, r) in refused {
+        let c = &checked.wire;
+        let author = checked.meta.as_ref().map(|m| m.author.clone());
         sqlx::query(
             "INSERT INTO quarantine (clinic_id, device_id, replica_id, counter, doc_id, kind, \
                  author, digest, bytes, reason_code, reason) \
@@ -81,7 +79,7 @@ pub(super) async fn put(
     tracing::warn!(
         device = %device.id,
         quarantined = refused.len(),
-        first_counter = first.counter,
+        first_counter = first.wire.counter,
         code = why.code,
         "changes quarantined; flagging the device"
     );
@@ -94,7 +92,7 @@ pub(super) async fn put(
     .bind(device.id.0)
     .bind(format!(
         "change {} quarantined ({}): {}",
-        first.counter, why.code, why.reason
+        first.wire.counter, why.code, why.reason
     ))
     .execute(&mut *conn)
     .await?;

@@ -5,9 +5,9 @@
 
 use crate::db::Device;
 use crate::error::ServerError;
+use crate::push::CheckedChange;
 use crate::validate::{Authority, Refusal};
-use outpost_domain::document::{parse_change, ChangeMeta, DocKind};
-use outpost_domain::protocol::WireChange;
+use outpost_domain::document::DocKind;
 use outpost_domain::roles::{permits, Action, Role};
 use sqlx::postgres::PgPool;
 use std::collections::{BTreeSet, HashMap};
@@ -23,13 +23,12 @@ pub(in crate::db::postgres) struct Authors {
 pub(in crate::db::postgres) async fn load(
     pool: &PgPool,
     device: &Device,
-    changes: &[WireChange],
+    changes: &[CheckedChange],
 ) -> Result<Authors, ServerError> {
     let names: BTreeSet<String> = changes
         .iter()
-        .filter_map(|c| parse_change(&c.bytes.0).ok())
-        .filter_map(|c| ChangeMeta::of_change(&c))
-        .map(|m| m.author)
+        .filter_map(|c| c.meta.as_ref())
+        .map(|m| m.author.clone())
         .collect();
     let mut roles = HashMap::with_capacity(names.len());
     for name in names {
