@@ -22,26 +22,36 @@ fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// The replica's quarantine so far.
-pub(super) async fn held(
+/// The highest counter received from the replica (applied or quarantined) and its
+/// quarantine so far, in one statement. Run after the device row is locked, so it sees
+/// every push of the replica that committed before.
+pub(super) async fn received(
     conn: &mut PgConnection,
     clinic: ClinicId,
     replica: ReplicaId,
-) -> Result<Held, ServerError> {
+) -> Result<(u64, Held), ServerError> {
     let row = sqlx::query(
-        "SELECT min(counter) AS since, COALESCE(array_agg(DISTINCT doc_id), '{}') AS docs \
-         FROM quarantine WHERE clinic_id = $1 AND replica_id = $2",
+        "SELECT GREATEST( \
+             (SELECT COALESCE(MAX(counter), 0) FROM changes WHERE clinic_id = $1 AND replica_id = $2), \
+             (SELECT COALESCE(MAX(counter), 0) FROM quarantine WHERE clinic_id = $1 AND replica_id = $2) \
+         ) AS stored, q.since, q.docs \
+         FROM (SELECT min(counter) AS since, COALESCE(array_agg(DISTINCT doc_id), '{}') AS docs \
+               FROM quarantine WHERE clinic_id = $1 AND replica_id = $2) q",
     )
     .bind(clinic.0)
     .bind(replica.0)
     .fetch_one(conn)
     .await?;
+    let stored: i64 = row.try_get("stored")?;
     let since: Option<i64> = row.try_get("since")?;
     let docs: Vec<uuid::Uuid> = row.try_get("docs")?;
-    Ok(Held {
-        since: since.map(to_u64),
-        docs: docs.into_iter().map(DocId).collect::<HashSet<_>>(),
-    })
+    Ok((
+        to_u64(stored),
+        Held {
+            since: since.map(to_u64),
+            docs: docs.into_iter().map(DocId).collect::<HashSet<_>>(),
+        },
+    ))
 }
 
 /// Stores the refused changes of a push and flags the device with the first reason.
