@@ -17,11 +17,6 @@ use std::process::ExitCode;
 
 mod users_cli;
 
-/// mimalloc: the push path allocates many small short-lived objects (parsed changes, read
-/// records), where glibc's malloc cost several percent of the server's CPU.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "outpost-server",

@@ -13,7 +13,7 @@
 mod records;
 mod working;
 
-pub use records::TemplateLookup;
+pub use records::{Read, TemplateLookup};
 pub use working::Working;
 
 use crate::push::CheckedChange;
@@ -84,6 +84,8 @@ pub struct Judged {
     pub changed: Vec<Working>,
     /// Of those, the ones the batch created on the server.
     pub created: HashSet<DocId>,
+    /// The records the judgement read of those documents, as they now stand.
+    pub read: HashMap<DocId, Read>,
 }
 
 /// The judgement needs templates the caller has not looked for yet: look for them (in
@@ -101,6 +103,7 @@ pub fn judge(batch: &[CheckedChange], input: &Inputs<'_>) -> Result<Judged, Need
     let mut order: Vec<DocId> = Vec::new();
     let mut created = HashSet::new();
     let mut need = BTreeSet::new();
+    let mut read = HashMap::new();
 
     for c in batch {
         let verdict = match first_quarantined {
@@ -108,7 +111,8 @@ pub fn judge(batch: &[CheckedChange], input: &Inputs<'_>) -> Result<Judged, Need
             None => apply_one(c, input, &mut working, &mut accepted, &mut need),
         };
         match verdict {
-            Ok(made) => {
+            Ok((made, record)) => {
+                read.insert(c.wire.doc_id, record);
                 if !order.contains(&c.wire.doc_id) {
                     order.push(c.wire.doc_id);
                 }
@@ -135,6 +139,7 @@ pub fn judge(batch: &[CheckedChange], input: &Inputs<'_>) -> Result<Judged, Need
         verdicts,
         changed,
         created,
+        read,
     })
 }
 
@@ -159,15 +164,15 @@ fn held_back(c: &WireChange, since: u64, quarantined_docs: &HashSet<DocId>) -> R
     }
 }
 
-/// Applies one change to its document in `working` and checks the record; `Ok(true)`
-/// when the change created the document on the server.
+/// Applies one change to its document in `working` and checks the record; `Ok` says
+/// whether the change created the document on the server, with the record read.
 fn apply_one(
     checked: &CheckedChange,
     input: &Inputs<'_>,
     working: &mut HashMap<DocId, Working>,
     accepted: &mut HashMap<DocId, Vec<Change>>,
     need: &mut BTreeSet<DocId>,
-) -> Result<bool, Refusal> {
+) -> Result<(bool, Read), Refusal> {
     let c = &checked.wire;
     if input.foreign.contains(&c.doc_id) {
         return Err(Refusal::new(
@@ -187,7 +192,7 @@ fn apply_one(
     };
     let change = checked.change.clone();
     let mut doc = match working.remove(&c.doc_id) {
-        Some(Working::Engine(doc)) => doc,
+        Some(Working::Engine(doc)) => *doc,
         Some(Working::Fresh(fresh)) => {
             // Changed again in the same batch: the engine takes over from its first change.
             let first = accepted.get(&c.doc_id).cloned().unwrap_or_default();
@@ -200,7 +205,7 @@ fn apply_one(
                         .next()
                         .map(|ch| FreshDocument::of(c.doc_id, c.kind, ch))
                     {
-                        working.insert(c.doc_id, Working::Fresh(again));
+                        working.insert(c.doc_id, Working::Fresh(Box::new(again)));
                     }
                     return Err(cannot_apply(e));
                 }
@@ -211,20 +216,20 @@ fn apply_one(
             input.authority.check(&meta.author, c.kind, true)?;
             match FreshDocument::of(c.doc_id, c.kind, change) {
                 Ok(fresh) => {
-                    let fresh = Working::Fresh(fresh);
-                    check_record(&fresh, None, input, working, need)?;
+                    let fresh = Working::Fresh(Box::new(fresh));
+                    let record = check_record(&fresh, None, input, working, need)?;
                     accepted
                         .entry(c.doc_id)
                         .or_default()
                         .push(checked.change.clone());
                     working.insert(c.doc_id, fresh);
-                    return Ok(true);
+                    return Ok((true, record));
                 }
                 Err(change) => {
                     let mut doc = Document::empty(c.doc_id, c.kind);
                     let outcome =
                         apply_checked(c, *change, meta, &mut doc, input, working, accepted, need);
-                    working.insert(c.doc_id, Working::Engine(doc));
+                    working.insert(c.doc_id, Working::Engine(Box::new(doc)));
                     return outcome;
                 }
             }
@@ -232,7 +237,7 @@ fn apply_one(
         None => load(c, input.stored)?,
     };
     let outcome = apply_checked(c, change, meta, &mut doc, input, working, accepted, need);
-    working.insert(c.doc_id, Working::Engine(doc));
+    working.insert(c.doc_id, Working::Engine(Box::new(doc)));
     outcome
 }
 
@@ -253,7 +258,7 @@ fn apply_checked(
     working: &HashMap<DocId, Working>,
     accepted: &mut HashMap<DocId, Vec<Change>>,
     need: &mut BTreeSet<DocId>,
-) -> Result<bool, Refusal> {
+) -> Result<(bool, Read), Refusal> {
     if doc.kind != c.kind {
         return Err(Refusal::new(
             "wrong_kind",
@@ -271,9 +276,9 @@ fn apply_checked(
     doc.apply_remote_parsed(vec![change.clone()])
         .map_err(cannot_apply)?;
     match check_record(doc, before.as_ref(), input, working, need) {
-        Ok(()) => {
+        Ok(record) => {
             accepted.entry(c.doc_id).or_default().push(change);
-            Ok(creating)
+            Ok((creating, record))
         }
         Err(refusal) => {
             // Put the document back as it was before this change: the stored copy plus
@@ -292,7 +297,7 @@ fn check_record(
     input: &Inputs<'_>,
     working: &HashMap<DocId, Working>,
     need: &mut BTreeSet<DocId>,
-) -> Result<(), Refusal> {
+) -> Result<Read, Refusal> {
     let need_cell = std::cell::RefCell::new(BTreeSet::new());
     let checked = {
         let lookup_cell = |id: DocId| -> Option<TemplateRecord> {

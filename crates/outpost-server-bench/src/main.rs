@@ -19,10 +19,6 @@ mod pgbench;
 
 use anyhow::{Context, Result};
 
-/// The allocator the `outpost-server` binary runs with.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Workstations pushing at once, and changes per push.
 pub const CLIENTS: usize = 8;
 pub const BATCH: usize = 100;

@@ -29,6 +29,15 @@ pub fn vitals_before(doc: &Document) -> Option<VitalsRecord> {
     }
 }
 
+/// A record the check read and found valid, kept so the push's reporting rows need not
+/// read it again (patients and vitals sets, what pushes mostly carry).
+#[derive(Debug, Clone)]
+pub enum Read {
+    Patient(Box<PatientRecord>),
+    Vitals(Box<VitalsRecord>),
+    Other,
+}
+
 /// Reads the record `doc` holds (built by the engine, or read from its one change) and
 /// checks it. `before` is the vitals record before the change (see [`vitals_before`]).
 pub fn check(
@@ -36,20 +45,23 @@ pub fn check(
     before: Option<&VitalsRecord>,
     templates: TemplateLookup<'_>,
     now: DateTime<Utc>,
-) -> Result<(), Refusal> {
+) -> Result<Read, Refusal> {
     match doc.kind() {
-        DocKind::Patient => patient(doc, now),
-        DocKind::Vitals => vitals(doc, before, now),
-        DocKind::Encounter => encounter(doc, templates),
+        DocKind::Patient => patient(doc, now).map(|r| Read::Patient(Box::new(r))),
+        DocKind::Vitals => vitals(doc, before, now).map(|r| Read::Vitals(Box::new(r))),
+        DocKind::Encounter => encounter(doc, templates).map(|()| Read::Other),
         DocKind::Handover => doc
             .read_record::<HandoverRecord>()
-            .map(drop)
+            .map(|_| Read::Other)
             .map_err(schema),
         DocKind::Template => doc
             .read_record::<TemplateRecord>()
-            .map(drop)
+            .map(|_| Read::Other)
             .map_err(schema),
-        DocKind::PatientLink => doc.read_record::<PatientLink>().map(drop).map_err(schema),
+        DocKind::PatientLink => doc
+            .read_record::<PatientLink>()
+            .map(|_| Read::Other)
+            .map_err(schema),
     }
 }
 
@@ -66,7 +78,7 @@ fn invalid(e: DomainError) -> Refusal {
     Refusal::new("invalid_record", e.to_string())
 }
 
-fn patient(doc: &impl ReadRecord, now: DateTime<Utc>) -> Result<(), Refusal> {
+fn patient(doc: &impl ReadRecord, now: DateTime<Utc>) -> Result<PatientRecord, Refusal> {
     let r = doc.read_record::<PatientRecord>().map_err(schema)?;
     let registration = PatientRegistration {
         name: r.name.clone(),
@@ -83,15 +95,15 @@ fn patient(doc: &impl ReadRecord, now: DateTime<Utc>) -> Result<(), Refusal> {
     };
     registration
         .validate(r.id, now.date_naive(), None)
-        .map(drop)
-        .map_err(invalid)
+        .map_err(invalid)?;
+    Ok(r)
 }
 
 fn vitals(
     doc: &impl ReadRecord,
     before: Option<&VitalsRecord>,
     now: DateTime<Utc>,
-) -> Result<(), Refusal> {
+) -> Result<VitalsRecord, Refusal> {
     let record = doc.read_record::<VitalsRecord>().map_err(schema)?;
     if let Some(before) = before {
         check_vitals_change(before, &record).map_err(invalid)?;
@@ -153,7 +165,7 @@ fn vitals(
             "taken_at: the time taken is in the future",
         ));
     }
-    Ok(())
+    Ok(record)
 }
 
 fn encounter(doc: &impl ReadRecord, templates: TemplateLookup<'_>) -> Result<(), Refusal> {

@@ -15,9 +15,9 @@ use std::borrow::Cow;
 #[derive(Debug)]
 pub enum Working {
     /// Created by the batch's one change, read without the engine.
-    Fresh(FreshDocument),
+    Fresh(Box<FreshDocument>),
     /// Built by the engine.
-    Engine(Document),
+    Engine(Box<Document>),
 }
 
 impl Working {
@@ -47,8 +47,8 @@ impl Working {
     /// The document built by the engine (for a fresh one: from its change).
     pub fn into_engine(self) -> Result<Document, DomainError> {
         match self {
-            Self::Fresh(d) => d.into_document(),
-            Self::Engine(d) => Ok(d),
+            Self::Fresh(d) => (*d).into_document(),
+            Self::Engine(d) => Ok(*d),
         }
     }
 

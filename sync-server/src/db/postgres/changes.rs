@@ -27,6 +27,7 @@ use std::collections::HashMap;
 use std::collections::HashSet;
 
 mod authors;
+mod received;
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -44,15 +45,17 @@ pub(super) async fn push(
 ) -> Result<PushOutcome, ServerError> {
     let clinic = device.clinic_id.0;
     let replica = device.replica_id.0;
-    // Authors first, outside the transaction: a lookup or two per push, not per change.
-    let authority = authors::load(pool, device, batch).await?;
     let mut tx = pool.begin().await?;
 
     lock_live_device(&mut tx, device, Lock::Update).await?;
 
     // What the replica sent before (quarantined changes take their counters too:
-    // received, not applied) and whether its later changes are held.
-    let (stored, held) = quarantine::received(&mut tx, device.clinic_id, device.replica_id).await?;
+    // received, not applied), whether its later changes are held, and who its authors are.
+    let received::Received {
+        stored,
+        held,
+        authors: authority,
+    } = received::read(&mut tx, device, batch).await?;
     let (already, new) = split_at_stored(stored, batch)?;
 
     if let (Some(first), Some(last)) = (
@@ -121,7 +124,7 @@ pub(super) async fn push(
         .collect();
 
     insert_applied(&mut tx, device, &applied, &judged).await?;
-    reporting::write_all(&mut tx, device.clinic_id, judged.changed.iter()).await?;
+    reporting::write_all(&mut tx, device.clinic_id, &judged).await?;
     quarantine::put(&mut tx, device, &refused).await?;
     tx.commit().await?;
 

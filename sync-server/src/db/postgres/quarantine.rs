@@ -1,18 +1,17 @@
-//! The quarantine table: what a push consults before judging a batch (the highest counter
-//! received, digests of changes received before, whether the replica is held) and where
-//! refused changes are stored, with the device flagged. Admin listings read it.
+//! The quarantine table: where refused changes are stored, with the device flagged, and
+//! what admin listings read. (What a push reads of it before judging a batch is in
+//! `changes/received.rs`.)
 
 use super::device_from;
 use crate::db::Device;
 use crate::error::ServerError;
 use crate::push::CheckedChange;
 use crate::quarantine::QuarantineEntry;
-use crate::validate::{Held, Refusal};
+use crate::validate::Refusal;
 use outpost_domain::document::DocKind;
 use outpost_domain::ids::{ClinicId, DeviceId, DocId, ReplicaId};
 use sqlx::postgres::PgPool;
 use sqlx::{PgConnection, Row};
-use std::collections::HashSet;
 
 fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
@@ -20,38 +19,6 @@ fn to_u64(n: i64) -> u64 {
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-/// The highest counter received from the replica (applied or quarantined) and its
-/// quarantine so far, in one statement. Run after the device row is locked, so it sees
-/// every push of the replica that committed before.
-pub(super) async fn received(
-    conn: &mut PgConnection,
-    clinic: ClinicId,
-    replica: ReplicaId,
-) -> Result<(u64, Held), ServerError> {
-    let row = sqlx::query(
-        "SELECT GREATEST( \
-             (SELECT COALESCE(MAX(counter), 0) FROM changes WHERE clinic_id = $1 AND replica_id = $2), \
-             (SELECT COALESCE(MAX(counter), 0) FROM quarantine WHERE clinic_id = $1 AND replica_id = $2) \
-         ) AS stored, q.since, q.docs \
-         FROM (SELECT min(counter) AS since, COALESCE(array_agg(DISTINCT doc_id), '{}') AS docs \
-               FROM quarantine WHERE clinic_id = $1 AND replica_id = $2) q",
-    )
-    .bind(clinic.0)
-    .bind(replica.0)
-    .fetch_one(conn)
-    .await?;
-    let stored: i64 = row.try_get("stored")?;
-    let since: Option<i64> = row.try_get("since")?;
-    let docs: Vec<uuid::Uuid> = row.try_get("docs")?;
-    Ok((
-        to_u64(stored),
-        Held {
-            since: since.map(to_u64),
-            docs: docs.into_iter().map(DocId).collect::<HashSet<_>>(),
-        },
-    ))
 }
 
 /// Stores the refused changes of a push and flags the device with the first reason.

@@ -4,7 +4,7 @@
 //! same view the workstations show.
 
 use crate::error::ServerError;
-use crate::validate::Working;
+use crate::validate::{Judged, Read, Working};
 use outpost_domain::document::encounter::{EncounterProjection, EncounterRecord};
 use outpost_domain::document::handover::{HandoverProjection, HandoverRecord};
 use outpost_domain::document::patient::PatientRecord;
@@ -16,19 +16,24 @@ use outpost_domain::vitals::VitalsProjection;
 use outpost_domain::vitals::VitalsRecord;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-/// Rewrites the reporting rows of the documents a push changed (patient links have none).
-/// Patients and vitals sets, what pushes mostly carry, go in one statement per kind.
+/// Rewrites the reporting rows of the documents a push changed (patient links have none),
+/// from the records the judgement read (`judged`) when it kept them. Patients and vitals
+/// sets, what pushes mostly carry, go in one statement per kind.
 pub(super) async fn write_all(
     conn: &mut PgConnection,
     clinic: ClinicId,
-    docs: impl Iterator<Item = &Working>,
+    judged: &Judged,
 ) -> Result<(), ServerError> {
     let mut sets = Vec::new();
     let mut patients = Vec::new();
-    for doc in docs {
-        match doc.kind() {
-            DocKind::Vitals => sets.push(VitalsProjection::of(&read(doc.read::<VitalsRecord>())?)),
-            DocKind::Patient => {
+    for doc in &judged.changed {
+        match (doc.kind(), judged.read.get(&doc.id())) {
+            (DocKind::Vitals, Some(Read::Vitals(v))) => sets.push(VitalsProjection::of(v)),
+            (DocKind::Vitals, _) => {
+                sets.push(VitalsProjection::of(&read(doc.read::<VitalsRecord>())?))
+            }
+            (DocKind::Patient, Some(Read::Patient(p))) => patients.push(PatientProjection::of(p)),
+            (DocKind::Patient, _) => {
                 patients.push(PatientProjection::of(&read(doc.read::<PatientRecord>())?))
             }
             _ => write(conn, clinic, doc).await?,
