@@ -1,8 +1,9 @@
 //! A document as the judgement of a push holds it. How nearly every record reaches the
 //! server is one push that creates it with one change depending on nothing; such a
-//! document is read straight from that change ([`FreshDocument`]) and stored as the
-//! change's bytes, which `Document::load` reads back to the same document, so the
-//! engine's op set is never built and no compacted save is made. Every other document —
+//! document is read straight from that change ([`FreshDocument`]) and, for the kinds a
+//! workstation also reads that way, stored as the change's bytes, which `Document::load`
+//! reads back to the same document, so the engine's op set is never built and no
+//! compacted save is made. Every other document —
 //! one the server held, one whose first change the fast path does not describe, one the
 //! same batch changes again — is built by the engine ([`Document`]).
 
@@ -36,11 +37,15 @@ impl Working {
         }
     }
 
-    /// The bytes to store: the one change of a fresh document, a compacted save otherwise.
-    pub fn bytes(&self) -> Cow<'_, [u8]> {
+    /// The bytes to store: the one change of a fresh patient, vitals set or patient link
+    /// (kinds a workstation also reads from the change without the engine), a compacted
+    /// save otherwise (an encounter, template or handover reads through the engine, which
+    /// loads a save faster than it applies a change).
+    pub fn bytes(&self) -> Result<Cow<'_, [u8]>, DomainError> {
         match self {
-            Self::Fresh(d) => Cow::Borrowed(d.bytes()),
-            Self::Engine(d) => Cow::Owned(d.save()),
+            Self::Fresh(d) if stored_as_change(d.kind) => Ok(Cow::Borrowed(d.bytes())),
+            Self::Fresh(d) => Ok(Cow::Owned(Document::load(d.id, d.kind, d.bytes())?.save())),
+            Self::Engine(d) => Ok(Cow::Owned(d.save())),
         }
     }
 
@@ -56,6 +61,14 @@ impl Working {
     pub fn read<T: autosurgeon::Hydrate>(&self) -> Result<T, DomainError> {
         self.read_record()
     }
+}
+
+/// Kinds whose records read without the engine when made of one change.
+fn stored_as_change(kind: DocKind) -> bool {
+    matches!(
+        kind,
+        DocKind::Patient | DocKind::Vitals | DocKind::PatientLink
+    )
 }
 
 impl ReadRecord for Working {

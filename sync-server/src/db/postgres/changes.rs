@@ -208,7 +208,7 @@ async fn insert_applied(
         .changed
         .iter()
         .partition(|d| judged.created.contains(&d.id()));
-    let rows = documents::Rows::of(&created);
+    let rows = documents::Rows::of(&created)?;
     let saved = sqlx::query(concat!(
         "WITH ch AS ( \
            INSERT INTO changes (clinic_id, replica_id, counter, doc_id, kind, digest, bytes, device_id) \

@@ -117,7 +117,7 @@ pub(super) async fn update(
     if docs.is_empty() {
         return Ok(());
     }
-    let rows = Rows::of(docs);
+    let rows = Rows::of(docs)?;
     let seqs: Vec<i64> = docs
         .iter()
         .map(|d| seqs.get(&d.id()).copied().unwrap_or_default())
@@ -148,12 +148,19 @@ pub(super) struct Rows {
 }
 
 impl Rows {
-    pub fn of(docs: &[&Working]) -> Self {
-        Self {
+    pub fn of(docs: &[&Working]) -> Result<Self, ServerError> {
+        let bytes = docs
+            .iter()
+            .map(|d| d.bytes().map(std::borrow::Cow::into_owned))
+            .collect::<Result<_, _>>()
+            .map_err(|e| {
+                ServerError::Inconsistent(format!("a judged document does not save: {e}"))
+            })?;
+        Ok(Self {
             ids: docs.iter().map(|d| d.id().0).collect(),
             kinds: docs.iter().map(|d| d.kind().as_str()).collect(),
-            bytes: docs.iter().map(|d| d.bytes().into_owned()).collect(),
+            bytes,
             heads: docs.iter().map(|d| d.heads().join(",")).collect(),
-        }
+        })
     }
 }
