@@ -122,7 +122,7 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
     async fn push(
         &self,
         device: &Device,
-        changes: &[WireChange],
+        changes: &[crate::push::CheckedChange],
     ) -> Result<PushOutcome, ServerError>;
 
     /// The clinic's changes `have` does not cover, in arrival order, at most `limit`.

@@ -11,13 +11,16 @@
 //! otherwise. See docs/design-notes.md.
 
 mod records;
+mod working;
 
-pub use records::TemplateLookup;
+pub use records::{Read, TemplateLookup};
+pub use working::Working;
 
+use crate::push::CheckedChange;
 use automerge::Change;
 use chrono::{DateTime, Utc};
 use outpost_domain::document::template::TemplateRecord;
-use outpost_domain::document::{parse_change, ChangeMeta, DocKind, Document};
+use outpost_domain::document::{ChangeMeta, DocKind, Document, FreshDocument, ReadRecord};
 use outpost_domain::ids::DocId;
 use outpost_domain::protocol::WireChange;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -78,9 +81,11 @@ pub struct Judged {
     /// One per change of the batch: `None` = applied.
     pub verdicts: Vec<Option<Refusal>>,
     /// The documents the applied changes changed, as they now stand.
-    pub changed: Vec<Document>,
+    pub changed: Vec<Working>,
     /// Of those, the ones the batch created on the server.
     pub created: HashSet<DocId>,
+    /// The records the judgement read of those documents, as they now stand.
+    pub read: HashMap<DocId, Read>,
 }
 
 /// The judgement needs templates the caller has not looked for yet: look for them (in
@@ -89,8 +94,8 @@ pub struct Judged {
 pub struct NeedTemplates(pub BTreeSet<DocId>);
 
 /// Judges `batch` (new changes, counter order). See the module docs.
-pub fn judge(batch: &[WireChange], input: &Inputs<'_>) -> Result<Judged, NeedTemplates> {
-    let mut working: HashMap<DocId, Document> = HashMap::new();
+pub fn judge(batch: &[CheckedChange], input: &Inputs<'_>) -> Result<Judged, NeedTemplates> {
+    let mut working: HashMap<DocId, Working> = HashMap::new();
     let mut accepted: HashMap<DocId, Vec<Change>> = HashMap::new();
     let mut quarantined_docs = input.held.docs.clone();
     let mut first_quarantined = input.held.since;
@@ -98,25 +103,27 @@ pub fn judge(batch: &[WireChange], input: &Inputs<'_>) -> Result<Judged, NeedTem
     let mut order: Vec<DocId> = Vec::new();
     let mut created = HashSet::new();
     let mut need = BTreeSet::new();
+    let mut read = HashMap::new();
 
     for c in batch {
         let verdict = match first_quarantined {
-            Some(since) => Err(held_back(c, since, &quarantined_docs)),
+            Some(since) => Err(held_back(&c.wire, since, &quarantined_docs)),
             None => apply_one(c, input, &mut working, &mut accepted, &mut need),
         };
         match verdict {
-            Ok(made) => {
-                if !order.contains(&c.doc_id) {
-                    order.push(c.doc_id);
+            Ok((made, record)) => {
+                read.insert(c.wire.doc_id, record);
+                if !order.contains(&c.wire.doc_id) {
+                    order.push(c.wire.doc_id);
                 }
                 if made {
-                    created.insert(c.doc_id);
+                    created.insert(c.wire.doc_id);
                 }
                 verdicts.push(None);
             }
             Err(refusal) => {
-                first_quarantined.get_or_insert(c.counter);
-                quarantined_docs.insert(c.doc_id);
+                first_quarantined.get_or_insert(c.wire.counter);
+                quarantined_docs.insert(c.wire.doc_id);
                 verdicts.push(Some(refusal));
             }
         }
@@ -132,6 +139,7 @@ pub fn judge(batch: &[WireChange], input: &Inputs<'_>) -> Result<Judged, NeedTem
         verdicts,
         changed,
         created,
+        read,
     })
 }
 
@@ -156,15 +164,16 @@ fn held_back(c: &WireChange, since: u64, quarantined_docs: &HashSet<DocId>) -> R
     }
 }
 
-/// Applies one change to its document in `working` and checks the record; `Ok(true)`
-/// when the change created the document on the server.
+/// Applies one change to its document in `working` and checks the record; `Ok` says
+/// whether the change created the document on the server, with the record read.
 fn apply_one(
-    c: &WireChange,
+    checked: &CheckedChange,
     input: &Inputs<'_>,
-    working: &mut HashMap<DocId, Document>,
+    working: &mut HashMap<DocId, Working>,
     accepted: &mut HashMap<DocId, Vec<Change>>,
     need: &mut BTreeSet<DocId>,
-) -> Result<bool, Refusal> {
+) -> Result<(bool, Read), Refusal> {
+    let c = &checked.wire;
     if input.foreign.contains(&c.doc_id) {
         return Err(Refusal::new(
             "tenant",
@@ -175,21 +184,68 @@ fn apply_one(
             ),
         ));
     }
-    let change =
-        parse_change(&c.bytes.0).map_err(|e| Refusal::new("malformed_change", e.to_string()))?;
-    let Some(meta) = ChangeMeta::of_change(&change) else {
+    let Some(meta) = checked.meta.as_ref() else {
         return Err(Refusal::new(
             "unknown_author",
             "the change does not say who made it (no Outpost change metadata)",
         ));
     };
+    let change = checked.change.clone();
     let mut doc = match working.remove(&c.doc_id) {
-        Some(doc) => doc,
+        Some(Working::Engine(doc)) => *doc,
+        Some(Working::Fresh(fresh)) => {
+            // Changed again in the same batch: the engine takes over from its first change.
+            let first = accepted.get(&c.doc_id).cloned().unwrap_or_default();
+            match fresh.into_document() {
+                Ok(doc) => doc,
+                Err(e) => {
+                    // Keep the accepted document as it was; refuse this change.
+                    if let Some(Ok(again)) = first
+                        .into_iter()
+                        .next()
+                        .map(|ch| FreshDocument::of(c.doc_id, c.kind, ch))
+                    {
+                        working.insert(c.doc_id, Working::Fresh(Box::new(again)));
+                    }
+                    return Err(cannot_apply(e));
+                }
+            }
+        }
+        None if !input.stored.contains_key(&c.doc_id) => {
+            // A new document: read it from its one change when the fast path can.
+            input.authority.check(&meta.author, c.kind, true)?;
+            match FreshDocument::of(c.doc_id, c.kind, change) {
+                Ok(fresh) => {
+                    let fresh = Working::Fresh(Box::new(fresh));
+                    let record = check_record(&fresh, None, input, working, need)?;
+                    accepted
+                        .entry(c.doc_id)
+                        .or_default()
+                        .push(checked.change.clone());
+                    working.insert(c.doc_id, fresh);
+                    return Ok((true, record));
+                }
+                Err(change) => {
+                    let mut doc = Document::empty(c.doc_id, c.kind);
+                    let outcome =
+                        apply_checked(c, *change, meta, &mut doc, input, working, accepted, need);
+                    working.insert(c.doc_id, Working::Engine(Box::new(doc)));
+                    return outcome;
+                }
+            }
+        }
         None => load(c, input.stored)?,
     };
-    let outcome = apply_checked(c, change, &meta, &mut doc, input, working, accepted, need);
-    working.insert(c.doc_id, doc);
+    let outcome = apply_checked(c, change, meta, &mut doc, input, working, accepted, need);
+    working.insert(c.doc_id, Working::Engine(Box::new(doc)));
     outcome
+}
+
+fn cannot_apply(e: outpost_domain::DomainError) -> Refusal {
+    Refusal::new(
+        "cannot_apply",
+        format!("the change does not apply to the server's copy of the document: {e}"),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -199,10 +255,10 @@ fn apply_checked(
     meta: &ChangeMeta,
     doc: &mut Document,
     input: &Inputs<'_>,
-    working: &HashMap<DocId, Document>,
+    working: &HashMap<DocId, Working>,
     accepted: &mut HashMap<DocId, Vec<Change>>,
     need: &mut BTreeSet<DocId>,
-) -> Result<bool, Refusal> {
+) -> Result<(bool, Read), Refusal> {
     if doc.kind != c.kind {
         return Err(Refusal::new(
             "wrong_kind",
@@ -217,28 +273,12 @@ fn apply_checked(
     let creating = doc.is_empty() && !input.stored.contains_key(&c.doc_id);
     input.authority.check(&meta.author, c.kind, creating)?;
     let before = records::vitals_before(doc);
-    doc.apply_remote_parsed(vec![change.clone()]).map_err(|e| {
-        Refusal::new(
-            "cannot_apply",
-            format!("the change does not apply to the server's copy of the document: {e}"),
-        )
-    })?;
-    let need_cell = std::cell::RefCell::new(BTreeSet::new());
-    let checked = {
-        let lookup_cell = |id: DocId| -> Option<TemplateRecord> {
-            let found = lookup_inner(id, working, input);
-            if found.is_none() && !input.looked_for.contains(&id) {
-                need_cell.borrow_mut().insert(id);
-            }
-            found
-        };
-        records::check(doc, before.as_ref(), &lookup_cell, input.now)
-    };
-    need.extend(need_cell.into_inner());
-    match checked {
-        Ok(()) => {
+    doc.apply_remote_parsed(vec![change.clone()])
+        .map_err(cannot_apply)?;
+    match check_record(doc, before.as_ref(), input, working, need) {
+        Ok(record) => {
             accepted.entry(c.doc_id).or_default().push(change);
-            Ok(creating)
+            Ok((creating, record))
         }
         Err(refusal) => {
             // Put the document back as it was before this change: the stored copy plus
@@ -249,19 +289,43 @@ fn apply_checked(
     }
 }
 
+/// Checks the record `doc` now holds, noting the templates it needs that the caller has
+/// not looked for yet.
+fn check_record(
+    doc: &impl ReadRecord,
+    before: Option<&records::VitalsRecord>,
+    input: &Inputs<'_>,
+    working: &HashMap<DocId, Working>,
+    need: &mut BTreeSet<DocId>,
+) -> Result<Read, Refusal> {
+    let need_cell = std::cell::RefCell::new(BTreeSet::new());
+    let checked = {
+        let lookup_cell = |id: DocId| -> Option<TemplateRecord> {
+            let found = lookup_inner(id, working, input);
+            if found.is_none() && !input.looked_for.contains(&id) {
+                need_cell.borrow_mut().insert(id);
+            }
+            found
+        };
+        records::check(doc, before, &lookup_cell, input.now)
+    };
+    need.extend(need_cell.into_inner());
+    checked
+}
+
 fn lookup_inner(
     id: DocId,
-    working: &HashMap<DocId, Document>,
+    working: &HashMap<DocId, Working>,
     input: &Inputs<'_>,
 ) -> Option<TemplateRecord> {
     match working.get(&id) {
-        Some(t) if t.kind == DocKind::Template => t.read::<TemplateRecord>().ok(),
+        Some(t) if t.kind() == DocKind::Template => t.read::<TemplateRecord>().ok(),
         Some(_) => None,
         None => input.templates.get(&id).cloned(),
     }
 }
 
-/// The server's copy of the change's document, or an empty one it will create.
+/// The server's copy of the change's document (it holds one).
 fn load(c: &WireChange, stored: &StoredDocs) -> Result<Document, Refusal> {
     match stored.get(&c.doc_id) {
         Some((kind, bytes)) => Document::load(c.doc_id, *kind, bytes).map_err(|e| {

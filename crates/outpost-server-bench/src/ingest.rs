@@ -20,8 +20,25 @@ impl Ingest {
     }
 }
 
-pub async fn run(pg: &PgCluster, changes_each: usize) -> Result<Ingest> {
-    let s = start_server(&pg.url()).await?;
+/// A fresh database in the cluster for one round, so every round starts from empty tables
+/// (as pgbench's copies do); returns its URL.
+pub async fn fresh_database(pg: &PgCluster, name: &str) -> Result<String> {
+    let admin = sqlx::PgPool::connect(&pg.url()).await?;
+    // `name` is this benchmark's own identifier (`ingest_round_N`), never input.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await
+        .with_context(|| format!("creating database {name}"))?;
+    admin.close().await;
+    let base = pg.url();
+    let root = base
+        .rsplit_once('/')
+        .map_or(base.as_str(), |(root, _)| root);
+    Ok(format!("{root}/{name}"))
+}
+
+pub async fn run(database_url: &str, changes_each: usize) -> Result<Ingest> {
+    let s = start_server(database_url).await?;
     let http = reqwest::Client::new();
     let (_, desks) = clinic_with_desks(&s, &http, "Ingest Clinic", CLIENTS).await?;
     let mut work = Vec::new();

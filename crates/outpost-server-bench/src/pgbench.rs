@@ -5,7 +5,6 @@
 
 use crate::{BATCH, CLIENTS};
 use anyhow::{bail, Context, Result};
-use outpost_pgtest::PgCluster;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -55,9 +54,9 @@ FROM d;
     )
 }
 
-pub fn run(pg: &PgCluster, rows: usize, change_bytes: usize) -> Result<Baseline> {
+pub fn run(database_url: &str, rows: usize, change_bytes: usize) -> Result<Baseline> {
     let psql = Command::new("psql")
-        .args(["-q", "-v", "ON_ERROR_STOP=1", &pg.url(), "-c", TABLES])
+        .args(["-q", "-v", "ON_ERROR_STOP=1", database_url, "-c", TABLES])
         .output()
         .context("running psql (postgresql-client)")?;
     if !psql.status.success() {
@@ -73,7 +72,7 @@ pub fn run(pg: &PgCluster, rows: usize, change_bytes: usize) -> Result<Baseline>
         .args(["-t", &per_client.to_string()])
         .arg("-f")
         .arg(&file)
-        .arg(pg.url())
+        .arg(database_url)
         .output()
         .context("running pgbench (postgresql-contrib / postgresql client tools)")?;
     let elapsed = started.elapsed();
@@ -82,7 +81,12 @@ pub fn run(pg: &PgCluster, rows: usize, change_bytes: usize) -> Result<Baseline>
     }
     let inserted: i64 = {
         let count = Command::new("psql")
-            .args(["-tA", &pg.url(), "-c", "SELECT count(*) FROM bench_changes"])
+            .args([
+                "-tA",
+                database_url,
+                "-c",
+                "SELECT count(*) FROM bench_changes",
+            ])
             .output()?;
         String::from_utf8_lossy(&count.stdout).trim().parse()?
     };

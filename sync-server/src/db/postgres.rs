@@ -16,7 +16,7 @@ use super::{Clinic, Database, Device, Enrolled, NewDevice, PullPage, PushOutcome
 use crate::error::ServerError;
 use crate::secrets::SecretHash;
 use outpost_domain::ids::{ClinicId, DeviceId};
-use outpost_domain::protocol::{BootstrapCursor, BootstrapResponse, MrnBlock, WireChange};
+use outpost_domain::protocol::{BootstrapCursor, BootstrapResponse, MrnBlock};
 use outpost_domain::version_vector::VersionVector;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, PgConnection, Row};
@@ -285,7 +285,7 @@ impl Database for PgDatabase {
     async fn push(
         &self,
         device: &Device,
-        batch: &[WireChange],
+        batch: &[crate::push::CheckedChange],
     ) -> Result<PushOutcome, ServerError> {
         changes::push(&self.pool, device, batch).await
     }

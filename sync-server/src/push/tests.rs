@@ -37,6 +37,10 @@ fn change(replica: ReplicaId, counter: u64) -> WireChange {
     }
 }
 
+fn checked(replica: ReplicaId, counter: u64) -> CheckedChange {
+    CheckedChange::parse(change(replica, counter)).unwrap()
+}
+
 fn request(replica: ReplicaId, changes: Vec<WireChange>) -> PushRequest {
     PushRequest {
         protocol: PROTOCOL_VERSION,
@@ -126,11 +130,12 @@ fn oversized_batches_and_unknown_protocols_are_refused() {
 #[test]
 fn a_batch_splits_into_held_and_new_or_reports_the_gap() {
     let r = ReplicaId::new();
-    let batch: Vec<WireChange> = (3..=6).map(|n| change(r, n)).collect();
+    let batch: Vec<CheckedChange> = (3..=6).map(|n| checked(r, n)).collect();
 
     let (held, new) = split_at_stored(4, &batch).unwrap();
-    assert_eq!(held.iter().map(|c| c.counter).collect::<Vec<_>>(), [3, 4]);
-    assert_eq!(new.iter().map(|c| c.counter).collect::<Vec<_>>(), [5, 6]);
+    let counters = |cs: &[CheckedChange]| cs.iter().map(|c| c.wire.counter).collect::<Vec<_>>();
+    assert_eq!(counters(held), [3, 4]);
+    assert_eq!(counters(new), [5, 6]);
 
     let (held, new) = split_at_stored(2, &batch).unwrap();
     assert!(held.is_empty() && new.len() == 4);
@@ -147,10 +152,10 @@ fn a_batch_splits_into_held_and_new_or_reports_the_gap() {
 #[test]
 fn only_a_different_digest_under_a_held_counter_is_a_conflict() {
     let r = ReplicaId::new();
-    let batch: Vec<WireChange> = (1..=3).map(|n| change(r, n)).collect();
+    let batch: Vec<CheckedChange> = (1..=3).map(|n| checked(r, n)).collect();
     let mut stored: HashMap<u64, String> = batch
         .iter()
-        .map(|c| (c.counter, c.digest.clone()))
+        .map(|c| (c.wire.counter, c.wire.digest.clone()))
         .collect();
     assert_eq!(first_conflict(&batch, &stored), None);
     stored.insert(2, digest(b"other bytes"));

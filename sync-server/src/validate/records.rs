@@ -6,10 +6,13 @@ use super::Refusal;
 use chrono::{DateTime, Utc};
 use outpost_domain::document::encounter::EncounterRecord;
 use outpost_domain::document::handover::HandoverRecord;
+use outpost_domain::document::link::PatientLink;
+use outpost_domain::document::patient::PatientRecord;
 use outpost_domain::document::template::TemplateRecord;
-use outpost_domain::document::{DocKind, Document};
+use outpost_domain::document::{DocKind, Document, ReadRecord};
 use outpost_domain::patient::{EmergencyContactInput, PatientRegistration};
-use outpost_domain::vitals::{check_vitals_change, spec, NewVitals, VitalsRecord};
+pub use outpost_domain::vitals::VitalsRecord;
+use outpost_domain::vitals::{check_vitals_change, spec, NewVitals};
 use outpost_domain::DomainError;
 
 /// What checking an encounter needs: the template record its pin names, if the server
@@ -26,21 +29,39 @@ pub fn vitals_before(doc: &Document) -> Option<VitalsRecord> {
     }
 }
 
-/// Reads the record `doc` holds and checks it. `before` is the vitals record before the
-/// change (see [`vitals_before`]).
+/// A record the check read and found valid, kept so the push's reporting rows need not
+/// read it again (patients and vitals sets, what pushes mostly carry).
+#[derive(Debug, Clone)]
+pub enum Read {
+    Patient(Box<PatientRecord>),
+    Vitals(Box<VitalsRecord>),
+    Other,
+}
+
+/// Reads the record `doc` holds (built by the engine, or read from its one change) and
+/// checks it. `before` is the vitals record before the change (see [`vitals_before`]).
 pub fn check(
-    doc: &Document,
+    doc: &impl ReadRecord,
     before: Option<&VitalsRecord>,
     templates: TemplateLookup<'_>,
     now: DateTime<Utc>,
-) -> Result<(), Refusal> {
-    match doc.kind {
-        DocKind::Patient => patient(doc, now),
-        DocKind::Vitals => vitals(doc, before, now),
-        DocKind::Encounter => encounter(doc, templates),
-        DocKind::Handover => doc.read::<HandoverRecord>().map(drop).map_err(schema),
-        DocKind::Template => doc.read::<TemplateRecord>().map(drop).map_err(schema),
-        DocKind::PatientLink => doc.patient_link().map(drop).map_err(schema),
+) -> Result<Read, Refusal> {
+    match doc.kind() {
+        DocKind::Patient => patient(doc, now).map(|r| Read::Patient(Box::new(r))),
+        DocKind::Vitals => vitals(doc, before, now).map(|r| Read::Vitals(Box::new(r))),
+        DocKind::Encounter => encounter(doc, templates).map(|()| Read::Other),
+        DocKind::Handover => doc
+            .read_record::<HandoverRecord>()
+            .map(|_| Read::Other)
+            .map_err(schema),
+        DocKind::Template => doc
+            .read_record::<TemplateRecord>()
+            .map(|_| Read::Other)
+            .map_err(schema),
+        DocKind::PatientLink => doc
+            .read_record::<PatientLink>()
+            .map(|_| Read::Other)
+            .map_err(schema),
     }
 }
 
@@ -57,8 +78,8 @@ fn invalid(e: DomainError) -> Refusal {
     Refusal::new("invalid_record", e.to_string())
 }
 
-fn patient(doc: &Document, now: DateTime<Utc>) -> Result<(), Refusal> {
-    let r = doc.patient_record().map_err(schema)?;
+fn patient(doc: &impl ReadRecord, now: DateTime<Utc>) -> Result<PatientRecord, Refusal> {
+    let r = doc.read_record::<PatientRecord>().map_err(schema)?;
     let registration = PatientRegistration {
         name: r.name.clone(),
         date_of_birth: r.date_of_birth.format("%Y-%m-%d").to_string(),
@@ -74,16 +95,16 @@ fn patient(doc: &Document, now: DateTime<Utc>) -> Result<(), Refusal> {
     };
     registration
         .validate(r.id, now.date_naive(), None)
-        .map(drop)
-        .map_err(invalid)
+        .map_err(invalid)?;
+    Ok(r)
 }
 
 fn vitals(
-    doc: &Document,
+    doc: &impl ReadRecord,
     before: Option<&VitalsRecord>,
     now: DateTime<Utc>,
-) -> Result<(), Refusal> {
-    let record = doc.vitals_record().map_err(schema)?;
+) -> Result<VitalsRecord, Refusal> {
+    let record = doc.read_record::<VitalsRecord>().map_err(schema)?;
     if let Some(before) = before {
         check_vitals_change(before, &record).map_err(invalid)?;
     }
@@ -144,11 +165,11 @@ fn vitals(
             "taken_at: the time taken is in the future",
         ));
     }
-    Ok(())
+    Ok(record)
 }
 
-fn encounter(doc: &Document, templates: TemplateLookup<'_>) -> Result<(), Refusal> {
-    let record = doc.read::<EncounterRecord>().map_err(schema)?;
+fn encounter(doc: &impl ReadRecord, templates: TemplateLookup<'_>) -> Result<(), Refusal> {
+    let record = doc.read_record::<EncounterRecord>().map_err(schema)?;
     let template_id = record.template.template_id;
     let Some(template) = templates(template_id) else {
         return Err(Refusal::new(

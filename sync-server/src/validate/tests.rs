@@ -182,8 +182,12 @@ impl World {
     }
 
     fn judge(&self, batch: &[WireChange]) -> Result<Judged, NeedTemplates> {
+        let batch: Vec<CheckedChange> = batch
+            .iter()
+            .map(|c| CheckedChange::parse(c.clone()).unwrap())
+            .collect();
         judge(
-            batch,
+            &batch,
             &Inputs {
                 stored: &self.stored,
                 foreign: &self.foreign,

@@ -13,7 +13,7 @@
 //!   only operations of this change at the same place, and at most one value left at any
 //!   map key or list element (one change cannot hold concurrent values);
 //! - what the view does not answer from the operations (map and list ranges, parents,
-//!   lengths of anything but lists, anything about an object it does not know) is asked of
+//!   lengths of text, anything about an object it does not know) is asked of
 //!   the engine, built from the change the first time it is needed;
 //! - the document is stored as the change's bytes, which `Document::load` reads back to
 //!   the document the engine would build (same heads); a property test checks, for random
@@ -342,6 +342,7 @@ impl ReadDoc for FreshDocument {
     fn length<O: AsRef<ObjId>>(&self, obj: O) -> usize {
         match self.object(obj.as_ref()) {
             Some(Object::Seq(ObjType::List, items)) => items.len(),
+            Some(Object::Map(map)) => map.len(),
             _ => automerge::ReadDoc::length(self.engine(), obj),
         }
     }

@@ -166,11 +166,21 @@ pub(crate) mod keyed_map {
         map.reconcile(r)
     }
 
+    /// An empty map (how most records hold them) is answered from its length, which a
+    /// [`FreshDocument`](crate::document::FreshDocument) knows without the engine; entries
+    /// are read through the map's range.
     pub(crate) fn hydrate<V: Hydrate, D: ReadDoc>(
         doc: &D,
         obj: &automerge::ObjId,
         prop: Prop<'_>,
     ) -> Result<BTreeMap<String, V>, HydrateError> {
+        if let Some((automerge::Value::Object(automerge::ObjType::Map), map)) =
+            doc.get(obj, &prop)?
+        {
+            if doc.length(&map) == 0 {
+                return Ok(BTreeMap::new());
+            }
+        }
         BTreeMap::hydrate(doc, obj, prop)
     }
 }

@@ -12,8 +12,8 @@ use super::device_lock::{lock_live_device, Lock};
 use super::{documents, quarantine, reporting};
 use crate::db::{Device, PullPage, PushOutcome};
 use crate::error::ServerError;
-use crate::push::{first_conflict, split_at_stored};
-use crate::validate::{judge, Inputs, Judged, NeedTemplates, Refusal};
+use crate::push::{first_conflict, split_at_stored, CheckedChange};
+use crate::validate::{judge, Held, Inputs, Judged, NeedTemplates, Refusal, Working};
 use chrono::Utc;
 use outpost_domain::document::DocKind;
 use outpost_domain::ids::{ClinicId, DocId, ReplicaId};
@@ -27,6 +27,7 @@ use std::collections::HashMap;
 use std::collections::HashSet;
 
 mod authors;
+mod received;
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -40,30 +41,27 @@ fn to_u64(n: i64) -> u64 {
 pub(super) async fn push(
     pool: &PgPool,
     device: &Device,
-    batch: &[WireChange],
+    batch: &[CheckedChange],
 ) -> Result<PushOutcome, ServerError> {
     let clinic = device.clinic_id.0;
     let replica = device.replica_id.0;
-    // Authors first, outside the transaction: a lookup or two per push, not per change.
-    let authority = authors::load(pool, device, batch).await?;
     let mut tx = pool.begin().await?;
 
     lock_live_device(&mut tx, device, Lock::Update).await?;
 
-    // Quarantined changes take their counters too (received, not applied).
-    let stored: i64 = sqlx::query_scalar(
-        "SELECT GREATEST( \
-             (SELECT COALESCE(MAX(counter), 0) FROM changes WHERE clinic_id = $1 AND replica_id = $2), \
-             (SELECT COALESCE(MAX(counter), 0) FROM quarantine WHERE clinic_id = $1 AND replica_id = $2))",
-    )
-    .bind(clinic)
-    .bind(replica)
-    .fetch_one(&mut *tx)
-    .await?;
-    let stored = to_u64(stored);
+    // What the replica sent before (quarantined changes take their counters too:
+    // received, not applied), whether its later changes are held, and who its authors are.
+    let received::Received {
+        stored,
+        held,
+        authors: authority,
+    } = received::read(&mut tx, device, batch).await?;
     let (already, new) = split_at_stored(stored, batch)?;
 
-    if let (Some(first), Some(last)) = (already.first(), already.last()) {
+    if let (Some(first), Some(last)) = (
+        already.first().map(|c| &c.wire),
+        already.last().map(|c| &c.wire),
+    ) {
         let rows = sqlx::query(
             "SELECT counter, digest FROM changes \
              WHERE clinic_id = $1 AND replica_id = $2 AND counter BETWEEN $3 AND $4 \
@@ -114,35 +112,23 @@ pub(super) async fn push(
         });
     }
 
-    let judged = judge_batch(&mut tx, device, new, &authority).await?;
+    let judged = judge_batch(&mut tx, device, new, &authority, &held).await?;
     let (applied, refused): (Vec<_>, Vec<_>) = new
         .iter()
         .zip(&judged.verdicts)
         .partition(|(_, verdict)| verdict.is_none());
-    let applied: Vec<&WireChange> = applied.into_iter().map(|(c, _)| c).collect();
-    let refused: Vec<(&WireChange, &Refusal)> = refused
+    let applied: Vec<&WireChange> = applied.into_iter().map(|(c, _)| &c.wire).collect();
+    let refused: Vec<(&CheckedChange, &Refusal)> = refused
         .into_iter()
         .filter_map(|(c, v)| v.as_ref().map(|r| (c, r)))
         .collect();
 
-    let seqs = insert_applied(&mut tx, device, &applied).await?;
-    let to_save: Vec<documents::ToSave> = judged
-        .changed
-        .iter()
-        .filter_map(|doc| {
-            seqs.get(&doc.id).map(|seq| documents::ToSave {
-                doc,
-                created: judged.created.contains(&doc.id),
-                seq: *seq,
-            })
-        })
-        .collect();
-    documents::save(&mut tx, device.clinic_id, &to_save).await?;
-    reporting::write_all(&mut tx, device.clinic_id, to_save.iter().map(|d| d.doc)).await?;
+    insert_applied(&mut tx, device, &applied, &judged).await?;
+    reporting::write_all(&mut tx, device.clinic_id, &judged).await?;
     quarantine::put(&mut tx, device, &refused).await?;
     tx.commit().await?;
 
-    let through = new.last().map_or(stored, |c| c.counter);
+    let through = new.last().map_or(stored, |c| c.wire.counter);
     tracing::debug!(
         applied = applied.len(),
         quarantined = refused.len(),
@@ -154,8 +140,8 @@ pub(super) async fn push(
         quarantined: refused
             .iter()
             .map(|(c, r)| QuarantinedChange {
-                counter: c.counter,
-                doc_id: c.doc_id,
+                counter: c.wire.counter,
+                doc_id: c.wire.doc_id,
                 code: r.code.to_owned(),
                 reason: r.reason.clone(),
             })
@@ -168,15 +154,14 @@ pub(super) async fn push(
 async fn judge_batch(
     tx: &mut PgConnection,
     device: &Device,
-    new: &[WireChange],
+    new: &[CheckedChange],
     authority: &authors::Authors,
+    held: &Held,
 ) -> Result<Judged, ServerError> {
-    let mut ids: Vec<DocId> = new.iter().map(|c| c.doc_id).collect();
+    let mut ids: Vec<DocId> = new.iter().map(|c| c.wire.doc_id).collect();
     ids.sort_by_key(|d| d.0);
     ids.dedup();
-    let stored = documents::lock(tx, device.clinic_id, &ids).await?;
-    let foreign = documents::foreign(tx, device.clinic_id, &ids).await?;
-    let held = quarantine::held(tx, device.clinic_id, device.replica_id).await?;
+    let (stored, foreign) = documents::lock(tx, device.clinic_id, &ids).await?;
     let mut templates = HashMap::new();
     let mut looked_for = HashSet::new();
     loop {
@@ -186,7 +171,7 @@ async fn judge_batch(
             authority,
             templates: &templates,
             looked_for: &looked_for,
-            held: &held,
+            held,
             now: Utc::now(),
         };
         match judge(new, &input) {
@@ -200,29 +185,43 @@ async fn judge_batch(
     }
 }
 
-/// Inserts the applied changes in one statement (their `server_seq` in counter order);
-/// returns, per document, the arrival position of its latest change.
+/// Inserts the applied changes (their `server_seq` in counter order) and the documents
+/// they created, in one statement; then saves the documents they changed that the server
+/// held before. Each document is saved with the arrival position of its latest change. A
+/// document the push creates that another push created meanwhile (it was not there to
+/// lock) fails this push whole: the workstation retries and then finds it.
 async fn insert_applied(
     tx: &mut PgConnection,
     device: &Device,
     applied: &[&WireChange],
-) -> Result<HashMap<DocId, i64>, ServerError> {
+    judged: &Judged,
+) -> Result<(), ServerError> {
     if applied.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(());
     }
     let counters: Vec<i64> = applied.iter().map(|c| to_i64(c.counter)).collect();
     let docs: Vec<uuid::Uuid> = applied.iter().map(|c| c.doc_id.0).collect();
     let kinds: Vec<&str> = applied.iter().map(|c| c.kind.as_str()).collect();
     let digests: Vec<&str> = applied.iter().map(|c| c.digest.as_str()).collect();
     let bytes: Vec<&[u8]> = applied.iter().map(|c| c.bytes.0.as_slice()).collect();
-    let rows = sqlx::query(
-        "INSERT INTO changes (clinic_id, replica_id, counter, doc_id, kind, digest, bytes, device_id) \
-         SELECT $1, $2, u.counter, u.doc_id, u.kind, u.digest, u.bytes, $3 \
-         FROM unnest($4::bigint[], $5::uuid[], $6::text[], $7::text[], $8::bytea[]) \
-              WITH ORDINALITY AS u(counter, doc_id, kind, digest, bytes, ord) \
-         ORDER BY u.ord \
-         RETURNING doc_id, server_seq",
-    )
+    let (created, updated): (Vec<&Working>, Vec<&Working>) = judged
+        .changed
+        .iter()
+        .partition(|d| judged.created.contains(&d.id()));
+    let rows = documents::Rows::of(&created)?;
+    let saved = sqlx::query(concat!(
+        "WITH ch AS ( \
+           INSERT INTO changes (clinic_id, replica_id, counter, doc_id, kind, digest, bytes, device_id) \
+           SELECT $1, $2, u.counter, u.doc_id, u.kind, u.digest, u.bytes, $3 \
+           FROM unnest($4::bigint[], $5::uuid[], $6::text[], $7::text[], $8::bytea[]) \
+                WITH ORDINALITY AS u(counter, doc_id, kind, digest, bytes, ord) \
+           ORDER BY u.ord \
+           RETURNING doc_id, server_seq \
+         ), ",
+        documents::create_ctes!(),
+        " SELECT l.doc_id, l.seq, c.doc_id IS NOT NULL AS inserted \
+          FROM latest l LEFT JOIN created c ON c.doc_id = l.doc_id"
+    ))
     .bind(device.clinic_id.0)
     .bind(device.replica_id.0)
     .bind(device.id.0)
@@ -231,16 +230,26 @@ async fn insert_applied(
     .bind(&kinds)
     .bind(&digests)
     .bind(&bytes)
+    .bind(&rows.ids)
+    .bind(&rows.kinds)
+    .bind(&rows.bytes)
+    .bind(&rows.heads)
     .fetch_all(&mut *tx)
     .await?;
-    let mut seqs: HashMap<DocId, i64> = HashMap::new();
-    for r in rows {
-        let doc = DocId(r.try_get("doc_id")?);
-        let seq: i64 = r.try_get("server_seq")?;
-        let e = seqs.entry(doc).or_insert(seq);
-        *e = (*e).max(seq);
+    let mut seqs = HashMap::with_capacity(saved.len());
+    let mut inserted = 0;
+    for r in saved {
+        seqs.insert(DocId(r.try_get("doc_id")?), r.try_get::<i64, _>("seq")?);
+        if r.try_get::<bool, _>("inserted")? {
+            inserted += 1;
+        }
     }
-    Ok(seqs)
+    if inserted != created.len() {
+        return Err(ServerError::Busy(
+            "a document was created by another push at the same time; retry".into(),
+        ));
+    }
+    documents::update(tx, device.clinic_id, &updated, &seqs).await
 }
 
 /// Rows above the caller's vector, in arrival order. The `start` bound lets Postgres skip

@@ -1,10 +1,12 @@
-//! The server's copy of each document: loaded (and locked) for a push, saved compacted
-//! with its heads after the push's changes were applied, and looked up across clinics
+//! The server's copy of each document: loaded (and locked) for a push, saved with its
+//! heads after the push's changes were applied (compacted, or as its one change when a
+//! push created it with one, see [`Working`]), and looked up across clinics
 //! only to refuse a change to another clinic's document.
 
 use crate::error::ServerError;
-use crate::validate::StoredDocs;
+use crate::validate::{StoredDocs, Working};
 use outpost_domain::document::template::TemplateRecord;
+use outpost_domain::document::ReadRecord;
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::{ClinicId, DocId};
 use sqlx::{PgConnection, Row};
@@ -15,43 +17,41 @@ fn uuids(ids: &[DocId]) -> Vec<uuid::Uuid> {
 }
 
 /// The clinic's copies of `ids`, locked until the transaction ends so concurrent pushes
-/// to the same document take turns (locked in id order, so they cannot deadlock).
+/// to the same document take turns (locked in id order, so they cannot deadlock), and
+/// which of `ids` exist in a clinic other than `clinic` (the tenant check of a push), in
+/// one statement.
 pub(super) async fn lock(
     conn: &mut PgConnection,
     clinic: ClinicId,
     ids: &[DocId],
-) -> Result<StoredDocs, ServerError> {
+) -> Result<(StoredDocs, HashSet<DocId>), ServerError> {
     let rows = sqlx::query(
-        "SELECT doc_id, kind, bytes FROM documents \
-         WHERE clinic_id = $1 AND doc_id = ANY($2) ORDER BY doc_id FOR UPDATE",
+        "WITH mine AS ( \
+           SELECT doc_id, kind, bytes FROM documents \
+           WHERE clinic_id = $1 AND doc_id = ANY($2) ORDER BY doc_id FOR UPDATE \
+         ), theirs AS ( \
+           SELECT DISTINCT doc_id FROM documents WHERE doc_id = ANY($2) AND clinic_id <> $1 \
+         ) \
+         SELECT doc_id, kind, bytes, true AS mine FROM mine \
+         UNION ALL SELECT doc_id, NULL, NULL, false FROM theirs",
     )
     .bind(clinic.0)
     .bind(uuids(ids))
     .fetch_all(conn)
     .await?;
-    let mut out = HashMap::with_capacity(rows.len());
+    let mut mine = HashMap::with_capacity(rows.len());
+    let mut theirs = HashSet::new();
     for r in rows {
+        let id = DocId(r.try_get("doc_id")?);
+        if !r.try_get::<bool, _>("mine")? {
+            theirs.insert(id);
+            continue;
+        }
         let kind: String = r.try_get("kind")?;
         let kind = DocKind::parse(&kind).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        out.insert(DocId(r.try_get("doc_id")?), (kind, r.try_get("bytes")?));
+        mine.insert(id, (kind, r.try_get("bytes")?));
     }
-    Ok(out)
-}
-
-/// Which of `ids` exist in a clinic other than `clinic` (the tenant check of a push).
-pub(super) async fn foreign(
-    conn: &mut PgConnection,
-    clinic: ClinicId,
-    ids: &[DocId],
-) -> Result<HashSet<DocId>, ServerError> {
-    let found: Vec<uuid::Uuid> = sqlx::query_scalar(
-        "SELECT DISTINCT doc_id FROM documents WHERE doc_id = ANY($2) AND clinic_id <> $1",
-    )
-    .bind(clinic.0)
-    .bind(uuids(ids))
-    .fetch_all(conn)
-    .await?;
-    Ok(found.into_iter().map(DocId).collect())
+    Ok((mine, theirs))
 }
 
 /// The clinic's template records among `ids` (ids that are no template are left out).
@@ -84,90 +84,83 @@ pub(super) async fn templates(
     Ok(out)
 }
 
-/// One document to save: as it now stands, whether the push created it on the server, and
-/// the arrival position of the latest change applied to it.
-pub(super) struct ToSave<'a> {
-    pub doc: &'a Document,
-    pub created: bool,
-    pub seq: i64,
+/// The common table expressions that create the documents a push created, for `concat!`
+/// after a CTE `ch` that inserted the push's changes (`RETURNING doc_id, server_seq`).
+/// Parameters: `$1` the clinic, `$9..$12` the columns of [`Rows`] of the created
+/// documents. `latest` holds every changed document with the arrival position of its
+/// latest change; `created` returns the ids of the documents inserted (one another push
+/// created meanwhile is left alone, and the caller counts them).
+macro_rules! create_ctes {
+    () => {
+        "latest AS (SELECT doc_id, max(server_seq) AS seq FROM ch GROUP BY doc_id), \
+         created AS ( \
+           INSERT INTO documents (clinic_id, doc_id, kind, bytes, heads, created_seq, updated_seq) \
+           SELECT $1, d.doc_id, d.kind, d.bytes, string_to_array(d.heads, ','), l.seq, l.seq \
+           FROM unnest($9::uuid[], $10::text[], $11::bytea[], $12::text[]) \
+                AS d(doc_id, kind, bytes, heads) \
+           JOIN latest l ON l.doc_id = d.doc_id \
+           ON CONFLICT (clinic_id, doc_id) DO NOTHING \
+           RETURNING doc_id \
+         )"
+    };
 }
+pub(super) use create_ctes;
 
-/// Saves the documents compacted with their heads: the new ones in one statement, the
-/// changed ones in another.
-pub(super) async fn save(
+/// Saves the documents a push changed that the server held before, each with the arrival
+/// position of its latest change (`seqs`), in one statement.
+pub(super) async fn update(
     conn: &mut PgConnection,
     clinic: ClinicId,
-    docs: &[ToSave<'_>],
+    docs: &[&Working],
+    seqs: &HashMap<DocId, i64>,
 ) -> Result<(), ServerError> {
-    let (created, updated): (Vec<&ToSave>, Vec<&ToSave>) = docs.iter().partition(|d| d.created);
-    if !created.is_empty() {
-        let rows = Rows::of(&created);
-        let inserted = sqlx::query(
-            "INSERT INTO documents (clinic_id, doc_id, kind, bytes, heads, created_seq, updated_seq) \
-             SELECT $1, u.doc_id, u.kind, u.bytes, \
-                    ARRAY(SELECT jsonb_array_elements_text(u.heads)), u.seq, u.seq \
-             FROM unnest($2::uuid[], $3::text[], $4::bytea[], $5::jsonb[], $6::bigint[]) \
-                  AS u(doc_id, kind, bytes, heads, seq) \
-             ON CONFLICT (clinic_id, doc_id) DO NOTHING",
-        )
-        .bind(clinic.0)
-        .bind(&rows.ids)
-        .bind(&rows.kinds)
-        .bind(&rows.bytes)
-        .bind(&rows.heads)
-        .bind(&rows.seqs)
-        .execute(&mut *conn)
-        .await?;
-        if inserted.rows_affected() != created.len() as u64 {
-            // Another push created one of them meanwhile (it was not there to lock): fail
-            // this push whole; the workstation retries and then finds it.
-            return Err(ServerError::Busy(
-                "a document was created by another push at the same time; retry".into(),
-            ));
-        }
+    if docs.is_empty() {
+        return Ok(());
     }
-    if !updated.is_empty() {
-        let rows = Rows::of(&updated);
-        sqlx::query(
-            "UPDATE documents d SET bytes = u.bytes, \
-                 heads = ARRAY(SELECT jsonb_array_elements_text(u.heads)), \
-                 updated_seq = u.seq, updated_at = now() \
-             FROM unnest($2::uuid[], $3::bytea[], $4::jsonb[], $5::bigint[]) \
-                  AS u(doc_id, bytes, heads, seq) \
-             WHERE d.clinic_id = $1 AND d.doc_id = u.doc_id",
-        )
-        .bind(clinic.0)
-        .bind(&rows.ids)
-        .bind(&rows.bytes)
-        .bind(&rows.heads)
-        .bind(&rows.seqs)
-        .execute(&mut *conn)
-        .await?;
-    }
+    let rows = Rows::of(docs)?;
+    let seqs: Vec<i64> = docs
+        .iter()
+        .map(|d| seqs.get(&d.id()).copied().unwrap_or_default())
+        .collect();
+    sqlx::query(
+        "UPDATE documents d SET bytes = u.bytes, heads = string_to_array(u.heads, ','), \
+             updated_seq = u.seq, updated_at = now() \
+         FROM unnest($2::uuid[], $3::bytea[], $4::text[], $5::bigint[]) \
+              AS u(doc_id, bytes, heads, seq) \
+         WHERE d.clinic_id = $1 AND d.doc_id = u.doc_id",
+    )
+    .bind(clinic.0)
+    .bind(&rows.ids)
+    .bind(&rows.bytes)
+    .bind(&rows.heads)
+    .bind(&seqs)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
-/// Column arrays for the statements above (heads travel as JSON arrays, since Postgres
-/// has no array of arrays of varying length).
-struct Rows {
-    ids: Vec<uuid::Uuid>,
-    kinds: Vec<&'static str>,
-    bytes: Vec<Vec<u8>>,
-    heads: Vec<serde_json::Value>,
-    seqs: Vec<i64>,
+/// Column arrays of documents to save (heads joined with commas: they are hex hashes).
+pub(super) struct Rows {
+    pub ids: Vec<uuid::Uuid>,
+    pub kinds: Vec<&'static str>,
+    pub bytes: Vec<Vec<u8>>,
+    pub heads: Vec<String>,
 }
 
 impl Rows {
-    fn of(docs: &[&ToSave<'_>]) -> Self {
-        Self {
-            ids: docs.iter().map(|d| d.doc.id.0).collect(),
-            kinds: docs.iter().map(|d| d.doc.kind.as_str()).collect(),
-            bytes: docs.iter().map(|d| d.doc.save()).collect(),
-            heads: docs
-                .iter()
-                .map(|d| serde_json::json!(d.doc.heads()))
-                .collect(),
-            seqs: docs.iter().map(|d| d.seq).collect(),
-        }
+    pub fn of(docs: &[&Working]) -> Result<Self, ServerError> {
+        let bytes = docs
+            .iter()
+            .map(|d| d.bytes().map(std::borrow::Cow::into_owned))
+            .collect::<Result<_, _>>()
+            .map_err(|e| {
+                ServerError::Inconsistent(format!("a judged document does not save: {e}"))
+            })?;
+        Ok(Self {
+            ids: docs.iter().map(|d| d.id().0).collect(),
+            kinds: docs.iter().map(|d| d.kind().as_str()).collect(),
+            bytes,
+            heads: docs.iter().map(|d| d.heads().join(",")).collect(),
+        })
     }
 }

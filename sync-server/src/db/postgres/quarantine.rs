@@ -1,18 +1,17 @@
-//! The quarantine table: what a push consults before judging a batch (the highest counter
-//! received, digests of changes received before, whether the replica is held) and where
-//! refused changes are stored, with the device flagged. Admin listings read it.
+//! The quarantine table: where refused changes are stored, with the device flagged, and
+//! what admin listings read. (What a push reads of it before judging a batch is in
+//! `changes/received.rs`.)
 
 use super::device_from;
 use crate::db::Device;
 use crate::error::ServerError;
+use crate::push::CheckedChange;
 use crate::quarantine::QuarantineEntry;
-use crate::validate::{Held, Refusal};
-use outpost_domain::document::{parse_change, ChangeMeta, DocKind};
+use crate::validate::Refusal;
+use outpost_domain::document::DocKind;
 use outpost_domain::ids::{ClinicId, DeviceId, DocId, ReplicaId};
-use outpost_domain::protocol::WireChange;
 use sqlx::postgres::PgPool;
 use sqlx::{PgConnection, Row};
-use std::collections::HashSet;
 
 fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
@@ -22,43 +21,19 @@ fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// The replica's quarantine so far.
-pub(super) async fn held(
-    conn: &mut PgConnection,
-    clinic: ClinicId,
-    replica: ReplicaId,
-) -> Result<Held, ServerError> {
-    let row = sqlx::query(
-        "SELECT min(counter) AS since, COALESCE(array_agg(DISTINCT doc_id), '{}') AS docs \
-         FROM quarantine WHERE clinic_id = $1 AND replica_id = $2",
-    )
-    .bind(clinic.0)
-    .bind(replica.0)
-    .fetch_one(conn)
-    .await?;
-    let since: Option<i64> = row.try_get("since")?;
-    let docs: Vec<uuid::Uuid> = row.try_get("docs")?;
-    Ok(Held {
-        since: since.map(to_u64),
-        docs: docs.into_iter().map(DocId).collect::<HashSet<_>>(),
-    })
-}
-
 /// Stores the refused changes of a push and flags the device with the first reason.
 pub(super) async fn put(
     conn: &mut PgConnection,
     device: &Device,
-    refused: &[(&WireChange, &Refusal)],
+    refused: &[(&CheckedChange, &Refusal)],
 ) -> Result<(), ServerError> {
     let Some((first, why)) = refused.first() else {
         return Ok(());
     };
     let clinic = device.clinic_id.0;
-    for (c, r) in refused {
-        let author = parse_change(&c.bytes.0)
-            .ok()
-            .and_then(|ch| ChangeMeta::of_change(&ch))
-            .map(|m| m.author);
+    for (checked, r) in refused {
+        let c = &checked.wire;
+        let author = checked.meta.as_ref().map(|m| m.author.clone());
         sqlx::query(
             "INSERT INTO quarantine (clinic_id, device_id, replica_id, counter, doc_id, kind, \
                  author, digest, bytes, reason_code, reason) \
@@ -81,7 +56,7 @@ pub(super) async fn put(
     tracing::warn!(
         device = %device.id,
         quarantined = refused.len(),
-        first_counter = first.counter,
+        first_counter = first.wire.counter,
         code = why.code,
         "changes quarantined; flagging the device"
     );
@@ -94,7 +69,7 @@ pub(super) async fn put(
     .bind(device.id.0)
     .bind(format!(
         "change {} quarantined ({}): {}",
-        first.counter, why.code, why.reason
+        first.wire.counter, why.code, why.reason
     ))
     .execute(&mut *conn)
     .await?;

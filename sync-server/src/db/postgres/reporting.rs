@@ -4,49 +4,58 @@
 //! same view the workstations show.
 
 use crate::error::ServerError;
+use crate::validate::{Judged, Read, Working};
 use outpost_domain::document::encounter::{EncounterProjection, EncounterRecord};
 use outpost_domain::document::handover::{HandoverProjection, HandoverRecord};
+use outpost_domain::document::patient::PatientRecord;
 use outpost_domain::document::template::{TemplateProjection, TemplateRecord};
-use outpost_domain::document::{DocKind, Document};
+use outpost_domain::document::{DocKind, ReadRecord};
 use outpost_domain::ids::ClinicId;
 use outpost_domain::patient::PatientProjection;
 use outpost_domain::vitals::VitalsProjection;
+use outpost_domain::vitals::VitalsRecord;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-/// Rewrites the reporting rows of the documents a push changed (patient links have none).
+/// Rewrites the reporting rows of the documents a push changed (patient links have none),
+/// from the records the judgement read (`judged`) when it kept them. Patients and vitals
+/// sets, what pushes mostly carry, go in one statement per kind.
 pub(super) async fn write_all(
     conn: &mut PgConnection,
     clinic: ClinicId,
-    docs: impl Iterator<Item = &Document>,
+    judged: &Judged,
 ) -> Result<(), ServerError> {
     let mut sets = Vec::new();
-    for doc in docs {
-        if doc.kind == DocKind::Vitals {
-            sets.push(VitalsProjection::of(&read(doc.vitals_record())?));
-        } else {
-            write(conn, clinic, doc).await?;
+    let mut patients = Vec::new();
+    for doc in &judged.changed {
+        match (doc.kind(), judged.read.get(&doc.id())) {
+            (DocKind::Vitals, Some(Read::Vitals(v))) => sets.push(VitalsProjection::of(v)),
+            (DocKind::Vitals, _) => {
+                sets.push(VitalsProjection::of(&read(doc.read::<VitalsRecord>())?))
+            }
+            (DocKind::Patient, Some(Read::Patient(p))) => patients.push(PatientProjection::of(p)),
+            (DocKind::Patient, _) => {
+                patients.push(PatientProjection::of(&read(doc.read::<PatientRecord>())?))
+            }
+            _ => write(conn, clinic, doc).await?,
         }
     }
+    patient_rows(conn, clinic, &patients).await?;
     vitals(conn, clinic, &sets).await
 }
 
-/// Rewrites the reporting rows of one document other than vitals.
+/// Rewrites the reporting rows of one document other than a patient or vitals.
 async fn write(
     conn: &mut PgConnection,
     clinic: ClinicId,
-    doc: &Document,
+    doc: &Working,
 ) -> Result<(), ServerError> {
-    match doc.kind {
+    match doc.kind() {
         DocKind::Patient => {
-            patient(
-                conn,
-                clinic,
-                &PatientProjection::of(&read(doc.patient_record())?),
-            )
-            .await
+            let p = PatientProjection::of(&read(doc.read::<PatientRecord>())?);
+            patient_rows(conn, clinic, std::slice::from_ref(&p)).await
         }
         DocKind::Vitals => {
-            let set = VitalsProjection::of(&read(doc.vitals_record())?);
+            let set = VitalsProjection::of(&read(doc.read::<VitalsRecord>())?);
             vitals(conn, clinic, std::slice::from_ref(&set)).await
         }
         DocKind::Encounter => {
@@ -98,15 +107,38 @@ fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-async fn patient(
+/// The patients' rows in one statement (allergens travel as JSON arrays, since Postgres
+/// has no array of arrays of varying length).
+async fn patient_rows(
     conn: &mut PgConnection,
     clinic: ClinicId,
-    p: &PatientProjection,
+    patients: &[PatientProjection],
 ) -> Result<(), ServerError> {
+    if patients.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<uuid::Uuid> = patients.iter().map(|p| p.id.0).collect();
+    let names: Vec<&str> = patients.iter().map(|p| p.name.as_str()).collect();
+    let births: Vec<chrono::NaiveDate> = patients.iter().map(|p| p.date_of_birth).collect();
+    let sexes: Vec<String> = patients.iter().map(|p| word(&p.sex)).collect();
+    let mrns: Vec<&str> = patients.iter().map(|p| p.mrn.as_str()).collect();
+    let provisional: Vec<bool> = patients.iter().map(|p| p.provisional).collect();
+    let phones: Vec<Option<&str>> = patients.iter().map(|p| p.phone.as_deref()).collect();
+    let addresses: Vec<Option<&str>> = patients.iter().map(|p| p.address.as_deref()).collect();
+    let allergy_counts: Vec<i32> = patients.iter().map(|p| count(p.allergies.len())).collect();
+    let allergens: Vec<serde_json::Value> = patients
+        .iter()
+        .map(|p| serde_json::json!(p.active_allergens))
+        .collect();
     sqlx::query(
         "INSERT INTO report_patients (clinic_id, patient_id, name, date_of_birth, sex, mrn, \
              provisional, phone, address, allergy_count, active_allergens) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         SELECT $1, u.id, u.name, u.born, u.sex, u.mrn, u.provisional, u.phone, u.address, \
+                u.allergy_count, ARRAY(SELECT jsonb_array_elements_text(u.allergens)) \
+         FROM unnest($2::uuid[], $3::text[], $4::date[], $5::text[], $6::text[], \
+                     $7::bool[], $8::text[], $9::text[], $10::int[], $11::jsonb[]) \
+              AS u(id, name, born, sex, mrn, provisional, phone, address, allergy_count, \
+                   allergens) \
          ON CONFLICT (clinic_id, patient_id) DO UPDATE SET name = EXCLUDED.name, \
              date_of_birth = EXCLUDED.date_of_birth, sex = EXCLUDED.sex, mrn = EXCLUDED.mrn, \
              provisional = EXCLUDED.provisional, phone = EXCLUDED.phone, \
@@ -114,16 +146,16 @@ async fn patient(
              active_allergens = EXCLUDED.active_allergens, updated_at = now()",
     )
     .bind(clinic.0)
-    .bind(p.id.0)
-    .bind(&p.name)
-    .bind(p.date_of_birth)
-    .bind(word(&p.sex))
-    .bind(&p.mrn)
-    .bind(p.provisional)
-    .bind(&p.phone)
-    .bind(&p.address)
-    .bind(count(p.allergies.len()))
-    .bind(&p.active_allergens)
+    .bind(&ids)
+    .bind(&names)
+    .bind(&births)
+    .bind(&sexes)
+    .bind(&mrns)
+    .bind(&provisional)
+    .bind(&phones)
+    .bind(&addresses)
+    .bind(&allergy_counts)
+    .bind(&allergens)
     .execute(conn)
     .await?;
     Ok(())

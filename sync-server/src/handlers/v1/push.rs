@@ -16,8 +16,8 @@ pub async fn push(
     AuthedDevice(device): AuthedDevice,
     ApiJson(req): ApiJson<PushRequest>,
 ) -> Result<Json<PushResponse>, AppError> {
-    check_batch(device.replica_id, &req)?;
-    let outcome = state.db().push(&device, &req.changes).await?;
+    let checked = check_batch(device.replica_id, &req)?;
+    let outcome = state.db().push(&device, &checked).await?;
     Ok(Json(PushResponse {
         stored_through: outcome.stored_through,
         quarantined: outcome.quarantined,

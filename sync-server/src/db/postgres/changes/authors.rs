@@ -1,15 +1,15 @@
 //! Who may make the changes of a push: every author the batch names is looked up once per
-//! push ([`Database::author_role`](crate::db::Database::author_role): an active user of the
-//! device's clinic who signed in on the device), and each change is then answered from
-//! memory by the domain's one permission matrix ([`permits`]).
+//! push (see [`super::received`]: an active user of the device's clinic who signed in on
+//! the device, as [`Database::author_role`](crate::db::Database::author_role) answers), and
+//! each change is then answered from memory by the domain's one permission matrix
+//! ([`permits`]).
 
-use crate::db::Device;
+use crate::db::postgres::users::stored_role;
 use crate::error::ServerError;
+use crate::push::CheckedChange;
 use crate::validate::{Authority, Refusal};
-use outpost_domain::document::{parse_change, ChangeMeta, DocKind};
-use outpost_domain::protocol::WireChange;
+use outpost_domain::document::DocKind;
 use outpost_domain::roles::{permits, Action, Role};
-use sqlx::postgres::PgPool;
 use std::collections::{BTreeSet, HashMap};
 
 /// The batch's authors as the server knows them: `None` = not a user of the clinic who
@@ -19,25 +19,29 @@ pub(in crate::db::postgres) struct Authors {
     roles: HashMap<String, Option<Role>>,
 }
 
-/// Looks up every author the changes name.
-pub(in crate::db::postgres) async fn load(
-    pool: &PgPool,
-    device: &Device,
-    changes: &[WireChange],
-) -> Result<Authors, ServerError> {
-    let names: BTreeSet<String> = changes
-        .iter()
-        .filter_map(|c| parse_change(&c.bytes.0).ok())
-        .filter_map(|c| ChangeMeta::of_change(&c))
-        .map(|m| m.author)
-        .collect();
-    let mut roles = HashMap::with_capacity(names.len());
-    for name in names {
-        let role =
-            super::super::users::author_role(pool, device.clinic_id, device.id, &name).await?;
-        roles.insert(name, role);
+impl Authors {
+    /// Every author `changes` name, for the lookup.
+    pub(in crate::db::postgres) fn named(changes: &[CheckedChange]) -> Vec<String> {
+        let names: BTreeSet<&str> = changes
+            .iter()
+            .filter_map(|c| c.meta.as_ref())
+            .map(|m| m.author.as_str())
+            .collect();
+        names.into_iter().map(str::to_owned).collect()
     }
-    Ok(Authors { roles })
+
+    /// The authors `named` returned, with the roles the lookup found for some of them.
+    pub(in crate::db::postgres) fn found(
+        named: Vec<String>,
+        found: Vec<(String, String)>,
+    ) -> Result<Self, ServerError> {
+        let mut roles: HashMap<String, Option<Role>> =
+            named.into_iter().map(|n| (n, None)).collect();
+        for (name, role) in found {
+            roles.insert(name, Some(stored_role(&role)?));
+        }
+        Ok(Self { roles })
+    }
 }
 
 impl Authority for Authors {
