@@ -10,20 +10,17 @@ mod common;
 mod server;
 
 use chrono::Utc;
-use common::new_patient;
+use common::{new_patient, operative_template};
 use outpost_replica::outpost_domain::credentials::Password;
 use outpost_replica::outpost_domain::document::encounter::{
     EncounterType, NewEncounter, NoteKind, NoteTexts,
-};
-use outpost_replica::outpost_domain::document::template::{
-    FieldType, GridPos, TemplateContent, TemplateField, TemplateScope, TemplateSection,
 };
 use outpost_replica::outpost_domain::document::Document;
 use outpost_replica::outpost_domain::ids::{ClinicId, DocId};
 use outpost_replica::outpost_domain::roles::Role;
 use outpost_replica::outpost_domain::signature::lock::AddendumTiming;
 use outpost_replica::outpost_domain::signature::{SignatureMeaning, SignedManifest};
-use outpost_replica::{sync, Replica, TemplateEdit};
+use outpost_replica::{sync, Replica};
 use outpost_sync_server::Database;
 use server::{TestServer, PASSWORD};
 use std::collections::BTreeMap;
@@ -94,50 +91,7 @@ async fn sync_round(r: &Mutex<Replica>) {
 
 /// A published template, a patient and an encounter charted on it, made on `r`.
 fn chart(r: &mut Replica) -> DocId {
-    let content = TemplateContent::new(
-        "Operative note",
-        "surgery",
-        EncounterType::Operative,
-        TemplateScope::Clinic,
-    );
-    let t = r.create_template(&content, "admin.ada").unwrap().id;
-    r.edit_template(
-        t,
-        &TemplateEdit::AddPage {
-            page_id: "main".into(),
-            title: "Main".into(),
-        },
-        "admin.ada",
-    )
-    .unwrap();
-    r.edit_template(
-        t,
-        &TemplateEdit::AddSection {
-            page_id: "main".into(),
-            section: TemplateSection::new("op", "Operation", GridPos::new(0, 0, 12, 2)),
-        },
-        "admin.ada",
-    )
-    .unwrap();
-    r.edit_template(
-        t,
-        &TemplateEdit::AddField {
-            section_id: "op".into(),
-            field: TemplateField::new(
-                "blood_loss",
-                "Blood loss",
-                FieldType::Number {
-                    unit: "ml".into(),
-                    min: Some(0.0),
-                    max: Some(5000.0),
-                },
-                GridPos::new(0, 0, 4, 1),
-            ),
-        },
-        "admin.ada",
-    )
-    .unwrap();
-    r.publish_template(t, "admin.ada").unwrap();
+    let t = operative_template(r);
     let p = r
         .register_patient(&new_patient("Amara Okafor", "MRN-1"), "dr.osei")
         .unwrap();

@@ -10,14 +10,11 @@
 mod common;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use common::{new_patient, raw};
+use common::{new_patient, operative_template, raw};
 use outpost_replica::outpost_domain::audit::AuditAction;
 use outpost_replica::outpost_domain::credentials::{Password, PasswordVerifier};
 use outpost_replica::outpost_domain::document::encounter::{
     EncounterStatus, EncounterType, NewEncounter, NoteKind, NoteTexts,
-};
-use outpost_replica::outpost_domain::document::template::{
-    FieldType, GridPos, TemplateContent, TemplateField, TemplateScope, TemplateSection,
 };
 use outpost_replica::outpost_domain::ids::{DocId, UserId};
 use outpost_replica::outpost_domain::protocol::users::{SyncedUser, UserSigningKey};
@@ -25,7 +22,7 @@ use outpost_replica::outpost_domain::roles::Role;
 use outpost_replica::outpost_domain::signature::lock::AddendumTiming;
 use outpost_replica::outpost_domain::signature::{self, SignatureMeaning};
 use outpost_replica::outpost_domain::SignatureError;
-use outpost_replica::{Replica, ReplicaError, TemplateEdit};
+use outpost_replica::{Replica, ReplicaError};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -86,50 +83,7 @@ fn encounter(r: &mut Replica) -> DocId {
     let p = r
         .register_patient(&new_patient("Amara Okafor", "MRN-1"), "desk.ana")
         .unwrap();
-    let content = TemplateContent::new(
-        "Operative note",
-        "surgery",
-        EncounterType::Operative,
-        TemplateScope::Clinic,
-    );
-    let t = r.create_template(&content, "admin.ada").unwrap().id;
-    r.edit_template(
-        t,
-        &TemplateEdit::AddPage {
-            page_id: "main".into(),
-            title: "Main".into(),
-        },
-        "admin.ada",
-    )
-    .unwrap();
-    r.edit_template(
-        t,
-        &TemplateEdit::AddSection {
-            page_id: "main".into(),
-            section: TemplateSection::new("op", "Operation", GridPos::new(0, 0, 12, 2)),
-        },
-        "admin.ada",
-    )
-    .unwrap();
-    r.edit_template(
-        t,
-        &TemplateEdit::AddField {
-            section_id: "op".into(),
-            field: TemplateField::new(
-                "blood_loss",
-                "Blood loss",
-                FieldType::Number {
-                    unit: "ml".into(),
-                    min: Some(0.0),
-                    max: Some(5000.0),
-                },
-                GridPos::new(0, 0, 4, 1),
-            ),
-        },
-        "admin.ada",
-    )
-    .unwrap();
-    r.publish_template(t, "admin.ada").unwrap();
+    let t = operative_template(r);
     let e = r
         .open_encounter(
             &NewEncounter {

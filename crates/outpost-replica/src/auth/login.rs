@@ -55,7 +55,13 @@ fn decoy() -> Option<&'static PasswordVerifier> {
 }
 
 /// Resets the user's failures and makes them the signed-in user for [`SESSION_HOURS`].
-fn open_session(conn: &Connection, user: UserId, now: DateTime<Utc>) -> Result<(), ReplicaError> {
+/// Opens `user`'s session (clearing their local lockout) and audits the sign-in.
+fn open_session(
+    conn: &Connection,
+    user: UserId,
+    username: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ReplicaError> {
     conn.execute(
         "DELETE FROM login_lockouts WHERE user_id = ?1",
         [user.to_string()],
@@ -70,6 +76,14 @@ fn open_session(conn: &Connection, user: UserId, now: DateTime<Utc>) -> Result<(
             stamp(now),
             stamp(now + Duration::hours(SESSION_HOURS))
         ],
+    )?;
+    audit::record(
+        conn,
+        now,
+        username,
+        AuditAction::SignIn,
+        audit::Action::SIGN_IN,
+        None,
     )?;
     Ok(())
 }
@@ -165,15 +179,7 @@ impl Replica {
             "INSERT INTO sign_in_attempts (attempt_id, user_id, at, succeeded) VALUES (?1, ?2, ?3, 1)",
             params![attempt, user.id.to_string(), stamp(now)],
         )?;
-        open_session(&tx, user.id, now)?;
-        audit::record(
-            &tx,
-            now,
-            &user.username,
-            AuditAction::SignIn,
-            audit::Action::SIGN_IN,
-            None,
-        )?;
+        open_session(&tx, user.id, &user.username, now)?;
         tx.commit()?;
         tracing::info!(user = %user.id, "signed in on this workstation");
         Ok(user.summary())
@@ -198,15 +204,7 @@ impl Replica {
                 stamp(now)
             ],
         )?;
-        open_session(&tx, user.id, now)?;
-        audit::record(
-            &tx,
-            now,
-            &user.username,
-            AuditAction::SignIn,
-            audit::Action::SIGN_IN,
-            None,
-        )?;
+        open_session(&tx, user.id, &user.username, now)?;
         tx.commit()?;
         tracing::info!(user = %user.id, "signed in online on this workstation");
         Ok(())

@@ -2,9 +2,14 @@
 //! SQLCipher connection (keyed from the real keyring) to look at what was stored.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use outpost_replica::outpost_domain::document::encounter::EncounterType;
+use outpost_replica::outpost_domain::document::template::{
+    FieldType, GridPos, TemplateContent, TemplateField, TemplateScope, TemplateSection,
+};
 use outpost_replica::outpost_domain::ids::DocId;
 use outpost_replica::outpost_domain::patient::{NewPatient, Sex};
 use outpost_replica::outpost_domain::vitals::NewVitals;
+use outpost_replica::TemplateEdit;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
@@ -107,4 +112,54 @@ pub fn block(first: u64, last: u64) -> outpost_replica::outpost_domain::protocol
         first,
         last,
     }
+}
+
+/// A published "Operative note" template with one number field, `blood_loss` (0–5000 ml),
+/// designed by `admin.ada` on `r`; returns its id.
+pub fn operative_template(r: &mut outpost_replica::Replica) -> DocId {
+    let content = TemplateContent::new(
+        "Operative note",
+        "surgery",
+        EncounterType::Operative,
+        TemplateScope::Clinic,
+    );
+    let t = r.create_template(&content, "admin.ada").unwrap().id;
+    r.edit_template(
+        t,
+        &TemplateEdit::AddPage {
+            page_id: "main".into(),
+            title: "Main".into(),
+        },
+        "admin.ada",
+    )
+    .unwrap();
+    r.edit_template(
+        t,
+        &TemplateEdit::AddSection {
+            page_id: "main".into(),
+            section: TemplateSection::new("op", "Operation", GridPos::new(0, 0, 12, 2)),
+        },
+        "admin.ada",
+    )
+    .unwrap();
+    r.edit_template(
+        t,
+        &TemplateEdit::AddField {
+            section_id: "op".into(),
+            field: TemplateField::new(
+                "blood_loss",
+                "Blood loss",
+                FieldType::Number {
+                    unit: "ml".into(),
+                    min: Some(0.0),
+                    max: Some(5000.0),
+                },
+                GridPos::new(0, 0, 4, 1),
+            ),
+        },
+        "admin.ada",
+    )
+    .unwrap();
+    r.publish_template(t, "admin.ada").unwrap();
+    t
 }
