@@ -77,6 +77,8 @@ fn main() -> anyhow::Result<()> {
             commands::templates::export_template,
             commands::templates::import_template,
             commands::templates::section_library,
+            commands::templates::save_library_section,
+            commands::templates::withdraw_library_section,
         ])
         .build(tauri::generate_context!())
         .context("the Outpost window could not be created (is a display available? under a headless session use xvfb-run)")?;

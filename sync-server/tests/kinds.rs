@@ -24,6 +24,7 @@ fn every_kind(desk: &mut Desk) -> Vec<(WireChange, &'static str)> {
     let (_, e) = desk.encounter("dr.test", &template, patient.id);
     let (_, h) = desk.handover("nurse.test", patient.id);
     let (_, l) = desk.link("nurse.test", patient.id, other.id);
+    let (_, s) = desk.library_section("admin.test");
     vec![
         (p, "nurse.test"),
         (o, "nurse.test"),
@@ -32,6 +33,7 @@ fn every_kind(desk: &mut Desk) -> Vec<(WireChange, &'static str)> {
         (e, "dr.test"),
         (h, "nurse.test"),
         (l, "nurse.test"),
+        (s, "admin.test"),
     ]
 }
 

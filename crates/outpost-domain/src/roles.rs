@@ -12,6 +12,7 @@
 //! | encounter     | -     | RCE    | RCE     | R     | -          | -   |
 //! | handover      | -     | RCE    | RCE     | RCE   | -          | -   |
 //! | template      | RCE   | R      | R       | R     | -          | -   |
+//! | library_section | RCE | -      | -       | -     | -          | -   |
 //!
 //! Encounters also carry the signature actions (S = sign, K = co-sign, A = amend): only
 //! doctors and surgeons have them; no other kind is signed.
@@ -22,6 +23,8 @@
 //!
 //! Decisions behind it:
 //! - Templates are written only by admins; clinicians read them to render encounters.
+//!   Sections admins save to the section library are the designers' building blocks:
+//!   nobody else needs them, so nobody else reads them.
 //! - Admins do not chart: no clinical record is theirs to read or write. They read
 //!   patients and links to manage registrations and duplicates.
 //! - Front desk registers and edits patients (demographics; the server sees a patient
@@ -177,6 +180,8 @@ fn grant(role: Role, kind: DocKind) -> Grant {
         K::Encounter   => pick(role, [No,    W,     W,      R,    No,       No]),
         K::Handover    => pick(role, [No,    W,     W,      W,    No,       No]),
         K::Template    => pick(role, [W,     R,     R,      R,    No,       No]),
+        K::LibrarySection
+                       => pick(role, [W,     No,    No,     No,   No,       No]),
     };
     fn pick(role: Role, row: [Grant; 6]) -> Grant {
         let column = match role {

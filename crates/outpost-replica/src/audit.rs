@@ -34,6 +34,8 @@ impl Action {
     pub const CREATE_TEMPLATE: Self = Self("template.create");
     pub const EDIT_TEMPLATE: Self = Self("template.edit");
     pub const PUBLISH_TEMPLATE: Self = Self("template.publish");
+    pub const SAVE_LIBRARY_SECTION: Self = Self("library_section.save");
+    pub const WITHDRAW_LIBRARY_SECTION: Self = Self("library_section.withdraw");
     pub const MERGE_PATIENTS: Self = Self("patient.merge");
     pub const UNMERGE_PATIENTS: Self = Self("patient.unmerge");
     pub const RESOLVE_CONFLICT: Self = Self("conflict.resolve");

@@ -35,6 +35,11 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../../migrations/replica/20261203100000_audit_checkpoint.sql"
     )),
+    // Rebuilds `documents` (a widened CHECK) like the second migration.
+    M::up(include_str!(
+        "../../../migrations/replica/20261203210000_library_sections.sql"
+    ))
+    .foreign_key_check(),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -106,5 +106,6 @@ fn describe(r: &Replica, c: &OpenConflict) -> Result<(String, Option<DocId>), Re
         }
         DocKind::Template => (format!("Template {}", r.template(c.doc_id)?.name), None),
         DocKind::PatientLink => ("Patient merge".to_owned(), None),
+        DocKind::LibrarySection => ("Saved library section".to_owned(), None),
     })
 }

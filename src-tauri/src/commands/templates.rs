@@ -1,13 +1,14 @@
 //! Template designer commands (admins): list templates with how many encounters use each
 //! version, create, edit the draft (several edits of one drag as one change), check and
 //! publish, read a published version, export and import the JSON file, and the section
-//! library's starters. The replica refuses every write from a role that may not design.
+//! library (starters plus sections admins saved). The replica refuses every write from a
+//! role that may not design.
 
 use super::{read, write};
 use crate::error::CommandError;
 use crate::state::AppState;
 use outpost_domain::document::template::{
-    starter_sections, LibrarySection, TemplateContent, TemplateProjection,
+    LibrarySection, TemplateContent, TemplateProjection, TemplateSection,
 };
 use outpost_domain::document::DocKind;
 use outpost_domain::ids::DocId;
@@ -129,10 +130,41 @@ pub async fn import_template(
     .await
 }
 
-/// The starters of the section library (the same on every workstation).
+/// The section library: the starters, then the sections the clinic's admins saved.
 #[tauri::command]
 pub async fn section_library(
     state: State<'_, AppState>,
 ) -> Result<Vec<LibrarySection>, CommandError> {
-    read(&state, DocKind::Template, |_| Ok(starter_sections())).await
+    read(&state, DocKind::LibrarySection, |r| r.section_library()).await
+}
+
+/// Saves a section of the template being designed to the clinic's library.
+#[tauri::command]
+pub async fn save_library_section(
+    state: State<'_, AppState>,
+    section: TemplateSection,
+    description: String,
+) -> Result<LibrarySection, CommandError> {
+    write(
+        &state,
+        DocKind::LibrarySection,
+        Action::Create,
+        move |r, author| r.save_library_section(&section, &description, author),
+    )
+    .await
+}
+
+/// Takes a saved section out of the library (starters cannot be withdrawn).
+#[tauri::command]
+pub async fn withdraw_library_section(
+    state: State<'_, AppState>,
+    id: DocId,
+) -> Result<(), CommandError> {
+    write(
+        &state,
+        DocKind::LibrarySection,
+        Action::Edit,
+        move |r, author| r.withdraw_library_section(id, author),
+    )
+    .await
 }

@@ -8,7 +8,7 @@ use outpost_domain::document::encounter::EncounterRecord;
 use outpost_domain::document::handover::HandoverRecord;
 use outpost_domain::document::link::PatientLink;
 use outpost_domain::document::patient::PatientRecord;
-use outpost_domain::document::template::TemplateRecord;
+use outpost_domain::document::template::{SavedSection, TemplateRecord};
 use outpost_domain::document::{DocKind, Document, ReadRecord};
 use outpost_domain::patient::{EmergencyContactInput, PatientRegistration};
 pub use outpost_domain::vitals::VitalsRecord;
@@ -62,6 +62,13 @@ pub fn check(
             .read_record::<PatientLink>()
             .map(|_| Read::Other)
             .map_err(schema),
+        DocKind::LibrarySection => {
+            let saved = doc.read_record::<SavedSection>().map_err(schema)?;
+            match saved.problems() {
+                problems if problems.is_empty() => Ok(Read::Other),
+                problems => Err(invalid(DomainError::Invalid(problems))),
+            }
+        }
     }
 }
 

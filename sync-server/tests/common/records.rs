@@ -10,8 +10,8 @@ use outpost_domain::document::handover::{
     HandoverPriority, HandoverRecord, HandoverShift, NewHandover, NewHandoverItem,
 };
 use outpost_domain::document::template::{
-    FieldType, GridPos, TemplateContent, TemplateField, TemplatePage, TemplateRecord,
-    TemplateScope, TemplateSection,
+    starter_sections, FieldType, GridPos, SavedSection, TemplateContent, TemplateField,
+    TemplatePage, TemplateRecord, TemplateScope, TemplateSection,
 };
 use outpost_domain::document::{ChangeMeta, DocKind, Document, LocalChange};
 use outpost_domain::ids::{DocId, ReplicaId};
@@ -249,6 +249,17 @@ impl Desk {
             PatientLink::new(DocId::new(), survivor, merged, "same person", author, at).unwrap();
         let (doc, local) =
             Document::create_patient_link(self.replica, &link, &meta(author)).unwrap();
+        let wire = self.wire(&doc, local);
+        (doc, wire)
+    }
+
+    /// The vitals starter saved to the clinic's section library.
+    pub fn library_section(&mut self, author: &str) -> (Document, WireChange) {
+        let at = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let starter = starter_sections().remove(0);
+        let saved = SavedSection::new(DocId::new(), starter.section, "Vitals", author, at).unwrap();
+        let (doc, local) =
+            Document::create_saved_section(self.replica, &saved, &meta(author)).unwrap();
         let wire = self.wire(&doc, local);
         (doc, wire)
     }

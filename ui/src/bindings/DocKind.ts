@@ -3,4 +3,4 @@
 /**
  * The record kinds Outpost stores.
  */
-export type DocKind = "patient" | "vitals" | "encounter" | "handover" | "template" | "patient_link";
+export type DocKind = "patient" | "vitals" | "encounter" | "handover" | "template" | "patient_link" | "library_section";

@@ -4,4 +4,8 @@ import type { TemplateSection } from "./TemplateSection";
 /**
  * One starter: a key to ask for it by, a one-line description, and the section itself.
  */
-export type LibrarySection = { key: string, description: string, section: TemplateSection, };
+export type LibrarySection = { key: string, description: string, section: TemplateSection, 
+/**
+ * Who saved it to the clinic's library; `None` for a built-in starter.
+ */
+saved_by?: string, saved_at?: string, };

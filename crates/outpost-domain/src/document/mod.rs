@@ -77,17 +77,20 @@ pub enum DocKind {
     Handover,
     Template,
     PatientLink,
+    /// A section an admin saved to the clinic's section library.
+    LibrarySection,
 }
 
 impl DocKind {
     /// Every kind, in a stable order.
-    pub const ALL: [DocKind; 6] = [
+    pub const ALL: [DocKind; 7] = [
         Self::Patient,
         Self::Vitals,
         Self::Encounter,
         Self::Handover,
         Self::Template,
         Self::PatientLink,
+        Self::LibrarySection,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,6 +101,7 @@ impl DocKind {
             Self::Handover => "handover",
             Self::Template => "template",
             Self::PatientLink => "patient_link",
+            Self::LibrarySection => "library_section",
         }
     }
 

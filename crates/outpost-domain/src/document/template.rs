@@ -28,6 +28,7 @@ mod library;
 mod ops;
 mod projection;
 mod publish;
+mod saved;
 mod validate;
 
 #[cfg(test)]
@@ -48,6 +49,7 @@ pub use library::{starter_sections, LibrarySection};
 pub use ops::FieldEdit;
 pub use projection::{TemplateProjection, VersionInfo};
 pub use publish::{canonical_json, PublishedVersion};
+pub use saved::SavedSection;
 pub use validate::MAX_OPTIONS;
 
 use crate::document::SCHEMA_VERSION;

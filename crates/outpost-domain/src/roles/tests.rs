@@ -5,13 +5,14 @@ use super::*;
 
 /// The module doc's tables, as the letters each role has per kind (S sign, K co-sign,
 /// A amend).
-const EXPECTED: [(DocKind, [&str; 6]); 6] = [
+const EXPECTED: [(DocKind, [&str; 6]); 7] = [
     (DocKind::Patient, ["R", "RCE", "RCE", "RCE", "RCE", "R"]),
     (DocKind::PatientLink, ["R", "RCE", "RCE", "RCE", "RCE", "-"]),
     (DocKind::Vitals, ["-", "RCE", "RCE", "RCE", "-", "-"]),
     (DocKind::Encounter, ["-", "RCESKA", "RCESKA", "R", "-", "-"]),
     (DocKind::Handover, ["-", "RCE", "RCE", "RCE", "-", "-"]),
     (DocKind::Template, ["RCE", "R", "R", "R", "-", "-"]),
+    (DocKind::LibrarySection, ["RCE", "-", "-", "-", "-", "-"]),
 ];
 
 fn letters(role: Role, kind: DocKind) -> String {

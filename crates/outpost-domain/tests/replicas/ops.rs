@@ -5,6 +5,7 @@ use super::charting::{self, chart_edit, ChartEdit};
 use super::{Held, Replica};
 use chrono::{DateTime, NaiveDate, Utc};
 use outpost_domain::document::template::TemplateRecord;
+use outpost_domain::document::template::{starter_sections, SavedSection};
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::{DocId, EntryId};
 use outpost_domain::link::PatientLink;
@@ -41,6 +42,7 @@ pub enum Edit {
     ResolveProblem(Index),
     VitalsEnteredInError(usize),
     UndoLink(usize),
+    WithdrawSection(usize),
     Chart(ChartEdit),
 }
 
@@ -83,6 +85,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         i().prop_map(Edit::ResolveProblem),
         (0..3usize).prop_map(Edit::VitalsEnteredInError),
         (0..3usize).prop_map(Edit::UndoLink),
+        (0..3usize).prop_map(Edit::WithdrawSection),
         chart_edit().prop_map(Edit::Chart),
         chart_edit().prop_map(Edit::Chart),
         chart_edit().prop_map(Edit::Chart),
@@ -123,14 +126,20 @@ pub fn seed(replicas: &mut [Replica]) -> Vec<DocId> {
     let vitals = VitalsRecord::new(&set, Some("sitting"), None).expect("a record");
     let link =
         PatientLink::new(fixed_id(11), ids[0], ids[1], "same person", "dr", now).expect("a link");
+    let starter = starter_sections().remove(0);
+    let saved = SavedSection::new(fixed_id(12), starter.section, "", "admin", now)
+        .expect("a saved section");
     let r = &mut replicas[2];
     let meta = r.meta();
     let (v, _) = Document::create_vitals_record(r.id, &vitals, &meta).expect("created");
     let meta = r.meta();
     let (l, _) = Document::create_patient_link(r.id, &link, &meta).expect("created");
+    let meta = r.meta();
+    let (s, _) = Document::create_saved_section(r.id, &saved, &meta).expect("created");
     ids.extend([v.id, l.id]);
     r.docs.insert(v.id, v);
     r.docs.insert(l.id, l);
+    r.docs.insert(s.id, s);
     ids.extend(charting::seed(replicas, ids[0], [1, 0, 2]));
     // Everyone starts with the seed documents, as after a bootstrap.
     let all: Vec<Held> = replicas.iter().flat_map(Replica::held).collect();
@@ -184,6 +193,7 @@ pub fn apply(
             let kind = match edit {
                 Edit::VitalsEnteredInError(_) => DocKind::Vitals,
                 Edit::UndoLink(_) => DocKind::PatientLink,
+                Edit::WithdrawSection(_) => DocKind::LibrarySection,
                 Edit::Chart(c) => c.kind(),
                 _ => DocKind::Patient,
             };
@@ -222,6 +232,13 @@ pub fn apply(
                     Edit::UndoLink(n) => doc.edit(actor, &meta, |l: &mut PatientLink| {
                         let at = DateTime::from_timestamp_millis(meta.wall_ms).unwrap_or_default();
                         l.undo(&meta.author, at, WORDS[*n])
+                    }),
+                    _ => return,
+                },
+                DocKind::LibrarySection => match edit {
+                    Edit::WithdrawSection(n) => doc.edit(actor, &meta, |s: &mut SavedSection| {
+                        let at = DateTime::from_timestamp_millis(meta.wall_ms).unwrap_or_default();
+                        s.withdraw(["admin.a", "admin.b", "admin.c"][*n], at)
                     }),
                     _ => return,
                 },
@@ -396,7 +413,10 @@ fn patient_edit(
             }
             None => none(),
         },
-        Edit::VitalsEnteredInError(_) | Edit::UndoLink(_) | Edit::Chart(_) => none(),
+        Edit::VitalsEnteredInError(_)
+        | Edit::UndoLink(_)
+        | Edit::WithdrawSection(_)
+        | Edit::Chart(_) => none(),
     }
 }
 
@@ -418,6 +438,10 @@ pub fn snapshot(doc: &Document) -> serde_json::Value {
         )),
         DocKind::Vitals => json!(VitalsProjection::of(&doc.vitals_record().expect("vitals"))),
         DocKind::PatientLink => json!(doc.patient_link().expect("a link")),
+        DocKind::LibrarySection => {
+            let saved = doc.saved_section().expect("a saved section");
+            json!({ "entry": saved.entry(), "offered": saved.offered() })
+        }
         _ => charting::projection(doc).expect("a charting record"),
     };
     json!({

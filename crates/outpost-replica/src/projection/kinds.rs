@@ -8,7 +8,7 @@ use super::{timestamp, to_detail};
 use crate::error::ReplicaError;
 use outpost_domain::document::encounter::{EncounterProjection, EncounterRecord};
 use outpost_domain::document::handover::{HandoverProjection, HandoverRecord};
-use outpost_domain::document::template::{TemplateProjection, TemplateRecord};
+use outpost_domain::document::template::{SavedSection, TemplateProjection, TemplateRecord};
 use outpost_domain::document::{DocKind, ReadRecord};
 use outpost_domain::link::LinkStatus;
 use outpost_domain::patient::PatientProjection;
@@ -17,13 +17,14 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 
 /// Every projection table (one per kind).
-pub(super) const TABLES: [&str; 6] = [
+pub(super) const TABLES: [&str; 7] = [
     "patients",
     "vitals",
     "encounters",
     "handovers",
     "templates",
     "patient_links",
+    "library_sections",
 ];
 
 /// The projection row of one document: the statement that stores it and its values.
@@ -58,6 +59,7 @@ pub(super) fn row(doc: &impl ReadRecord) -> Result<Row, ReplicaError> {
             &doc.read_record::<TemplateRecord>()?,
         )),
         DocKind::PatientLink => link(&doc.read_record()?),
+        DocKind::LibrarySection => saved_section(&doc.read_record()?),
     }
 }
 
@@ -158,6 +160,20 @@ fn link(l: &outpost_domain::link::PatientLink) -> Result<Row, ReplicaError> {
             text(l.merged.to_string()),
             text(status),
             text(to_detail(l)?),
+        ],
+    })
+}
+
+/// A saved section is listed by its title; a withdrawn one stays, no longer offered.
+fn saved_section(s: &SavedSection) -> Result<Row, ReplicaError> {
+    Ok(Row {
+        sql: "INSERT OR REPLACE INTO library_sections (id, title, offered, detail)
+              VALUES (?1, ?2, ?3, ?4)",
+        values: vec![
+            text(s.id.to_string()),
+            text(s.section.title.as_str()),
+            Value::Integer(i64::from(s.offered())),
+            text(to_detail(&s.entry())?),
         ],
     })
 }

@@ -4,6 +4,7 @@
 
 pub(crate) mod encounters;
 pub(crate) mod handovers;
+pub(crate) mod library;
 pub(crate) mod patient_queries;
 pub(crate) mod patient_search;
 pub(crate) mod patients;

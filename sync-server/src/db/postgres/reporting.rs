@@ -82,7 +82,7 @@ async fn write(
             )
             .await
         }
-        DocKind::PatientLink => Ok(()),
+        DocKind::PatientLink | DocKind::LibrarySection => Ok(()),
     }
 }
 

@@ -17,6 +17,13 @@ pub struct LibrarySection {
     pub key: String,
     pub description: String,
     pub section: TemplateSection,
+    /// Who saved it to the clinic's library; `None` for a built-in starter.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_by: Option<String>,
+    #[ts(optional, type = "string")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 fn field(
@@ -310,41 +317,57 @@ pub fn starter_sections() -> Vec<LibrarySection> {
             key: "vitals".into(),
             description: "Vital signs, pre-filled from the patient's latest vitals set".into(),
             section: vitals(),
+            saved_by: None,
+            saved_at: None,
         },
         LibrarySection {
             key: "ros".into(),
             description: "Review of systems: positive systems and notes".into(),
             section: review_of_systems(),
+            saved_by: None,
+            saved_at: None,
         },
         LibrarySection {
             key: "physical_exam".into(),
             description: "Physical exam by area, normal or abnormal, with findings".into(),
             section: physical_exam(),
+            saved_by: None,
+            saved_at: None,
         },
         LibrarySection {
             key: "assessment_plan".into(),
             description: "Working diagnosis, ICD-10 code, plan and follow-up".into(),
             section: assessment_and_plan(),
+            saved_by: None,
+            saved_at: None,
         },
         LibrarySection {
             key: "visual_acuity".into(),
             description: "Ophthalmology: Snellen acuity for each eye".into(),
             section: visual_acuity(),
+            saved_by: None,
+            saved_at: None,
         },
         LibrarySection {
             key: "iop".into(),
             description: "Ophthalmology: intraocular pressure for each eye and method".into(),
             section: intraocular_pressure(),
+            saved_by: None,
+            saved_at: None,
         },
         LibrarySection {
             key: "range_of_motion".into(),
             description: "Orthopaedics: joint, side, flexion and extension in degrees".into(),
             section: range_of_motion(),
+            saved_by: None,
+            saved_at: None,
         },
         LibrarySection {
             key: "preop_checklist".into(),
             description: "Surgery: identity, site, consent, fasting, allergies, ASA class".into(),
             section: pre_op_checklist(),
+            saved_by: None,
+            saved_at: None,
         },
     ]
 }
