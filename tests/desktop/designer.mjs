@@ -2,7 +2,9 @@
 // builds a two-page template from three library sections placed by drag and drop, adds a
 // custom field, previews and publishes; after sync a doctor on the other workstation charts
 // an encounter on it; the admin moves a section and publishes version 2; the first
-// encounter still renders version 1. Run by run.sh after scenario.mjs, with the server up.
+// encounter still renders version 1. The admin also saves the finished visual acuity
+// section to the clinic's section library, and the same admin finds it in the library on
+// the other workstation after sync. Run by run.sh after scenario.mjs, with the server up.
 // The library's drag is HTML5 drag and drop, which WebDriver cannot perform, so it is
 // dispatched as the browser would (dragstart, dragenter, dragover, drop with one
 // DataTransfer); moving a placed section is a real pointer drag (retried: WebKitWebDriver
@@ -102,6 +104,12 @@ await runScenario("designer", async () => {
   await browser.$("#new-field-type").selectByAttribute("value", "long_text");
   await browser.$(sel("new-field-save")).click();
   await waitText("field-row-acuity_comments", (t) => t.includes("Acuity comments") && t.includes("Long text"), "add the custom field");
+  // The section as this clinic charts it goes to the library, for every admin.
+  await browser.$(sel("save-to-library")).click();
+  await type("library-description", "Acuity with comments, as on our paper chart");
+  await browser.$(sel("confirm-save-to-library")).click();
+  await waitText("saved-to-library", (t) => t.includes("Saved"), "save the section to the library");
+  await waitText("clinic-sections", (t) => t.includes("Visual acuity") && t.includes("Saved by admin.e2e"), "list the saved section");
 
   await addPage("Plan");
   await browser.$(sel("page-tab-plan")).click();
@@ -221,6 +229,21 @@ await runScenario("designer", async () => {
   const iop = await browser.$(sel("field-iop_od")).getValue();
   if (iop !== "18") throw new Error(`the encounter's IOP OD holds "${iop}", wanted 18`);
   await shot("doctor-encounter-still-v1", { screen: true });
+  await signOut();
+
+  // ---- The section the admin saved on workstation 2 is in the library here too. -----------
+  await signIn("admin.e2e");
+  await waitAllSynced("pull the saved library section");
+  await browser.$(sel("nav-templates")).click();
+  await browser.$(sel(`template-${template}`)).click();
+  const saved = await waitText(
+    "clinic-sections",
+    (t) => t.includes("Visual acuity") && t.includes("Acuity with comments") && t.includes("Saved by admin.e2e"),
+    "offer the saved section on the other workstation",
+    30_000,
+  );
+  if (!saved.includes("5 fields")) throw new Error(`the saved section arrived without its custom field: "${saved}"`);
+  await shot("library-on-other-workstation", { screen: true });
   await signOut();
   await closeApp();
 });

@@ -35,6 +35,7 @@ import type { TemplateChoice } from "./bindings/TemplateChoice";
 import type { TemplateContent } from "./bindings/TemplateContent";
 import type { TemplateEdit } from "./bindings/TemplateEdit";
 import type { TemplateProjection } from "./bindings/TemplateProjection";
+import type { TemplateSection } from "./bindings/TemplateSection";
 import type { VitalRange } from "./bindings/VitalRange";
 import type { VitalsProjection } from "./bindings/VitalsProjection";
 import type { VersionUsage } from "./bindings/VersionUsage";
@@ -116,6 +117,9 @@ export const api = {
     invoke<string>("export_template", { templateId, version }),
   importTemplate: (file: string) => invoke<TemplateProjection>("import_template", { file }),
   sectionLibrary: () => invoke<LibrarySection[]>("section_library"),
+  saveLibrarySection: (section: TemplateSection, description: string) =>
+    invoke<LibrarySection>("save_library_section", { section, description }),
+  withdrawLibrarySection: (id: DocId) => invoke<null>("withdraw_library_section", { id }),
   // handovers
   listHandovers: (ward: string | null) => invoke<HandoverProjection[]>("list_handovers", { ward }),
   openHandover: (input: NewHandover) => invoke<HandoverProjection>("open_handover", { input }),

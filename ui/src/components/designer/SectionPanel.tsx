@@ -1,13 +1,16 @@
 // Why: the fields of the section chosen on the canvas: add a custom field, edit one, move
 // it within the section's grid, remove it, or remove the whole section. Each action is one
-// draft edit; published versions never change.
+// draft edit; published versions never change. The section can also be saved to the
+// clinic's section library for reuse.
 import { useState } from "react";
 import type { FieldError } from "../../bindings/FieldError";
 import type { TemplateEdit } from "../../bindings/TemplateEdit";
 import type { TemplateField } from "../../bindings/TemplateField";
 import type { TemplateSection } from "../../bindings/TemplateSection";
 import { autoPopulateLabel, FIELD_TYPES } from "../../logic/designer";
+import type { LibrarySection } from "../../bindings/LibrarySection";
 import { FieldEditor } from "./FieldEditor";
+import { SaveToLibrary } from "./SaveToLibrary";
 
 interface Props {
   section: TemplateSection;
@@ -15,13 +18,14 @@ interface Props {
   busy: boolean;
   errors: readonly FieldError[];
   onEdits: (edits: TemplateEdit[]) => Promise<boolean>;
+  onSavedToLibrary: (saved: LibrarySection) => void;
 }
 
 function typeLabel(f: TemplateField): string {
   return FIELD_TYPES.find((t) => t.type === f.field_type.type)?.label ?? f.field_type.type;
 }
 
-export function SectionPanel({ section, vitals, busy, errors, onEdits }: Props) {
+export function SectionPanel({ section, vitals, busy, errors, onEdits, onSavedToLibrary }: Props) {
   const [editing, setEditing] = useState<TemplateField | "new" | null>(null);
   const nextRow = section.fields.reduce((r, f) => Math.max(r, f.grid.y + f.grid.h), 0);
 
@@ -45,6 +49,7 @@ export function SectionPanel({ section, vitals, busy, errors, onEdits }: Props) 
     <section className="card section-panel" aria-label={`Section ${section.title}`} data-testid="section-panel">
       <header className="row spread">
         <h3>{section.title}</h3>
+        <SaveToLibrary key={section.id} section={section} busy={busy} onSaved={onSavedToLibrary} />
         <button type="button" className="danger" disabled={busy} onClick={() => void onEdits([{ op: "remove_section", section_id: section.id }])}>
           Remove section
         </button>

@@ -66,7 +66,7 @@ describe("template designer", () => {
       }
       return null;
     });
-    render(<TemplateDesigner template={template([iop])} library={library} vitals={[]} onChanged={() => {}} />);
+    render(<TemplateDesigner template={template([iop])} library={library} vitals={[]} onChanged={() => {}} onLibraryChanged={() => {}} />);
     fireEvent.click(screen.getByTestId("library-add-iop"));
     await waitFor(() => expect(sent).toHaveLength(1));
     const edit = sent[0]?.[0];
@@ -87,7 +87,7 @@ describe("template designer", () => {
       if (cmd === "publish_template") published = true;
       return null;
     });
-    render(<TemplateDesigner template={template([{ ...iop, fields: [] }])} library={library} vitals={[]} onChanged={() => {}} />);
+    render(<TemplateDesigner template={template([{ ...iop, fields: [] }])} library={library} vitals={[]} onChanged={() => {}} onLibraryChanged={() => {}} />);
     fireEvent.click(screen.getByTestId("publish"));
     const failure = await screen.findByTestId("designer-failure");
     expect(failure.textContent).toContain("has no fields");
@@ -96,10 +96,68 @@ describe("template designer", () => {
 
   it("previews the draft with the clinician's inputs", () => {
     mockIPC(() => null);
-    render(<TemplateDesigner template={template([iop])} library={library} vitals={[]} onChanged={() => {}} />);
+    render(<TemplateDesigner template={template([iop])} library={library} vitals={[]} onChanged={() => {}} onLibraryChanged={() => {}} />);
     fireEvent.click(screen.getByTestId("view-preview"));
     const preview = screen.getByTestId("template-preview");
     expect(preview.textContent).toContain("Intraocular pressure");
     expect(screen.getByLabelText(/IOP OD \(right\)/)).toBeTruthy();
+  });
+
+  it("saves the chosen section to the clinic's library with its description", async () => {
+    const saved: unknown[] = [];
+    let libraryChanged = 0;
+    mockIPC((cmd, args) => {
+      if (cmd === "save_library_section") {
+        saved.push(args);
+        return { key: "0190f0a0-0000-7000-8000-0000000000aa", description: "Pressure both eyes", section: iop, saved_by: "admin.ada" };
+      }
+      return null;
+    });
+    render(<TemplateDesigner template={template([iop])} library={library} vitals={[]} onChanged={() => {}} onLibraryChanged={() => (libraryChanged += 1)} />);
+    fireEvent.click(screen.getByTestId("select-section-iop"));
+    fireEvent.click(screen.getByTestId("save-to-library"));
+    fireEvent.change(screen.getByTestId("library-description"), { target: { value: "Pressure both eyes" } });
+    fireEvent.click(screen.getByTestId("confirm-save-to-library"));
+    await screen.findByTestId("saved-to-library");
+    expect(saved).toEqual([{ section: iop, description: "Pressure both eyes" }]);
+    expect(libraryChanged).toBe(1);
+  });
+
+  it("shows why the replica refused to save a section, and keeps the form open", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "save_library_section") {
+        throw { kind: "invalid", message: "The entry is not valid", field_errors: [{ field: "section", message: 'the section "Intraocular pressure" has no fields; add a field or remove the section' }] };
+      }
+      return null;
+    });
+    const empty = { ...iop, fields: [] };
+    render(<TemplateDesigner template={template([empty])} library={library} vitals={[]} onChanged={() => {}} onLibraryChanged={() => {}} />);
+    fireEvent.click(screen.getByTestId("select-section-iop"));
+    fireEvent.click(screen.getByTestId("save-to-library"));
+    fireEvent.click(screen.getByTestId("confirm-save-to-library"));
+    const error = await screen.findByTestId("save-to-library-error");
+    expect(error.textContent).toContain("has no fields");
+    expect(screen.getByTestId("library-description")).toBeTruthy();
+  });
+
+  it("lists the clinic's saved sections after the starters and removes one only after a second click", async () => {
+    const withdrawn: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "withdraw_library_section") withdrawn.push(args);
+      return null;
+    });
+    const key = "0190f0a0-0000-7000-8000-0000000000bb";
+    const mine: LibrarySection = { key, description: "Slit lamp", section: { ...iop, id: "slit", title: "Slit lamp" }, saved_by: "admin.ben" };
+    let libraryChanged = 0;
+    render(<TemplateDesigner template={template([iop])} library={[...library, mine]} vitals={[]} onChanged={() => {}} onLibraryChanged={() => (libraryChanged += 1)} />);
+    const clinic = screen.getByTestId("clinic-sections");
+    expect(clinic.textContent).toContain("Slit lamp");
+    expect(clinic.textContent).toContain("Saved by admin.ben");
+    expect(screen.queryByTestId("library-remove-iop")).toBeNull();
+    fireEvent.click(screen.getByTestId(`library-remove-${key}`));
+    expect(withdrawn).toEqual([]);
+    fireEvent.click(screen.getByTestId(`library-confirm-remove-${key}`));
+    await waitFor(() => expect(withdrawn).toEqual([{ id: key }]));
+    expect(libraryChanged).toBe(1);
   });
 });

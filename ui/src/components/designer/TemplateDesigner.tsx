@@ -26,12 +26,13 @@ interface Props {
   library: readonly LibrarySection[];
   vitals: readonly string[];
   onChanged: (t: TemplateProjection) => void;
+  onLibraryChanged: () => void;
 }
 
 type View = { kind: "design" } | { kind: "preview" } | { kind: "version"; number: number; content: TemplateContent | null };
 const VISITS: readonly EncounterType[] = ["new_patient", "follow_up", "pre_op", "operative", "post_op"];
 
-export function TemplateDesigner({ template, library, vitals, onChanged }: Props) {
+export function TemplateDesigner({ template, library, vitals, onChanged, onLibraryChanged }: Props) {
   const draft = template.draft;
   const [pageId, setPageId] = useState<string | null>(draft.pages[0]?.id ?? null);
   const [sectionId, setSectionId] = useState<string | null>(null);
@@ -245,9 +246,9 @@ export function TemplateDesigner({ template, library, vitals, onChanged }: Props
                   onEdits={(e) => void edit(e)}
                   onDropLibrary={(s, x, y) => addLibrary(s, x, y)}
                 />
-                {section ? <SectionPanel section={section} vitals={vitals} busy={busy} errors={failure?.errors ?? []} onEdits={edit} /> : null}
+                {section ? <SectionPanel section={section} vitals={vitals} busy={busy} errors={failure?.errors ?? []} onEdits={edit} onSavedToLibrary={onLibraryChanged} /> : null}
               </div>
-              <SectionLibrary library={library} dragging={dragging} busy={busy} onAdd={(s) => addLibrary(s, null, null)} />
+              <SectionLibrary library={library} dragging={dragging} busy={busy} onAdd={(s) => addLibrary(s, null, null)} onWithdrawn={onLibraryChanged} />
             </div>
           ) : (
             <p className="hint">Add a page to start placing sections.</p>

@@ -22,10 +22,22 @@ export function TemplatesScreen({ refresh, onWrote }: Props) {
   const [vitals, setVitals] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
 
+  const [libraryVersion, setLibraryVersion] = useState(0);
+
   useEffect(() => {
-    api.sectionLibrary().then(setLibrary, (e: unknown) => setError(asCommandError(e).message));
     api.vitalRanges().then((r) => setVitals(r.map((v) => v.field)), () => setVitals([]));
   }, []);
+  // Sections other admins saved arrive with sync (`refresh`); this admin's own at once.
+  useEffect(() => {
+    let current = true;
+    api.sectionLibrary().then(
+      (l) => current && setLibrary(l),
+      (e: unknown) => current && setError(asCommandError(e).message),
+    );
+    return () => {
+      current = false;
+    };
+  }, [refresh, libraryVersion]);
   useEffect(() => {
     let current = true;
     api.listTemplates().then(
@@ -53,7 +65,14 @@ export function TemplatesScreen({ refresh, onWrote }: Props) {
       </div>
       <div className="right">
         {selected ? (
-          <TemplateDesigner key={selected.id} template={selected} library={library} vitals={vitals} onChanged={changed} />
+          <TemplateDesigner key={selected.id} template={selected} library={library}
+            vitals={vitals}
+            onChanged={changed}
+            onLibraryChanged={() => {
+              setLibraryVersion((n) => n + 1);
+              onWrote();
+            }}
+          />
         ) : (
           <p className="hint">Choose a template or create one.</p>
         )}
