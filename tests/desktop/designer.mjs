@@ -243,6 +243,7 @@ await runScenario("designer", async () => {
     30_000,
   );
   if (!saved.includes("5 fields")) throw new Error(`the saved section arrived without its custom field: "${saved}"`);
+  await browser.$(sel("clinic-sections")).scrollIntoView();
   await shot("library-on-other-workstation", { screen: true });
   await signOut();
   await closeApp();

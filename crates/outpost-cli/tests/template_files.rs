@@ -181,3 +181,61 @@ fn a_nurse_cannot_import_a_template() {
     );
     assert_eq!(counter(d), before);
 }
+
+#[test]
+fn an_admin_saves_a_drafted_section_to_the_library_and_withdraws_it_and_a_nurse_cannot_list_it() {
+    let dir = replica_dir();
+    let d = dir.path();
+    login(d, "admin.ada");
+    let t = designed_template(d);
+    let starters = json(d, &["template", "library", "--json"]);
+    let starters = starters.as_array().unwrap().len();
+
+    refused(
+        d,
+        &[
+            "template",
+            "save-section",
+            "--id",
+            &t,
+            "--section",
+            "nowhere",
+        ],
+    );
+    let saved = json(
+        d,
+        &[
+            "template",
+            "save-section",
+            "--id",
+            &t,
+            "--section",
+            "iop",
+            "--description",
+            "Pressure, both eyes",
+            "--json",
+        ],
+    );
+    assert_eq!(saved["saved_by"], "admin.ada");
+    assert_eq!(saved["section"]["title"], "Pressure");
+    let library = ok(d, &["template", "library"]);
+    assert!(
+        library.contains("Pressure (2 fields, saved by admin.ada)"),
+        "{library}"
+    );
+
+    login(d, "nurse.lee");
+    let out = run(d, &["template", "library"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("the nurse role may not read library_section records"),
+        "{}",
+        stderr(&out)
+    );
+    login(d, "admin.ada");
+
+    let key = saved["key"].as_str().unwrap();
+    ok(d, &["template", "withdraw-section", "--key", key]);
+    let after = json(d, &["template", "library", "--json"]);
+    assert_eq!(after.as_array().unwrap().len(), starters);
+}

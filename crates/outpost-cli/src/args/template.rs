@@ -103,6 +103,30 @@ pub enum TemplateCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List the section library: the starters, then the sections the clinic's admins saved
+    Library {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a section of a template's draft to the clinic's section library
+    SaveSection {
+        /// Template id
+        #[arg(long, value_name = "ID")]
+        id: DocId,
+        #[arg(long, value_name = "SECTION")]
+        section: String,
+        /// One line that tells other admins what the section is for
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a saved section out of the library (templates that copied it keep their copy)
+    WithdrawSection {
+        /// The saved section's key, as `template library` lists it
+        #[arg(long, value_name = "KEY")]
+        key: DocId,
+    },
 }
 
 /// A place on the 12-column grid.

@@ -57,6 +57,12 @@ impl Ctx {
         Ok((replica, user.username))
     }
 
+    /// The replica, opened for reading `kind` records that only some roles may see (the
+    /// section library): the signed-in user's role must allow it.
+    pub fn for_read(&self, kind: DocKind) -> Result<(Replica, String)> {
+        self.for_write(kind, Action::Read)
+    }
+
     /// Like [`Ctx::for_write`] for a write whose record kind is known only once it is
     /// loaded (resolving a conflict): a signed-in user is required; the replica checks
     /// the rest.

@@ -1,8 +1,9 @@
 //! `outpost template new|page|section|field|move|publish|show|export|import|list`: each draft edit is
 //! one `TemplateEdit`; publishing freezes the draft as the next version.
+//! `outpost template library|save-section|withdraw-section`: the section library.
 
 use super::encounter::word;
-use super::{created, emit, Ctx};
+use super::{created, emit, BadInput, Ctx};
 use crate::args::{FieldArgs, FieldTypeArg, GridArgs, ScopeArg, TemplateCommand};
 use anyhow::{bail, Context, Result};
 use outpost_replica::outpost_domain::document::template::{
@@ -128,7 +129,52 @@ pub fn run(ctx: &Ctx, cmd: TemplateCommand) -> Result<()> {
             let list = ctx.open()?.list_templates()?;
             emit(json, &list, |l| l.iter().map(template_line).collect())
         }
+        TemplateCommand::Library { json } => {
+            let (r, _) = ctx.for_read(DocKind::LibrarySection)?;
+            let list = r.section_library()?;
+            emit(json, &list, |l| l.iter().map(library_line).collect())
+        }
+        TemplateCommand::SaveSection {
+            id,
+            section,
+            description,
+            json,
+        } => {
+            let (mut r, user) = ctx.for_write(DocKind::LibrarySection, Action::Create)?;
+            let draft = r.template(id)?.draft;
+            let Some(found) = draft
+                .pages
+                .iter()
+                .flat_map(|p| &p.sections)
+                .find(|s| s.id == section)
+            else {
+                return Err(BadInput(format!(
+                    "the template's draft has no section \"{section}\"; `outpost template show --id {id}` lists its sections"
+                ))
+                .into());
+            };
+            let saved = r.save_library_section(found, &description, &user)?;
+            emit(json, &saved, |s| vec![s.key.clone()])
+        }
+        TemplateCommand::WithdrawSection { key } => {
+            let (mut r, user) = ctx.for_write(DocKind::LibrarySection, Action::Edit)?;
+            r.withdraw_library_section(key, &user)?;
+            Ok(())
+        }
     }
+}
+
+fn library_line(s: &outpost_replica::outpost_domain::document::template::LibrarySection) -> String {
+    let origin = s
+        .saved_by
+        .as_deref()
+        .map_or_else(|| "starter".to_owned(), |by| format!("saved by {by}"));
+    format!(
+        "{}  {} ({} fields, {origin})",
+        s.key,
+        s.section.title,
+        s.section.fields.len()
+    )
 }
 
 fn edit(
