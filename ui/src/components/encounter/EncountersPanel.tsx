@@ -64,9 +64,10 @@ export function EncountersPanel({ patientId, vitals, refresh }: Props) {
 
   async function show(id: DocId) {
     try {
-      const view = await api.encounterView(id);
-      const signed = view.encounter.status === "signed" || view.encounter.status === "amended";
-      setOpen({ view, autoFilled: new Set(), locked: signed ? await api.lockedEncounter(id) : null });
+      // The layout, and the signed version when there is one (signatures live outside the
+      // document, so the view's own status never says "signed").
+      const [view, locked] = await Promise.all([api.encounterView(id), api.lockedEncounter(id)]);
+      setOpen({ view, autoFilled: new Set(), locked });
     } catch (e) {
       setError(asCommandError(e).message);
     }
