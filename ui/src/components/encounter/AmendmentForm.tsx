@@ -106,6 +106,7 @@ export function AmendmentForm({ view, current, vitals, onDone, onCancel }: Props
         <SigningDialog
           title="Sign the amendment"
           askMeaning={false}
+          covers="the encounter as this amendment leaves it, with the reason"
           onCancel={() => setReady(null)}
           onSign={async (_meaning, password, username) => {
             onDone(await api.amendEncounter(current.id, ready, password, username));

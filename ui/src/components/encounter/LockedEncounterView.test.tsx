@@ -134,6 +134,31 @@ describe("locked encounter", () => {
     });
   });
 
+  it("offers to sign an addendum made concurrently with the signature, by signing the encounter as it stands", async () => {
+    const sent: { cmd: string; args: unknown }[] = [];
+    const signedAgain: LockedEncounter = { ...locked, addenda: locked.addenda.map((a) => ({ ...a, signed: true })) };
+    mockIPC((cmd, args) => {
+      sent.push({ cmd, args });
+      if (cmd === "signing_prompt") return { username_required: false, printed_name: "Test surgeon", attempts_left: 3 };
+      if (cmd === "sign_encounter") return signedAgain;
+      throw new Error(`unexpected ${cmd}`);
+    });
+    const onAmended = vi.fn();
+    renderAs(<LockedEncounterView view={view} locked={locked} vitals={[]} onAmended={onAmended} />, "surgeon");
+    expect(screen.getByTestId("countersign").textContent).toBe("Sign the addenda…");
+    fireEvent.click(screen.getByTestId("countersign"));
+    await screen.findByTestId("signing-as");
+    fireEvent.click(screen.getByTestId("meaning-review"));
+    fireEvent.change(screen.getByTestId("sign-password"), { target: { value: "pw" } });
+    fireEvent.click(screen.getByTestId("sign-submit"));
+    await waitFor(() => expect(onAmended).toHaveBeenCalledWith(signedAgain));
+    expect(sent.find((s) => s.cmd === "sign_encounter")?.args).toEqual({ encounterId: EID, meaning: "review", password: "pw", username: null });
+    // Once every addendum is signed, and the user is not among the signers: co-sign.
+    cleanup();
+    renderAs(<LockedEncounterView view={view} locked={signedAgain} vitals={[]} onAmended={() => {}} />, "doctor");
+    expect(screen.getByTestId("countersign").textContent).toBe("Co-sign…");
+  });
+
   it("lists an amendment with its reason after the signed original", () => {
     const amended: LockedEncounter = {
       ...locked,

@@ -4,7 +4,10 @@
 // outside the signed version listed as an addendum with its author and whether it was
 // concurrent with the signature or an amendment after it. Amendments are added here, with
 // a required reason, and are signed themselves; the signed original stays as it is shown.
-import { useMemo, useState } from "react";
+// An addendum not signed yet (an edit concurrent with the signature) is signed here by
+// signing the encounter as it stands; a colleague who has not signed may co-sign it.
+import { useContext, useMemo, useState } from "react";
+import { api } from "../../api";
 import type { EncounterView } from "../../bindings/EncounterView";
 import type { FieldView } from "../../bindings/FieldView";
 import type { LockedEncounter } from "../../bindings/LockedEncounter";
@@ -12,9 +15,10 @@ import type { SignatureView } from "../../bindings/SignatureView";
 import type { VitalsProjection } from "../../bindings/VitalsProjection";
 import { dateTime } from "../../logic/time";
 import { NOTE_LABELS, meaningLabel, shortHash, signedAtText, timingLabel, valueText } from "../../logic/signing";
-import { useCan } from "../session/SessionContext";
+import { SessionContext, useCan } from "../session/SessionContext";
 import { AmendmentForm } from "./AmendmentForm";
 import { FormPages } from "./FormPages";
+import { SigningDialog } from "./SigningDialog";
 
 interface Props {
   /** The layout (the pinned template version); its values are not shown, the signed ones are. */
@@ -54,10 +58,22 @@ function Manifest({ s, index }: { s: SignatureView; index: number }) {
 
 export function LockedEncounterView({ view, locked, vitals, onAmended }: Props) {
   const can = useCan();
+  const session = useContext(SessionContext);
   const [amending, setAmending] = useState(false);
+  const [countersigning, setCountersigning] = useState(false);
   const fields = useMemo<FieldView[]>(() => view.pages.flatMap((p) => p.sections.flatMap((s) => s.fields)), [view]);
   const signed = locked.signed;
   const amended = locked.addenda.length > 0;
+  const unsigned = locked.addenda.some((a) => !a.signed);
+  const hasSigned = locked.signatures.some((s) => s.manifest.signer_id === session?.user.id);
+  // What signing the encounter as it stands would do here, if anything.
+  const countersign = unsigned
+    ? can("encounter", "sign") || can("encounter", "co_sign")
+      ? "Sign the addenda…"
+      : null
+    : !hasSigned && can("encounter", "co_sign")
+      ? "Co-sign…"
+      : null;
   return (
     <section className="card encounter-form locked" data-testid="locked-encounter" data-encounter-id={signed.id} aria-label="Signed encounter">
       <header className="encounter-head">
@@ -138,6 +154,24 @@ export function LockedEncounterView({ view, locked, vitals, onAmended }: Props) 
             </p>
           ))}
         </details>
+      ) : null}
+      {countersign && !amending ? (
+        <button type="button" className="secondary" data-testid="countersign" onClick={() => setCountersigning(true)}>
+          {countersign}
+        </button>
+      ) : null}
+      {countersigning ? (
+        <SigningDialog
+          title={unsigned ? "Sign the addenda" : "Co-sign this encounter"}
+          askMeaning
+          covers="the encounter as it stands, with every addendum listed"
+          onCancel={() => setCountersigning(false)}
+          onSign={async (meaning, password, username) => {
+            const next = await api.signEncounter(signed.id, meaning, password, username);
+            setCountersigning(false);
+            onAmended(next);
+          }}
+        />
       ) : null}
       {can("encounter", "amend") ? (
         amending ? (

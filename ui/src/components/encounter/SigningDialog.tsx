@@ -14,12 +14,14 @@ interface Props {
   title: string;
   /** Amendments are always signed as authorship; the encounter's own signature asks. */
   askMeaning: boolean;
+  /** What the signature covers, as the dialog says it. */
+  covers?: string;
   /** Signs; rejects with the shell's CommandError when refused. */
   onSign: (meaning: SignatureMeaning, password: string, username: string | null) => Promise<void>;
   onCancel: () => void;
 }
 
-export function SigningDialog({ title, askMeaning, onSign, onCancel }: Props) {
+export function SigningDialog({ title, askMeaning, covers = "the record exactly as saved now", onSign, onCancel }: Props) {
   const [prompt, setPrompt] = useState<SigningPrompt | null>(null);
   const [meaning, setMeaning] = useState<SignatureMeaning>("authorship");
   const [username, setUsername] = useState("");
@@ -65,7 +67,7 @@ export function SigningDialog({ title, askMeaning, onSign, onCancel }: Props) {
         <h3>{title}</h3>
         {prompt ? (
           <p className="hint" data-testid="signing-as">
-            Signing as <strong>{prompt.printed_name}</strong>. Your signature covers the record exactly as saved now.
+            Signing as <strong>{prompt.printed_name}</strong>. Your signature covers {covers}.
           </p>
         ) : (
           <p className="hint">Loading…</p>
