@@ -61,6 +61,7 @@ export OUTPOST_DATA_DIR="$home/workstation"
 demo_users=(
   "admin.demo|admin|Ada Admin|demo-admin-pass"
   "dr.demo|doctor|Dr Dana Demo|demo-doctor-pass"
+  "surgeon.demo|surgeon|Dr Sam Surgeon|demo-surgeon-pass"
   "nurse.demo|nurse|Nurse Nia Demo|demo-nurse-pass"
 )
 password_of() { local u; for u in "${demo_users[@]}"; do [ "${u%%|*}" = "$1" ] && { printf '%s\n' "${u##*|}"; return; }; done; }

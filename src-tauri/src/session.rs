@@ -9,6 +9,11 @@
 //! when the limit plus [`ENFORCEMENT_GRACE`] passes with neither, the next command ends
 //! the session and is refused, so a window that stopped running its timers (hung script,
 //! suspended webview) still cannot show or change records.
+//!
+//! The session also remembers whether its user has signed a record yet (21 CFR Part 11
+//! §11.200(a)(1)): the first signing in a session asks for username and password, later
+//! ones only for the password. The mark lives with the session's clock, so whatever ends
+//! the session (sign-out, another sign-in, the idle limit) forgets it too.
 
 use crate::error::{wait_in_words, CommandError};
 use crate::state::AppState;
@@ -28,16 +33,24 @@ pub const ENFORCEMENT_GRACE: Duration = Duration::from_secs(60);
 #[derive(Debug)]
 pub struct IdleClock {
     limit: Duration,
-    last_use: Mutex<Option<Instant>>,
+    open: Mutex<Option<OpenSession>>,
     /// Whether the open session was judged by the server (shown in the header).
     online: Mutex<bool>,
+}
+
+/// What the window knows of the open session.
+#[derive(Debug, Clone, Copy)]
+struct OpenSession {
+    last_use: Instant,
+    /// The user has signed a record in this session (with username and password).
+    has_signed: bool,
 }
 
 impl IdleClock {
     pub fn new(limit: Duration) -> Self {
         Self {
             limit,
-            last_use: Mutex::new(None),
+            open: Mutex::new(None),
             online: Mutex::new(false),
         }
     }
@@ -47,16 +60,21 @@ impl IdleClock {
         self.limit
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Option<Instant>) -> T) -> T {
-        // A panic elsewhere cannot leave an Instant half-written; keep using it.
-        let mut guard = self.last_use.lock().unwrap_or_else(|e| e.into_inner());
+    fn with<T>(&self, f: impl FnOnce(&mut Option<OpenSession>) -> T) -> T {
+        // A panic elsewhere cannot leave the session half-written; keep using it.
+        let mut guard = self.open.lock().unwrap_or_else(|e| e.into_inner());
         f(&mut guard)
     }
 
     /// A session starts now, signed in online (by the server) or not.
     pub fn opened(&self, now: Instant, online: bool) {
         *self.online.lock().unwrap_or_else(|e| e.into_inner()) = online;
-        self.with(|t| *t = Some(now));
+        self.with(|t| {
+            *t = Some(OpenSession {
+                last_use: now,
+                has_signed: false,
+            })
+        });
     }
 
     /// Whether the open session was signed in by the server.
@@ -72,8 +90,23 @@ impl IdleClock {
     /// The user did something at `now` (typed, clicked, saved).
     pub fn touch(&self, now: Instant) {
         self.with(|t| {
-            if let Some(last) = t.as_mut() {
-                *last = (*last).max(now);
+            if let Some(open) = t.as_mut() {
+                open.last_use = open.last_use.max(now);
+            }
+        });
+    }
+
+    /// Whether the open session's user has signed a record yet (then signing asks only
+    /// for the password). False while nobody is signed in.
+    pub fn has_signed(&self) -> bool {
+        self.with(|t| t.is_some_and(|open| open.has_signed))
+    }
+
+    /// The open session's user has just signed a record; no effect when nobody is signed in.
+    pub fn signed(&self) {
+        self.with(|t| {
+            if let Some(open) = t.as_mut() {
+                open.has_signed = true;
             }
         });
     }
@@ -84,7 +117,7 @@ impl IdleClock {
         let enforced = self.limit + ENFORCEMENT_GRACE;
         self.with(|t| match *t {
             None => Clock::NobodySignedIn,
-            Some(last) if now.saturating_duration_since(last) > enforced => {
+            Some(open) if now.saturating_duration_since(open.last_use) > enforced => {
                 *t = None;
                 Clock::Expired
             }
@@ -191,6 +224,32 @@ mod tests {
             clock.check(last + limit + Duration::from_secs(1)),
             Clock::Expired
         );
+    }
+
+    #[test]
+    fn the_first_signing_mark_ends_with_the_session() {
+        let clock = IdleClock::new(Duration::from_secs(60));
+        let t0 = Instant::now();
+        clock.signed();
+        assert!(!clock.has_signed(), "nobody signed in: nothing to remember");
+        clock.opened(t0, false);
+        assert!(!clock.has_signed());
+        clock.signed();
+        assert!(clock.has_signed());
+        // Input keeps it; sign-out forgets it, and so does the next sign-in.
+        clock.touch(t0 + Duration::from_secs(1));
+        assert!(clock.has_signed());
+        clock.closed();
+        assert!(!clock.has_signed());
+        clock.opened(t0, false);
+        clock.signed();
+        clock.opened(t0 + Duration::from_secs(2), false);
+        assert!(!clock.has_signed());
+        // The idle limit ends the session and the mark with it.
+        clock.signed();
+        let late = t0 + Duration::from_secs(2) + Duration::from_secs(60) + ENFORCEMENT_GRACE;
+        assert_eq!(clock.check(late + Duration::from_secs(1)), Clock::Expired);
+        assert!(!clock.has_signed());
     }
 
     #[test]

@@ -2,12 +2,15 @@
 # Desktop end-to-end test: the real Outpost app under Xvfb, driven by WebDriver
 # (tauri-driver + WebKitWebDriver), against a real sync server on a throwaway Postgres
 # cluster, with the replica's key and device token in a real Secret Service keyring. Two
-# workstations of one clinic (own data directories) and four users (admin, two nurses, a
-# doctor) who sign in through the window; scenario.mjs says what is checked. The screen
-# is 1366x768, the clinic screen the window must be readable on. Screenshots of every
-# step go to tests/desktop/artifacts/. Exits non-zero on any failure.
+# workstations of one clinic (own data directories) and five users (admin, two nurses, a
+# doctor, a surgeon) who sign in through the window; scenario.mjs (workstations),
+# designer.mjs (template designer) and signing.mjs (e-signatures) say what is checked.
+# The screen is 1366x768, the clinic screen the window must be readable on. Screenshots
+# of every step go to tests/desktop/artifacts/. Exits non-zero on any failure.
 #
 #   usage: tests/desktop/run.sh            (from anywhere; needs scripts/install-deps.sh)
+#          E2E_ONLY=signing tests/desktop/run.sh   (one scenario: workstations, designer
+#                                                   or signing, with its own checks)
 #
 # Internally the script re-runs itself: `inner` inside one keyring session and one Xvfb
 # display (so the enrolling CLI and the app share the keyring), and `server start|stop`,
@@ -112,7 +115,7 @@ if [ "${1:-}" = inner ]; then
     say "enrolling workstation $(basename "$ws")"
     "$bin/outpost" --data-dir "$ws" enroll --server "$url" --code "$code" >/dev/null
   done
-  for who in admin.e2e:admin:"E2E Admin" nurse.e2e:nurse:"E2E Nurse" nurse2.e2e:nurse:"E2E Night Nurse" dr.e2e:doctor:"E2E Doctor"; do
+  for who in admin.e2e:admin:"E2E Admin" nurse.e2e:nurse:"E2E Nurse" nurse2.e2e:nurse:"E2E Night Nurse" dr.e2e:doctor:"E2E Doctor" surgeon.e2e:surgeon:"E2E Surgeon"; do
     IFS=: read -r username role full_name <<<"$who"
     printf '%s\n' "$E2E_PASSWORD" | "$bin/outpost-server" user add --clinic "$clinic_id" \
       --username "$username" --full-name "$full_name" --role "$role" >/dev/null
@@ -129,6 +132,15 @@ if [ "${1:-}" = inner ]; then
     --type number --unit mmHg --min 50 --max 250 --from-vitals systolic_mmhg --x 0 --y 0 --w 4
   admin_cli template field --id "$tid" --section findings --field rhythm --label Rhythm \
     --type select --option sinus --option afib --x 4 --y 0 --w 4
+  admin_cli template publish --id "$tid" >/dev/null
+  # The operative note the surgeon charts and signs (signing.mjs).
+  tid="$(admin_cli template new --name "Operative note" --specialty surgery --visit-type operative)"
+  admin_cli template page --id "$tid" --page op --title Operation
+  admin_cli template section --id "$tid" --page op --section procedure --title Procedure --w 12 --h 2
+  admin_cli template field --id "$tid" --section procedure --field procedure --label Procedure \
+    --type text --x 0 --y 0 --w 8
+  admin_cli template field --id "$tid" --section procedure --field blood_loss --label "Blood loss" \
+    --type number --unit ml --min 0 --max 5000 --x 8 --y 0 --w 4
   admin_cli template publish --id "$tid" >/dev/null
   admin_cli sync >/dev/null
   admin_cli logout >/dev/null
@@ -152,9 +164,28 @@ if [ "${1:-}" = inner ]; then
     sleep 0.1
   done
 
+  # only NAME: whether scenario NAME runs (all of them unless E2E_ONLY names one).
+  only() { [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = "$1" ]; }
+  scenario() {
+    OUTPOST_APP="$bin/outpost-desktop" E2E_SERVER_CTL="$here/run.sh" E2E_ARTIFACTS="$here/artifacts" \
+      node "$here/$1"
+  }
+  # check_workstation NAME: a fresh workstation of the clinic, enrolled and synced.
+  check_workstation() {
+    local code dir="$E2E_WORK/$1"
+    code="$("$bin/outpost-server" device enroll --clinic "$clinic_id" --name "Check desk $1" --json | json_field code)"
+    "$bin/outpost" --data-dir "$dir" enroll --server "$url" --code "$code" >/dev/null
+    "$bin/outpost" --data-dir "$dir" sync >/dev/null
+    printf '%s\n' "$dir"
+  }
+  no_quarantine() {
+    local n
+    n="$("$bin/outpost-server" quarantine list --clinic "$clinic_id" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).length))')"
+    [ "$n" = 0 ] || die "the server quarantined $n changes from $1"
+  }
+  if only workstations; then
   say "running the scenario"
-  OUTPOST_APP="$bin/outpost-desktop" E2E_SERVER_CTL="$here/run.sh" E2E_ARTIFACTS="$here/artifacts" \
-    node "$here/scenario.mjs"
+  scenario scenario.mjs
   say "cross-check: a third workstation pulls what the two charted, with the conflict resolved"
   code3="$("$bin/outpost-server" device enroll --clinic "$clinic_id" --name "Cross-check desk" --json | json_field code)"
   third="$E2E_WORK/third"
@@ -180,11 +211,31 @@ if [ "${1:-}" = inner ]; then
   quarantined="$("$bin/outpost-server" quarantine list --clinic "$clinic_id" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).length))')"
   [ "$quarantined" = 0 ] || die "the server quarantined $quarantined changes from the workstations"
   say "the cross-check workstation holds the patient, both vitals sets by the nurse, no open conflict; nothing quarantined"
+  fi
+  if only designer; then
   say "running the template designer scenario"
-  OUTPOST_APP="$bin/outpost-desktop" E2E_SERVER_CTL="$here/run.sh" E2E_ARTIFACTS="$here/artifacts" \
-    node "$here/designer.mjs"
-  quarantined="$("$bin/outpost-server" quarantine list --clinic "$clinic_id" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).length))')"
-  [ "$quarantined" = 0 ] || die "the server quarantined $quarantined changes from the designer scenario"
+  scenario designer.mjs
+  no_quarantine "the designer scenario"
+  fi
+  if only signing; then
+  # The surgeon signs in online: the server runs (the earlier scenarios may have left it
+  # stopped, or not run at all).
+  [ -f "$E2E_WORK/server.pid" ] || server_start "$(sed 's|^http://||' "$E2E_WORK/server.url")"
+  say "running the signing scenario"
+  scenario signing.mjs
+  check="$(check_workstation signing-check)"
+  "$bin/outpost" --data-dir "$check" encounter list --json >"$E2E_WORK/encounters.json"
+  node -e '
+    const fs = require("fs");
+    const want = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    const e = JSON.parse(fs.readFileSync(process.argv[2], "utf8")).find((x) => x.id === want.encounter_id);
+    if (!e) { console.error("the check workstation has no encounter " + want.encounter_id); process.exit(1); }
+    if (e.status !== "amended") { console.error("the check workstation shows the encounter " + e.status + ", not amended"); process.exit(1); }
+    if (e.fields.blood_loss !== 150) { console.error("the amended blood loss is " + e.fields.blood_loss + ", not 150"); process.exit(1); }
+  ' "$E2E_WORK/signed.json" "$E2E_WORK/encounters.json" || die "the signatures did not reach another workstation through the server"
+  no_quarantine "the signing scenario"
+  say "a fresh workstation pulls the operative note signed and amended (both signatures); nothing quarantined"
+  fi
   say "passed; screenshots in $here/artifacts"
   exit 0
 fi

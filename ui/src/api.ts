@@ -6,6 +6,7 @@
 import { invoke as tauriInvoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { asCommandError } from "./logic/commandError";
 import type { AllergyInput } from "./bindings/AllergyInput";
+import type { AmendmentInput } from "./bindings/AmendmentInput";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { ConflictItem } from "./bindings/ConflictItem";
 import type { ContactDetails } from "./bindings/ContactDetails";
@@ -17,6 +18,7 @@ import type { FieldValue } from "./bindings/FieldValue";
 import type { FieldError } from "./bindings/FieldError";
 import type { HandoverProjection } from "./bindings/HandoverProjection";
 import type { LibrarySection } from "./bindings/LibrarySection";
+import type { LockedEncounter } from "./bindings/LockedEncounter";
 import type { MedicationInput } from "./bindings/MedicationInput";
 import type { NewHandover } from "./bindings/NewHandover";
 import type { NewHandoverItem } from "./bindings/NewHandoverItem";
@@ -30,6 +32,9 @@ import type { PatientSearchPage } from "./bindings/PatientSearchPage";
 import type { PatientSummary } from "./bindings/PatientSummary";
 import type { ProblemInput } from "./bindings/ProblemInput";
 import type { SessionInfo } from "./bindings/SessionInfo";
+import type { SignatureMeaning } from "./bindings/SignatureMeaning";
+import type { SignatureView } from "./bindings/SignatureView";
+import type { SigningPrompt } from "./bindings/SigningPrompt";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { TemplateChoice } from "./bindings/TemplateChoice";
 import type { TemplateContent } from "./bindings/TemplateContent";
@@ -103,6 +108,14 @@ export const api = {
     invoke<EncounterProjection>("set_encounter_fields", { encounterId, values }),
   editEncounterNote: (encounterId: DocId, which: NoteKind, text: string) =>
     invoke<EncounterProjection>("edit_encounter_note", { encounterId, which, text }),
+  // signing (the username only on the first signing of a session)
+  signingPrompt: () => invoke<SigningPrompt>("signing_prompt"),
+  signEncounter: (encounterId: DocId, meaning: SignatureMeaning, password: string, username: string | null) =>
+    invoke<LockedEncounter>("sign_encounter", { encounterId, meaning, password, username }),
+  amendEncounter: (encounterId: DocId, amendment: AmendmentInput, password: string, username: string | null) =>
+    invoke<LockedEncounter>("amend_encounter", { encounterId, amendment, password, username }),
+  encounterSignatures: (encounterId: DocId) => invoke<SignatureView[]>("encounter_signatures", { encounterId }),
+  lockedEncounter: (encounterId: DocId) => invoke<LockedEncounter | null>("locked_encounter", { encounterId }),
   // template designer (admins)
   listTemplates: () => invoke<TemplateProjection[]>("list_templates"),
   templateUsage: (templateId: DocId) => invoke<VersionUsage[]>("template_usage", { templateId }),

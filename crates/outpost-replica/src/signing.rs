@@ -284,6 +284,17 @@ impl Replica {
         Ok(blocked)
     }
 
+    /// How many wrong signing passwords `user` may still type here before signing is
+    /// blocked; 0 when it is blocked.
+    pub fn signing_attempts_left(&self, user: UserId) -> Result<i64, ReplicaError> {
+        let (failures, blocked) = failures_of(&self.conn, user)?;
+        Ok(if blocked {
+            0
+        } else {
+            (SIGNING_ATTEMPTS - failures).max(0)
+        })
+    }
+
     /// Lifts a signing block (an admin's decision, after the alert).
     pub fn clear_signing_block(&mut self, user: UserId) -> Result<(), ReplicaError> {
         self.conn.execute(

@@ -276,7 +276,9 @@ fn three_wrong_signing_passwords_block_signing_and_are_audited() {
     let (dir, mut a) = workstation("dr.osei");
     let e = encounter(&mut a);
     let wrong = Password::new("not my password");
-    for _ in 0..2 {
+    let user = users()[0].id;
+    assert_eq!(a.signing_attempts_left(user).unwrap(), 3);
+    for left in [2, 1] {
         let err = a
             .sign_encounter(
                 e,
@@ -289,6 +291,7 @@ fn three_wrong_signing_passwords_block_signing_and_are_audited() {
             matches!(err, ReplicaError::Signature(SignatureError::WrongPassword)),
             "{err}"
         );
+        assert_eq!(a.signing_attempts_left(user).unwrap(), left);
     }
     let err = a
         .sign_encounter(
@@ -299,6 +302,7 @@ fn three_wrong_signing_passwords_block_signing_and_are_audited() {
         )
         .unwrap_err();
     assert!(matches!(err, ReplicaError::SigningBlocked), "{err}");
+    assert_eq!(a.signing_attempts_left(user).unwrap(), 0);
     // Even the right password is refused now, and nothing was signed.
     let err = a
         .sign_encounter(
@@ -328,7 +332,6 @@ fn three_wrong_signing_passwords_block_signing_and_are_audited() {
     // The block holds across a restart, until cleared.
     drop(a);
     let mut a = Replica::open(dir.path()).unwrap();
-    let user = users()[0].id;
     assert!(matches!(
         a.sign_encounter(
             e,
@@ -340,6 +343,7 @@ fn three_wrong_signing_passwords_block_signing_and_are_audited() {
         ReplicaError::SigningBlocked
     ));
     a.clear_signing_block(user).unwrap();
+    assert_eq!(a.signing_attempts_left(user).unwrap(), 3);
     a.sign_encounter(
         e,
         &Password::new(PASSWORD),

@@ -11,6 +11,9 @@ mod gate_tests;
 pub mod handovers;
 pub mod patients;
 pub mod session;
+pub mod signing;
+#[cfg(test)]
+mod signing_tests;
 pub mod templates;
 pub mod vitals;
 
@@ -122,6 +125,15 @@ mod tests {
             (
                 "ConflictItem",
                 conflicts::ConflictItem::export_to_string(&cfg),
+            ),
+            (
+                "SigningPrompt",
+                signing::SigningPrompt::export_to_string(&cfg),
+            ),
+            ("NoteEdit", signing::NoteEdit::export_to_string(&cfg)),
+            (
+                "AmendmentInput",
+                signing::AmendmentInput::export_to_string(&cfg),
             ),
         ] {
             std::fs::write(dir.join(format!("{name}.ts")), text.unwrap()).unwrap();

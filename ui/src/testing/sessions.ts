@@ -7,10 +7,11 @@ import type { SessionInfo } from "../bindings/SessionInfo";
 
 const RCE: Action[] = ["read", "create", "edit"];
 const R: Action[] = ["read"];
+const SIGN: Action[] = [...RCE, "sign", "co_sign", "amend"];
 const MATRIX: Record<Role, Partial<Record<DocKind, Action[]>>> = {
   admin: { patient: R, patient_link: R, template: RCE },
-  doctor: { patient: RCE, patient_link: RCE, vitals: RCE, encounter: RCE, handover: RCE, template: R },
-  surgeon: { patient: RCE, patient_link: RCE, vitals: RCE, encounter: RCE, handover: RCE, template: R },
+  doctor: { patient: RCE, patient_link: RCE, vitals: RCE, encounter: SIGN, handover: RCE, template: R },
+  surgeon: { patient: RCE, patient_link: RCE, vitals: RCE, encounter: SIGN, handover: RCE, template: R },
   nurse: { patient: RCE, patient_link: RCE, vitals: RCE, encounter: R, handover: RCE, template: R },
   front_desk: { patient: RCE, patient_link: RCE },
   lab: { patient: R },

@@ -3,12 +3,15 @@
 // There is no save button: every valid edit is written after AUTOSAVE_DELAY_MS of quiet
 // (AUTOSAVE_MAX_WAIT_MS at most while typing goes on),
 // or at once on leaving the field, hiding or closing the window, or leaving the form; an
-// invalid edit is not written and its message stays at the field.
+// invalid edit is not written and its message stays at the field. Roles that sign get a
+// Sign button: it writes whatever is queued first, so the signature covers what is on
+// screen, and hands the locked encounter to the caller.
 import { useEffect, useMemo, useRef, useState } from "react";
 import { api } from "../../api";
 import type { EncounterView } from "../../bindings/EncounterView";
 import type { FieldValue } from "../../bindings/FieldValue";
 import type { FieldView } from "../../bindings/FieldView";
+import type { LockedEncounter } from "../../bindings/LockedEncounter";
 import type { NoteKind } from "../../bindings/NoteKind";
 import type { NoteTexts } from "../../bindings/NoteTexts";
 import type { VitalsProjection } from "../../bindings/VitalsProjection";
@@ -18,6 +21,7 @@ import { checkDraft, toDraft, type Draft } from "../../logic/fields";
 import { registerPendingSaves } from "../../logic/pendingSaves";
 import { FieldInput } from "./FieldInput";
 import { FormPages } from "./FormPages";
+import { SigningDialog } from "./SigningDialog";
 
 interface Props {
   view: EncounterView;
@@ -26,6 +30,8 @@ interface Props {
   vitals: readonly VitalsProjection[];
   /** The role reads encounters but may not write them (nurses): every input disabled. */
   readOnly?: boolean;
+  /** Given when the role may sign: called with the encounter once it is signed. */
+  onSigned?: ((locked: LockedEncounter) => void) | undefined;
 }
 
 const NOTES: readonly { kind: NoteKind; label: string }[] = [
@@ -39,7 +45,7 @@ function allFields(view: EncounterView): FieldView[] {
   return view.pages.flatMap((p) => p.sections.flatMap((s) => s.fields));
 }
 
-export function EncounterForm({ view, autoFilled, vitals, readOnly = false }: Props) {
+export function EncounterForm({ view, autoFilled, vitals, readOnly = false, onSigned }: Props) {
   const encounterId = view.encounter.id;
   const fields = useMemo(() => allFields(view), [view]);
   const [drafts, setDrafts] = useState<Record<string, Draft>>(() =>
@@ -51,6 +57,7 @@ export function EncounterForm({ view, autoFilled, vitals, readOnly = false }: Pr
   const [inFlight, setInFlight] = useState(0);
   const [queued, setQueued] = useState({ fields: 0, notes: 0 });
   const [failure, setFailure] = useState<string | null>(null);
+  const [signing, setSigning] = useState(false);
   const stored = useRef<Record<string, FieldValue | undefined>>(
     Object.fromEntries(fields.map((f) => [f.id, f.value])),
   );
@@ -158,6 +165,11 @@ export function EncounterForm({ view, autoFilled, vitals, readOnly = false }: Pr
   }
 
   const invalid = Object.keys(errors).length;
+
+  async function startSigning() {
+    await Promise.all([savers.fields.flush(), savers.notes.flush()]);
+    setSigning(true);
+  }
   const saveState =
     inFlight > 0 || queued.fields + queued.notes > 0
       ? "Saving…" : invalid > 0 ? `${invalid} field${invalid === 1 ? "" : "s"} not saved: fix the marked fields` : "All changes saved";
@@ -174,7 +186,28 @@ export function EncounterForm({ view, autoFilled, vitals, readOnly = false }: Pr
         <span className={invalid > 0 ? "save-state bad" : "save-state"} data-testid="save-state" role="status">
           {saveState}
         </span>
+        {onSigned && !readOnly ? (
+          <button
+            type="button"
+            data-testid="sign-encounter"
+            disabled={invalid > 0}
+            title={invalid > 0 ? "Fix the marked fields first: the signature covers what is saved" : undefined}
+            onClick={() => void startSigning()}
+          >
+            Sign…
+          </button>
+        ) : null}
       </header>
+      {signing && onSigned ? (
+        <SigningDialog
+          title="Sign this encounter"
+          askMeaning
+          onCancel={() => setSigning(false)}
+          onSign={async (meaning, password, username) => {
+            onSigned(await api.signEncounter(encounterId, meaning, password, username));
+          }}
+        />
+      ) : null}
       {readOnly ? (
         <p className="hint" data-testid="encounter-read-only">
           Read only: your role reads encounters but does not chart them.

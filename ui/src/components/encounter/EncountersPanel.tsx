@@ -1,17 +1,20 @@
 // Why: a patient's encounters, newest first, and the way into charting: open an existing
 // one, or start a new one from the template chooser. A new encounter arrives pre-filled by
 // the template's auto-populate rules; those fields are marked until someone edits them.
+// A signed encounter opens locked (the signed version, its signatures and addenda).
 import { useEffect, useState } from "react";
 import { api } from "../../api";
 import type { DocId } from "../../bindings/DocId";
 import type { EncounterProjection } from "../../bindings/EncounterProjection";
 import type { EncounterView } from "../../bindings/EncounterView";
+import type { LockedEncounter } from "../../bindings/LockedEncounter";
 import type { TemplateChoice } from "../../bindings/TemplateChoice";
 import type { VitalsProjection } from "../../bindings/VitalsProjection";
 import { asCommandError } from "../../logic/commandError";
 import { localToday } from "../../logic/fields";
 import { useCan } from "../session/SessionContext";
 import { EncounterForm } from "./EncounterForm";
+import { LockedEncounterView } from "./LockedEncounterView";
 import { TemplateChooser, visitLabel } from "./TemplateChooser";
 
 interface Props {
@@ -23,7 +26,7 @@ interface Props {
 export function EncountersPanel({ patientId, vitals, refresh }: Props) {
   const [list, setList] = useState<EncounterProjection[]>([]);
   const [choices, setChoices] = useState<TemplateChoice[]>([]);
-  const [open, setOpen] = useState<{ view: EncounterView; autoFilled: Set<string> } | null>(null);
+  const [open, setOpen] = useState<{ view: EncounterView; autoFilled: Set<string>; locked: LockedEncounter | null } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const can = useCan();
@@ -50,7 +53,7 @@ export function EncountersPanel({ patientId, vitals, refresh }: Props) {
     try {
       const view = await api.openEncounter({ patient_id: patientId, template_id: choice.template_id, date: localToday() });
       // Opened with no fields given: every value present was pre-filled by the template.
-      setOpen({ view, autoFilled: new Set(Object.keys(view.encounter.fields)) });
+      setOpen({ view, autoFilled: new Set(Object.keys(view.encounter.fields)), locked: null });
     } catch (e) {
       const ce = asCommandError(e);
       setError(ce.field_errors.map((f) => f.message).join("; ") || ce.message);
@@ -61,7 +64,10 @@ export function EncountersPanel({ patientId, vitals, refresh }: Props) {
 
   async function show(id: DocId) {
     try {
-      setOpen({ view: await api.encounterView(id), autoFilled: new Set() });
+      // The layout, and the signed version when there is one (signatures live outside the
+      // document, so the view's own status never says "signed").
+      const [view, locked] = await Promise.all([api.encounterView(id), api.lockedEncounter(id)]);
+      setOpen({ view, autoFilled: new Set(), locked });
     } catch (e) {
       setError(asCommandError(e).message);
     }
@@ -73,13 +79,24 @@ export function EncountersPanel({ patientId, vitals, refresh }: Props) {
         <button type="button" className="secondary" onClick={() => setOpen(null)} data-testid="close-encounter">
           ← All encounters
         </button>
-        <EncounterForm
-          key={open.view.encounter.id}
-          view={open.view}
-          autoFilled={open.autoFilled}
-          vitals={vitals}
-          readOnly={!can("encounter", "edit")}
-        />
+        {open.locked ? (
+          <LockedEncounterView
+            key={open.view.encounter.id}
+            view={open.view}
+            locked={open.locked}
+            vitals={vitals}
+            onAmended={(locked) => setOpen({ ...open, locked })}
+          />
+        ) : (
+          <EncounterForm
+            key={open.view.encounter.id}
+            view={open.view}
+            autoFilled={open.autoFilled}
+            vitals={vitals}
+            readOnly={!can("encounter", "edit")}
+            onSigned={can("encounter", "sign") ? (locked) => setOpen({ ...open, locked }) : undefined}
+          />
+        )}
       </div>
     );
   }
