@@ -8,8 +8,6 @@
 mod common;
 mod server;
 
-use chrono::Utc;
-use outpost_replica::outpost_domain::credentials::Password;
 use outpost_replica::outpost_domain::document::encounter::EncounterType;
 use outpost_replica::outpost_domain::document::template::{
     FieldType, GridPos, LibrarySection, TemplateContent, TemplateField, TemplateScope,
@@ -17,8 +15,8 @@ use outpost_replica::outpost_domain::document::template::{
 };
 use outpost_replica::outpost_domain::ids::{ClinicId, DocId};
 use outpost_replica::outpost_domain::roles::Role;
-use outpost_replica::{sync, Replica, TemplateEdit};
-use server::{TestServer, PASSWORD};
+use outpost_replica::{Replica, TemplateEdit};
+use server::{sync_round, TestServer};
 use std::sync::Mutex;
 
 const USERS: [(&str, &str, Role); 3] = [
@@ -28,22 +26,7 @@ const USERS: [(&str, &str, Role); 3] = [
 ];
 
 async fn clinic(s: &TestServer) -> ClinicId {
-    let clinic = outpost_sync_server::admin::create_clinic(&s.db, "Eye Clinic")
-        .await
-        .unwrap();
-    for (username, name, role) in USERS {
-        outpost_sync_server::users::add_user(
-            &s.db,
-            clinic,
-            username,
-            name,
-            role,
-            &Password::new(PASSWORD),
-        )
-        .await
-        .unwrap();
-    }
-    clinic
+    s.clinic_with("Eye Clinic", &USERS).await
 }
 
 /// A workstation where `user` signed in (and the sign-in was reported to the server).
@@ -52,30 +35,7 @@ async fn workstation(
     clinic: ClinicId,
     user: &str,
 ) -> (tempfile::TempDir, Mutex<Replica>) {
-    let dir = tempfile::tempdir().unwrap();
-    let code = s.code(clinic, user).await;
-    let replica = outpost_replica::enroll(dir.path(), &s.url, &code)
-        .await
-        .unwrap();
-    let transport = sync::transport_for(&replica).unwrap();
-    let replica = Mutex::new(replica);
-    outpost_replica::sync_users(&replica, &transport, Utc::now())
-        .await
-        .unwrap();
-    replica
-        .lock()
-        .unwrap()
-        .login(user, &Password::new(PASSWORD), Utc::now())
-        .unwrap();
-    outpost_replica::sync_users(&replica, &transport, Utc::now())
-        .await
-        .unwrap();
-    (dir, replica)
-}
-
-async fn sync_round(r: &Mutex<Replica>) {
-    let transport = sync::transport_for(&r.lock().unwrap()).unwrap();
-    sync::sync_once(r, &transport).await.unwrap();
+    s.workstation(clinic, user, &[user]).await
 }
 
 fn slit_lamp() -> TemplateSection {

@@ -9,7 +9,6 @@
 mod common;
 mod server;
 
-use chrono::Utc;
 use common::{new_patient, operative_template};
 use outpost_replica::outpost_domain::credentials::Password;
 use outpost_replica::outpost_domain::document::encounter::{
@@ -20,9 +19,9 @@ use outpost_replica::outpost_domain::ids::{ClinicId, DocId};
 use outpost_replica::outpost_domain::roles::Role;
 use outpost_replica::outpost_domain::signature::lock::AddendumTiming;
 use outpost_replica::outpost_domain::signature::{SignatureMeaning, SignedManifest};
-use outpost_replica::{sync, Replica};
+use outpost_replica::Replica;
 use outpost_sync_server::Database;
-use server::{TestServer, PASSWORD};
+use server::{sync_round, TestServer, PASSWORD};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -32,61 +31,15 @@ const USERS: [(&str, &str, Role); 3] = [
     ("dr.mensah", "Dr. Kofi Mensah", Role::Doctor),
 ];
 
-async fn clinic(s: &TestServer) -> ClinicId {
-    let clinic = outpost_sync_server::admin::create_clinic(&s.db, "Hill Clinic")
-        .await
-        .unwrap();
-    for (username, name, role) in USERS {
-        outpost_sync_server::users::add_user(
-            &s.db,
-            clinic,
-            username,
-            name,
-            role,
-            &Password::new(PASSWORD),
-        )
-        .await
-        .unwrap();
-    }
-    clinic
-}
-
 /// A workstation where every user signed in once (reported to the server), `user` last.
 async fn workstation(
     s: &TestServer,
     clinic: ClinicId,
     user: &str,
 ) -> (tempfile::TempDir, Mutex<Replica>) {
-    let dir = tempfile::tempdir().unwrap();
-    let code = s.code(clinic, user).await;
-    let replica = outpost_replica::enroll(dir.path(), &s.url, &code)
-        .await
-        .unwrap();
-    let transport = sync::transport_for(&replica).unwrap();
-    let replica = Mutex::new(replica);
-    outpost_replica::sync_users(&replica, &transport, Utc::now())
-        .await
-        .unwrap();
-    for (username, _, _) in USERS
-        .iter()
-        .filter(|u| u.0 != user)
-        .chain(USERS.iter().filter(|u| u.0 == user))
-    {
-        replica
-            .lock()
-            .unwrap()
-            .login(username, &Password::new(PASSWORD), Utc::now())
-            .unwrap();
-    }
-    outpost_replica::sync_users(&replica, &transport, Utc::now())
-        .await
-        .unwrap();
-    (dir, replica)
-}
-
-async fn sync_round(r: &Mutex<Replica>) {
-    let transport = sync::transport_for(&r.lock().unwrap()).unwrap();
-    sync::sync_once(r, &transport).await.unwrap();
+    let others = USERS.iter().map(|u| u.0).filter(|u| *u != user);
+    let sign_ins: Vec<&str> = others.chain([user]).collect();
+    s.workstation(clinic, user, &sign_ins).await
 }
 
 /// A published template, a patient and an encounter charted on it, made on `r`.
@@ -117,7 +70,7 @@ fn chart(r: &mut Replica) -> DocId {
 
 async fn signed_while_the_other_edits_offline(b_syncs_first: bool) {
     let s = TestServer::start().await;
-    let clinic = clinic(&s).await;
+    let clinic = s.clinic_with("Hill Clinic", &USERS).await;
     let (_da, a) = workstation(&s, clinic, "dr.osei").await;
     let (_db, b) = workstation(&s, clinic, "dr.mensah").await;
     let e = chart(&mut a.lock().unwrap());

@@ -97,11 +97,68 @@ impl TestServer {
         clinic
     }
 
+    /// A clinic named `name` whose users are `users` (username, full name, role), added as
+    /// an admin adds them (each with a signing key).
+    pub async fn clinic_with(&self, name: &str, users: &[(&str, &str, Role)]) -> ClinicId {
+        let clinic = admin::create_clinic(&self.db, name).await.unwrap();
+        for (username, full_name, role) in users {
+            outpost_sync_server::users::add_user(
+                &self.db,
+                clinic,
+                username,
+                full_name,
+                *role,
+                &Password::new(PASSWORD),
+            )
+            .await
+            .unwrap();
+        }
+        clinic
+    }
+
+    /// A workstation of `clinic` (enrolled as `device`) on which each of `sign_ins` signed
+    /// in, in order, the last one staying signed in; the sign-ins are reported to the
+    /// server, which accepts a change only from a user who signed in on that workstation.
+    pub async fn workstation(
+        &self,
+        clinic: ClinicId,
+        device: &str,
+        sign_ins: &[&str],
+    ) -> (tempfile::TempDir, Mutex<Replica>) {
+        let dir = tempfile::tempdir().unwrap();
+        let code = self.code(clinic, device).await;
+        let replica = outpost_replica::enroll(dir.path(), &self.url, &code)
+            .await
+            .unwrap();
+        let transport = sync::transport_for(&replica).unwrap();
+        let replica = Mutex::new(replica);
+        outpost_replica::sync_users(&replica, &transport, chrono::Utc::now())
+            .await
+            .unwrap();
+        for username in sign_ins {
+            replica
+                .lock()
+                .unwrap()
+                .login(username, &Password::new(PASSWORD), chrono::Utc::now())
+                .unwrap();
+        }
+        outpost_replica::sync_users(&replica, &transport, chrono::Utc::now())
+            .await
+            .unwrap();
+        (dir, replica)
+    }
+
     pub async fn code(&self, clinic: ClinicId, device: &str) -> String {
         admin::create_enrollment_code(&self.db, clinic, device, chrono::Duration::hours(1))
             .await
             .unwrap()
     }
+}
+
+/// One sync round of `r` with its server (push, then pull); insists on success.
+pub async fn sync_round(r: &Mutex<Replica>) {
+    let transport = sync::transport_for(&r.lock().unwrap()).unwrap();
+    sync::sync_once(r, &transport).await.unwrap();
 }
 
 impl Drop for TestServer {
