@@ -91,10 +91,7 @@ pub async fn add_user(
         .await?;
     db.set_signing_key(clinic, id, &key.public_key, &key.wrapped)
         .await?;
-    user.signing_key = Some(UserSigningKey {
-        public_key: base64::engine::general_purpose::STANDARD.encode(&key.public_key),
-        wrapped: key.wrapped,
-    });
+    user.signing_key = Some(UserSigningKey::from(key));
     Ok(user)
 }
 

@@ -51,19 +51,11 @@ fn users() -> &'static Vec<SyncedUser> {
                 role,
                 verifier: verifier.clone(),
                 disabled: false,
-                signing_key: Some(UserSigningKey {
-                    public_key: base64_encode(&key.public_key),
-                    wrapped: key.wrapped,
-                }),
+                signing_key: Some(UserSigningKey::from(key)),
             }
         })
         .collect()
     })
-}
-
-fn base64_encode(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 fn at(s: &str) -> DateTime<FixedOffset> {

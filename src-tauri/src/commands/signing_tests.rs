@@ -9,7 +9,6 @@
 use super::session::{sign_in_as, sign_out_of};
 use super::signing::{amend, prompt, sign, AmendmentInput, NoteEdit};
 use crate::state::AppState;
-use base64::Engine as _;
 use chrono::Utc;
 use outpost_domain::credentials::{Password, PasswordVerifier};
 use outpost_domain::document::encounter::{
@@ -41,10 +40,7 @@ fn user(username: &str, full_name: &str, role: Role) -> SyncedUser {
         role,
         verifier: PasswordVerifier::create(&password).unwrap(),
         disabled: false,
-        signing_key: Some(UserSigningKey {
-            public_key: base64::engine::general_purpose::STANDARD.encode(&key.public_key),
-            wrapped: key.wrapped,
-        }),
+        signing_key: Some(UserSigningKey::from(key)),
     }
 }
 

@@ -7,6 +7,7 @@ use outpost_replica::outpost_domain::document::encounter::{
     EncounterStatus, EncounterType, NoteKind,
 };
 use outpost_replica::outpost_domain::ids::DocId;
+use outpost_replica::outpost_domain::signature::SignatureMeaning;
 
 #[derive(Debug, Subcommand)]
 pub enum VitalsCommand {
@@ -134,7 +135,18 @@ pub enum EncounterCommand {
         #[arg(long, value_enum)]
         status: StatusArg,
     },
-    /// Show an encounter laid out on the template version it was charted on
+    /// Sign the encounter as it is now, as the signed-in physician; the password is read
+    /// from stdin. Once signed it is locked: later changes are addenda or amendments.
+    Sign {
+        #[arg(long, value_name = "ID")]
+        id: DocId,
+        #[arg(long, value_enum, default_value = "authorship")]
+        meaning: MeaningArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an encounter laid out on the template version it was charted on; a signed one
+    /// with its signatures (printed name, time, meaning, content hash) and addenda
     Show {
         #[arg(long, value_name = "ID")]
         id: DocId,
@@ -149,6 +161,24 @@ pub enum EncounterCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// What a signature means.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MeaningArg {
+    Authorship,
+    Review,
+    Approval,
+}
+
+impl From<MeaningArg> for SignatureMeaning {
+    fn from(m: MeaningArg) -> Self {
+        match m {
+            MeaningArg::Authorship => Self::Authorship,
+            MeaningArg::Review => Self::Review,
+            MeaningArg::Approval => Self::Approval,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -14,7 +14,8 @@ use std::io::BufRead;
 use std::path::Path;
 use std::sync::Mutex;
 
-fn read_password() -> Result<Password> {
+/// The password typed (or piped) on stdin's first line.
+pub(crate) fn read_password() -> Result<Password> {
     let mut line = String::new();
     std::io::stdin()
         .lock()

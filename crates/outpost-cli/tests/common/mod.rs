@@ -6,7 +6,7 @@
 
 use outpost_domain::credentials::{Password, PasswordVerifier};
 use outpost_domain::ids::UserId;
-use outpost_domain::protocol::users::SyncedUser;
+use outpost_domain::protocol::users::{SyncedUser, UserSigningKey};
 use outpost_domain::roles::Role;
 use std::io::Write;
 use std::path::Path;
@@ -31,22 +31,32 @@ pub const USERS: [(&str, Role); 5] = [
     ("desk.dan", Role::FrontDesk),
 ];
 
-/// [`USERS`] as the server sends them (one argon2id verifier, made once per test binary).
+/// [`USERS`] as the server sends them, each with an argon2id verifier and a signing key
+/// wrapped under [`PASSWORD`] (made once per test binary).
 pub fn synced_users() -> Vec<SyncedUser> {
-    static VERIFIER: OnceLock<PasswordVerifier> = OnceLock::new();
-    let v = VERIFIER.get_or_init(|| PasswordVerifier::create(&Password::new(PASSWORD)).unwrap());
-    USERS
-        .iter()
-        .map(|(name, role)| SyncedUser {
-            id: UserId::new(),
-            username: (*name).into(),
-            full_name: format!("Test {name}"),
-            role: *role,
-            verifier: v.clone(),
-            disabled: false,
-            signing_key: None,
+    static SYNCED: OnceLock<Vec<SyncedUser>> = OnceLock::new();
+    SYNCED
+        .get_or_init(|| {
+            let password = Password::new(PASSWORD);
+            let verifier = PasswordVerifier::create(&password).unwrap();
+            USERS
+                .iter()
+                .map(|(name, role)| {
+                    let id = UserId::new();
+                    let key = outpost_domain::signature::generate(id, &password).unwrap();
+                    SyncedUser {
+                        id,
+                        username: (*name).into(),
+                        full_name: format!("Test {name}"),
+                        role: *role,
+                        verifier: verifier.clone(),
+                        disabled: false,
+                        signing_key: Some(UserSigningKey::from(key)),
+                    }
+                })
+                .collect()
         })
-        .collect()
+        .clone()
 }
 
 /// `outpost login --user USER` with the password on stdin; insists on success.
@@ -57,13 +67,18 @@ pub fn login(data_dir: &Path, user: &str) {
 
 /// `outpost login --user USER` with `password` on stdin.
 pub fn login_with(data_dir: &Path, user: &str, password: &str) -> Output {
-    let mut child = outpost(data_dir, &["login", "--user", user])
+    with_stdin(data_dir, &["login", "--user", user], password)
+}
+
+/// Runs `outpost ARGS…` with `line` typed on stdin (a password).
+pub fn with_stdin(data_dir: &Path, args: &[&str], line: &str) -> Output {
+    let mut child = outpost(data_dir, args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
     child.wait_with_output().unwrap()
 }
 

@@ -87,6 +87,17 @@ pub struct UserSigningKey {
     pub wrapped: crate::signature::WrappedSigningKey,
 }
 
+impl From<crate::signature::NewSigningKey> for UserSigningKey {
+    /// A key just generated for a user, as it travels to the clinic's workstations.
+    fn from(key: crate::signature::NewSigningKey) -> Self {
+        use base64::Engine as _;
+        Self {
+            public_key: base64::engine::general_purpose::STANDARD.encode(&key.public_key),
+            wrapped: key.wrapped,
+        }
+    }
+}
+
 /// `GET /v1/users`: every user of the calling device's clinic, disabled ones included
 /// (so a workstation stops accepting them offline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
