@@ -8,86 +8,22 @@
 
 mod common;
 mod server;
+mod staff;
 
-use chrono::Utc;
 use common::{new_patient, operative_template};
 use outpost_replica::outpost_domain::credentials::Password;
 use outpost_replica::outpost_domain::document::encounter::{
     EncounterType, NewEncounter, NoteKind, NoteTexts,
 };
 use outpost_replica::outpost_domain::document::Document;
-use outpost_replica::outpost_domain::ids::{ClinicId, DocId};
-use outpost_replica::outpost_domain::roles::Role;
+use outpost_replica::outpost_domain::ids::DocId;
 use outpost_replica::outpost_domain::signature::lock::AddendumTiming;
 use outpost_replica::outpost_domain::signature::{SignatureMeaning, SignedManifest};
-use outpost_replica::{sync, Replica};
+use outpost_replica::Replica;
 use outpost_sync_server::Database;
 use server::{TestServer, PASSWORD};
+use staff::{clinic, sync_round, workstation};
 use std::collections::BTreeMap;
-use std::sync::Mutex;
-
-const USERS: [(&str, &str, Role); 3] = [
-    ("admin.ada", "Ada Admin", Role::Admin),
-    ("dr.osei", "Dr. Ama Osei", Role::Surgeon),
-    ("dr.mensah", "Dr. Kofi Mensah", Role::Doctor),
-];
-
-async fn clinic(s: &TestServer) -> ClinicId {
-    let clinic = outpost_sync_server::admin::create_clinic(&s.db, "Hill Clinic")
-        .await
-        .unwrap();
-    for (username, name, role) in USERS {
-        outpost_sync_server::users::add_user(
-            &s.db,
-            clinic,
-            username,
-            name,
-            role,
-            &Password::new(PASSWORD),
-        )
-        .await
-        .unwrap();
-    }
-    clinic
-}
-
-/// A workstation where every user signed in once (reported to the server), `user` last.
-async fn workstation(
-    s: &TestServer,
-    clinic: ClinicId,
-    user: &str,
-) -> (tempfile::TempDir, Mutex<Replica>) {
-    let dir = tempfile::tempdir().unwrap();
-    let code = s.code(clinic, user).await;
-    let replica = outpost_replica::enroll(dir.path(), &s.url, &code)
-        .await
-        .unwrap();
-    let transport = sync::transport_for(&replica).unwrap();
-    let replica = Mutex::new(replica);
-    outpost_replica::sync_users(&replica, &transport, Utc::now())
-        .await
-        .unwrap();
-    for (username, _, _) in USERS
-        .iter()
-        .filter(|u| u.0 != user)
-        .chain(USERS.iter().filter(|u| u.0 == user))
-    {
-        replica
-            .lock()
-            .unwrap()
-            .login(username, &Password::new(PASSWORD), Utc::now())
-            .unwrap();
-    }
-    outpost_replica::sync_users(&replica, &transport, Utc::now())
-        .await
-        .unwrap();
-    (dir, replica)
-}
-
-async fn sync_round(r: &Mutex<Replica>) {
-    let transport = sync::transport_for(&r.lock().unwrap()).unwrap();
-    sync::sync_once(r, &transport).await.unwrap();
-}
 
 /// A published template, a patient and an encounter charted on it, made on `r`.
 fn chart(r: &mut Replica) -> DocId {
