@@ -78,7 +78,11 @@ impl FromRequestParts<AppState> for AuthedAdmin {
         hash.copy_from_slice(digest.as_ref());
         let username = state
             .db()
-            .admin_session(&device, crate::secrets::SecretHash(hash), chrono::Utc::now())
+            .admin_session(
+                &device,
+                crate::secrets::SecretHash(hash),
+                chrono::Utc::now(),
+            )
             .await?
             .ok_or_else(no_session)?;
         Ok(Self { device, username })

@@ -299,7 +299,13 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
         &self,
         clinic: ClinicId,
         query: &crate::oversight::AuditSearch,
-    ) -> Result<Vec<(outpost_domain::protocol::admin::AuditRecord, crate::oversight::Cursor)>, ServerError>;
+    ) -> Result<
+        Vec<(
+            outpost_domain::protocol::admin::AuditRecord,
+            crate::oversight::Cursor,
+        )>,
+        ServerError,
+    >;
 
     /// The admin whose online session `token_hash` is, on `device`, unexpired at `now`,
     /// with an active admin account: their username; `None` otherwise.

@@ -23,16 +23,16 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use outpost_domain::audit::{verify_chain, AuditCheckpoint, AuditEntry};
 use outpost_domain::document::{DocKind, Document};
+use outpost_domain::ids::UserId;
 use outpost_domain::protocol::integrity::{
     IntegrityRequest, IntegrityResponse, RefusedSignature, MAX_INTEGRITY_BATCH,
 };
-use outpost_domain::signature::{SignatureManifest, SignedManifest};
-use outpost_domain::ids::UserId;
 use outpost_domain::roles::{permits, Action, Role};
-use std::collections::HashMap;
+use outpost_domain::signature::{SignatureManifest, SignedManifest};
 use outpost_domain::BrokenLink;
 use ring::rand::SystemRandom;
 use ring::signature::{Ed25519KeyPair, KeyPair};
+use std::collections::HashMap;
 
 /// Checks and stores what `device` sent; answers with the clinic's newer signatures.
 #[tracing::instrument(skip_all, fields(device = %device.id))]

@@ -368,7 +368,9 @@ async fn run(cli: Cli, config: ServerConfig) -> Result<()> {
             device,
             json,
         }) => verify_audit(&db, clinic, device, json).await?,
-        Command::Audit(AuditCommand::List(filter)) => oversight_cli::list(&db, filter, false).await?,
+        Command::Audit(AuditCommand::List(filter)) => {
+            oversight_cli::list(&db, filter, false).await?
+        }
         Command::Alerts(oversight_cli::AlertsCommand::List(filter)) => {
             oversight_cli::list(&db, filter, true).await?
         }

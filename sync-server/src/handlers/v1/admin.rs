@@ -10,7 +10,9 @@ use axum::extract::{Query, State};
 use axum::Json;
 use outpost_domain::protocol::admin::{AuditPage, AuditQuery};
 
-fn query(q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>) -> Result<AuditQuery, AppError> {
+fn query(
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<AuditQuery, AppError> {
     q.map(|Query(q)| q).map_err(|e| {
         AppError(ServerError::invalid(
             "bad_query",
