@@ -42,6 +42,7 @@ pub struct AuditQuery {
     pub after: Option<String>,
     /// Page size, 1 to 500 (default 500).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 500))]
     pub limit: Option<u32>,
 }
 
