@@ -56,7 +56,7 @@ pub enum ReplicaError {
     #[error("sign in first: run `outpost login --user NAME`")]
     NotSignedIn,
 
-    #[error("patient {patient} is restricted and you have no care relationship with them; in an emergency, break the glass by giving a reason (`outpost patient show {patient} --break-the-glass \"REASON\"`): access is time-limited, audited and reported to the clinic's admins")]
+    #[error("patient {patient} is restricted and you have no care relationship with them; in an emergency, break the glass by giving a reason (`outpost patient show --id {patient} --break-the-glass \"REASON\"`): access is time-limited, audited and reported to the clinic's admins")]
     Restricted { patient: outpost_domain::ids::DocId },
 
     #[error("give a reason of 1 to {max} characters for breaking the glass", max = outpost_domain::audit::MAX_AUDIT_REASON_CHARS)]

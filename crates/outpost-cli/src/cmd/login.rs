@@ -14,7 +14,7 @@ use std::io::BufRead;
 use std::path::Path;
 use std::sync::Mutex;
 
-fn read_password() -> Result<Password> {
+pub(crate) fn read_password() -> Result<Password> {
     let mut line = String::new();
     std::io::stdin()
         .lock()
