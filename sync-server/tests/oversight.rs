@@ -390,3 +390,57 @@ async fn outpost_server_lists_audit_and_alerts_and_restricts_patients() {
     let answer = integrity(&c.s, &c.a, Vec::new()).await;
     assert_eq!(answer.restricted_patients, Some(vec![]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_the_listing_could_not_read_back_is_refused_and_nothing_is_stored() {
+    let s = Server::start().await;
+    let clinic = s.clinic("Riverside Clinic").await;
+    let a = s.device(clinic).await;
+    let record = DocId::new();
+    let mut bad_time = chain(&[(
+        "09:00",
+        "nurse.kim",
+        AuditAction::Read,
+        "patient.read",
+        record,
+        None,
+    )]);
+    bad_time[0] = AuditEntry::next(
+        None,
+        "yesterday".into(),
+        "nurse.kim".into(),
+        AuditAction::Read,
+        "patient.read".into(),
+        Some(record.to_string()),
+    );
+    let long = "x".repeat(501);
+    let too_long = chain(&[(
+        "09:00",
+        "dr.test",
+        AuditAction::BreakTheGlass,
+        "patient.break_the_glass",
+        record,
+        Some(long.as_str()),
+    )]);
+    for entries in [bad_time, too_long] {
+        let req = IntegrityRequest {
+            protocol: outpost_domain::protocol::PROTOCOL_VERSION,
+            audit: entries,
+            ..Default::default()
+        };
+        let (status, body) = s
+            .call(
+                "POST",
+                "/v1/integrity",
+                Some(&a.token),
+                Some(serde_json::to_value(&req).unwrap()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("entry 1"),
+            "{body}"
+        );
+    }
+    assert_eq!(integrity(&s, &a, Vec::new()).await.audit_held_through, 0);
+}
