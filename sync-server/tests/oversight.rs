@@ -41,8 +41,18 @@ async fn integrity(s: &Server, d: &Device, audit: Vec<AuditEntry>) -> IntegrityR
     serde_json::from_value(body).unwrap()
 }
 
-/// A device's chain of (time, user, action, detail, record, reason).
-fn chain(events: &[(&str, &str, AuditAction, &str, DocId, Option<&str>)]) -> Vec<AuditEntry> {
+/// One event: time (HH:MM), user, action, detail, record, reason.
+type Event<'a> = (
+    &'a str,
+    &'a str,
+    AuditAction,
+    &'a str,
+    DocId,
+    Option<&'a str>,
+);
+
+/// A device's chain of `events`.
+fn chain(events: &[Event<'_>]) -> Vec<AuditEntry> {
     let mut out: Vec<AuditEntry> = Vec::new();
     for (at, user, action, detail, record, reason) in events {
         let prev = out.last().map(|e| (e.seq, e.hash.as_str()));

@@ -105,71 +105,72 @@ async fn break_the_glass_needs_a_reason_expires_on_time_and_reaches_the_admins()
     }
 
     let t0 = Utc::now();
-    let mut r = b.lock().unwrap();
-    r.set_clock(at(t0));
-    // Without a reason: no access to the chart or its encounters.
-    let refused = r.patient_details(patient).unwrap_err();
-    assert!(
-        matches!(refused, ReplicaError::Restricted { patient: p } if p == patient),
-        "{refused}"
-    );
-    assert!(refused.to_string().contains("reason"), "{refused}");
-    assert!(matches!(
-        r.encounter(encounter).unwrap_err(),
-        ReplicaError::Restricted { .. }
-    ));
-    assert!(matches!(
-        r.encounter_view(encounter).unwrap_err(),
-        ReplicaError::Restricted { .. }
-    ));
-    assert!(matches!(
-        r.break_the_glass(patient, "   ").unwrap_err(),
-        ReplicaError::BadGlassReason
-    ));
-    assert!(
-        r.patient_details(patient).is_err(),
-        "a blank reason grants nothing"
-    );
+    {
+        let mut r = b.lock().unwrap();
+        r.set_clock(at(t0));
+        // Without a reason: no access to the chart or its encounters.
+        let refused = r.patient_details(patient).unwrap_err();
+        assert!(
+            matches!(refused, ReplicaError::Restricted { patient: p } if p == patient),
+            "{refused}"
+        );
+        assert!(refused.to_string().contains("reason"), "{refused}");
+        assert!(matches!(
+            r.encounter(encounter).unwrap_err(),
+            ReplicaError::Restricted { .. }
+        ));
+        assert!(matches!(
+            r.encounter_view(encounter).unwrap_err(),
+            ReplicaError::Restricted { .. }
+        ));
+        assert!(matches!(
+            r.break_the_glass(patient, "   ").unwrap_err(),
+            ReplicaError::BadGlassReason
+        ));
+        assert!(
+            r.patient_details(patient).is_err(),
+            "a blank reason grants nothing"
+        );
 
-    // With a reason: access for the default 30 minutes, checked on every read.
-    let granted = r
-        .break_the_glass(patient, "Unconscious in the emergency room")
-        .unwrap();
-    assert_eq!(granted.expires_at, t0 + Duration::minutes(30));
-    r.patient_details(patient).unwrap();
-    r.encounter(encounter).unwrap();
-    r.set_clock(at(t0 + Duration::minutes(29)));
-    r.encounter_view(encounter).unwrap();
-    r.set_clock(at(t0 + Duration::minutes(30)));
-    assert!(matches!(
-        r.patient_details(patient).unwrap_err(),
-        ReplicaError::Restricted { .. }
-    ));
-    assert!(matches!(
-        r.encounter(encounter).unwrap_err(),
-        ReplicaError::Restricted { .. }
-    ));
-    assert_eq!(r.glass_access(patient).unwrap(), None);
+        // With a reason: access for the default 30 minutes, checked on every read.
+        let granted = r
+            .break_the_glass(patient, "Unconscious in the emergency room")
+            .unwrap();
+        assert_eq!(granted.expires_at, t0 + Duration::minutes(30));
+        r.patient_details(patient).unwrap();
+        r.encounter(encounter).unwrap();
+        r.set_clock(at(t0 + Duration::minutes(29)));
+        r.encounter_view(encounter).unwrap();
+        r.set_clock(at(t0 + Duration::minutes(30)));
+        assert!(matches!(
+            r.patient_details(patient).unwrap_err(),
+            ReplicaError::Restricted { .. }
+        ));
+        assert!(matches!(
+            r.encounter(encounter).unwrap_err(),
+            ReplicaError::Restricted { .. }
+        ));
+        assert_eq!(r.glass_access(patient).unwrap(), None);
 
-    // The workstation's own chain holds the entry with its reason.
-    let local = r
-        .audit_list(&AuditFilter {
-            patient: Some(patient),
-            user: Some("dr.mensah".into()),
-            ..AuditFilter::default()
-        })
-        .unwrap();
-    let glass: Vec<_> = local
-        .iter()
-        .filter(|e| e.action == AuditAction::BreakTheGlass)
-        .collect();
-    assert_eq!(glass.len(), 1, "{local:?}");
-    assert_eq!(
-        glass[0].reason.as_deref(),
-        Some("Unconscious in the emergency room")
-    );
-    assert!(local.iter().all(|e| e.user == "dr.mensah"));
-    drop(r);
+        // The workstation's own chain holds the entry with its reason.
+        let local = r
+            .audit_list(&AuditFilter {
+                patient: Some(patient),
+                user: Some("dr.mensah".into()),
+                ..AuditFilter::default()
+            })
+            .unwrap();
+        let glass: Vec<_> = local
+            .iter()
+            .filter(|e| e.action == AuditAction::BreakTheGlass)
+            .collect();
+        assert_eq!(glass.len(), 1, "{local:?}");
+        assert_eq!(
+            glass[0].reason.as_deref(),
+            Some("Unconscious in the emergency room")
+        );
+        assert!(local.iter().all(|e| e.user == "dr.mensah"));
+    }
 
     // At the next sync the event reaches the server and admins see the alert.
     sync_round(&b).await;
