@@ -44,3 +44,47 @@ impl FromRequestParts<AppState> for AuthedDevice {
         Ok(Self(device))
     }
 }
+
+/// An admin acting through the workstation they signed in on: the device's bearer token
+/// plus their online session token (from `POST /v1/login`) in the `X-Outpost-Session`
+/// header; the session must be theirs, on this device, unexpired, and their account an
+/// active admin's. Everything they see is their clinic's.
+#[derive(Debug, Clone)]
+pub struct AuthedAdmin {
+    pub device: Device,
+    pub username: String,
+}
+
+impl FromRequestParts<AppState> for AuthedAdmin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let AuthedDevice(device) = AuthedDevice::from_request_parts(parts, state).await?;
+        let no_session = || {
+            AppError(ServerError::Forbidden(
+                "this needs an admin's online session: sign in as an admin of this clinic \
+                 (`POST /v1/login`) and send its token in the X-Outpost-Session header"
+                    .into(),
+            ))
+        };
+        let token = parts
+            .headers
+            .get(outpost_domain::protocol::admin::SESSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .ok_or_else(no_session)?;
+        let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
+        let mut hash = [0u8; 32];
+        hash.copy_from_slice(digest.as_ref());
+        let username = state
+            .db()
+            .admin_session(
+                &device,
+                crate::secrets::SecretHash(hash),
+                chrono::Utc::now(),
+            )
+            .await?
+            .ok_or_else(no_session)?;
+        Ok(Self { device, username })
+    }
+}

@@ -291,4 +291,50 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
         clinic: ClinicId,
         device: DeviceId,
     ) -> Result<Vec<Result<outpost_domain::audit::AuditEntry, (u64, String)>>, ServerError>;
+
+    /// The clinic's audit entries matching `query` (see [`crate::oversight`]), oldest
+    /// first, at most `limit` after the keyset cursor `after`; only alerts when
+    /// `alerts_only`.
+    async fn search_audit(
+        &self,
+        clinic: ClinicId,
+        query: &crate::oversight::AuditSearch,
+    ) -> Result<
+        Vec<(
+            outpost_domain::protocol::admin::AuditRecord,
+            crate::oversight::Cursor,
+        )>,
+        ServerError,
+    >;
+
+    /// The admin whose online session `token_hash` is, on `device`, unexpired at `now`,
+    /// with an active admin account: their username; `None` otherwise.
+    async fn admin_session(
+        &self,
+        device: &Device,
+        token_hash: SecretHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, ServerError>;
+
+    /// Marks (`true`) or unmarks patient `patient` of `clinic` restricted; `false` when the
+    /// server holds no such patient document.
+    async fn set_restricted(
+        &self,
+        clinic: ClinicId,
+        patient: outpost_domain::ids::DocId,
+        restricted: bool,
+    ) -> Result<bool, ServerError>;
+
+    /// The clinic's restricted patients.
+    async fn restricted_patients(
+        &self,
+        clinic: ClinicId,
+    ) -> Result<Vec<outpost_domain::ids::DocId>, ServerError>;
+
+    /// Who signed the clinic's encounter `encounter` so far (stored signatures).
+    async fn signers_of(
+        &self,
+        clinic: ClinicId,
+        encounter: outpost_domain::ids::DocId,
+    ) -> Result<Vec<outpost_domain::ids::UserId>, ServerError>;
 }

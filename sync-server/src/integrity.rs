@@ -1,7 +1,9 @@
 //! The integrity step of a sync round (`POST /v1/integrity`): signatures and audit
 //! chains from a workstation.
 //!
-//! Each signature is checked before it is stored: its Ed25519 signature against the
+//! Each signature is checked before it is stored: the signer's role must permit the act
+//! (sign, co-sign when a colleague signed first, amend when it carries a reason: the
+//! domain's [`permits`]), its Ed25519 signature must verify against the
 //! signer's public key (kept with the user, made when the password was set), and its
 //! manifest against the server's own copy of the encounter — same encounter, signed
 //! heads held, canonical content at those heads hashing to the signed hash. One that fails
@@ -20,14 +22,17 @@ use crate::error::ServerError;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use outpost_domain::audit::{verify_chain, AuditCheckpoint, AuditEntry};
-use outpost_domain::document::Document;
+use outpost_domain::document::{DocKind, Document};
+use outpost_domain::ids::UserId;
 use outpost_domain::protocol::integrity::{
     IntegrityRequest, IntegrityResponse, RefusedSignature, MAX_INTEGRITY_BATCH,
 };
+use outpost_domain::roles::{permits, Action, Role};
 use outpost_domain::signature::{SignatureManifest, SignedManifest};
 use outpost_domain::BrokenLink;
 use ring::rand::SystemRandom;
 use ring::signature::{Ed25519KeyPair, KeyPair};
+use std::collections::HashMap;
 
 /// Checks and stores what `device` sent; answers with the clinic's newer signatures.
 #[tracing::instrument(skip_all, fields(device = %device.id))]
@@ -45,8 +50,17 @@ pub async fn exchange(
     }
     let mut refused = Vec::new();
     let mut accepted = Vec::new();
+    let roles: HashMap<UserId, Role> = if req.signatures.is_empty() {
+        HashMap::new()
+    } else {
+        db.list_users(device.clinic_id)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.role))
+            .collect()
+    };
     for signed in &req.signatures {
-        match check_signature(db, device, signed).await? {
+        match check_signature(db, device, &roles, signed).await? {
             Ok(manifest) => accepted.push((signed.clone(), manifest)),
             Err(reason) => {
                 tracing::warn!(signature = %signed.id(), %reason, "signature refused");
@@ -73,6 +87,7 @@ pub async fn exchange(
         signatures,
         signatures_cursor,
         checkpoint,
+        restricted_patients: Some(db.restricted_patients(device.clinic_id).await?),
     })
 }
 
@@ -113,6 +128,7 @@ async fn checkpoint(
 async fn check_signature(
     db: &dyn Database,
     device: &Device,
+    roles: &HashMap<UserId, Role>,
     signed: &SignedManifest,
 ) -> Result<Result<SignatureManifest, String>, ServerError> {
     let manifest = match signed.parse() {
@@ -125,6 +141,29 @@ async fn check_signature(
             manifest.signer_id
         )));
     };
+    let Some(&role) = roles.get(&manifest.signer_id) else {
+        return Ok(Err(format!(
+            "signer {} is not a user of this clinic",
+            manifest.signer_id
+        )));
+    };
+    let action = if manifest.reason.is_some() {
+        Action::Amend
+    } else if db
+        .signers_of(device.clinic_id, manifest.encounter_id)
+        .await?
+        .iter()
+        .any(|s| *s != manifest.signer_id)
+    {
+        Action::CoSign
+    } else {
+        Action::Sign
+    };
+    if !permits(role, DocKind::Encounter, action) {
+        return Ok(Err(format!(
+            "the signer is a {role}, and a {role} may not {action} encounters"
+        )));
+    }
     let Some((kind, bytes)) = db.document(device.clinic_id, manifest.encounter_id).await? else {
         return Ok(Err(format!(
             "the server holds no encounter {}; push its changes first",
@@ -148,6 +187,9 @@ async fn append_audit(
     let tail = db.audit_tail(device.clinic_id, device.id).await?;
     let held = tail.as_ref().map_or(0, |(s, _)| *s);
     let fresh: Vec<AuditEntry> = entries.iter().filter(|e| e.seq > held).cloned().collect();
+    for e in &fresh {
+        check_entry_fields(e)?;
+    }
     match fresh.first() {
         None => return Ok(held),
         Some(first) if first.seq != held + 1 => return Ok(held),
@@ -167,6 +209,30 @@ async fn append_audit(
     }
     db.append_audit(device.clinic_id, device.id, &fresh).await?;
     Ok(fresh.last().map_or(held, |e| e.seq))
+}
+
+/// Refuses an entry the admin listing could not read back: a time that is not RFC 3339,
+/// or a reason that is empty or too long.
+fn check_entry_fields(e: &AuditEntry) -> Result<(), ServerError> {
+    if chrono::DateTime::parse_from_rfc3339(&e.at).is_err() {
+        return Err(ServerError::invalid(
+            "bad_audit_entry",
+            format!("audit entry {}: its time is not RFC 3339", e.seq),
+        ));
+    }
+    if e.reason.as_ref().is_some_and(|r| {
+        r.trim().is_empty() || r.chars().count() > outpost_domain::audit::MAX_AUDIT_REASON_CHARS
+    }) {
+        return Err(ServerError::invalid(
+            "bad_audit_entry",
+            format!(
+                "audit entry {}: a reason must be 1 to {} characters",
+                e.seq,
+                outpost_domain::audit::MAX_AUDIT_REASON_CHARS
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks `device`'s stored chain from its first entry; names the first broken link.

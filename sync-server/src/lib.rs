@@ -22,6 +22,7 @@ pub mod health;
 pub mod integrity;
 pub mod mrn;
 pub mod openapi;
+pub mod oversight;
 pub mod push;
 pub mod quarantine;
 pub mod secrets;

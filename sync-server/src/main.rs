@@ -16,6 +16,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod oversight_cli;
 mod users_cli;
 
 #[derive(Debug, Parser)]
@@ -71,9 +72,15 @@ enum Command {
     /// Add, list and disable a clinic's users
     #[command(subcommand)]
     User(users_cli::UserCommand),
-    /// Check the audit chains workstations pushed
+    /// Check and list the audit entries workstations pushed
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Alerts for admins: break-the-glass accesses and blocked signing
+    #[command(subcommand)]
+    Alerts(oversight_cli::AlertsCommand),
+    /// Restrict patients (break-the-glass needed without a care relationship)
+    #[command(subcommand)]
+    Patient(oversight_cli::PatientCommand),
     /// Accounts with failed sign-ins (and lockouts) since their last success
     Lockouts {
         #[arg(long)]
@@ -95,6 +102,8 @@ enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List a clinic's audit entries by patient, user and time range, oldest first
+    List(oversight_cli::AuditFilter),
 }
 
 #[derive(Debug, Subcommand)]
@@ -359,6 +368,13 @@ async fn run(cli: Cli, config: ServerConfig) -> Result<()> {
             device,
             json,
         }) => verify_audit(&db, clinic, device, json).await?,
+        Command::Audit(AuditCommand::List(filter)) => {
+            oversight_cli::list(&db, filter, false).await?
+        }
+        Command::Alerts(oversight_cli::AlertsCommand::List(filter)) => {
+            oversight_cli::list(&db, filter, true).await?
+        }
+        Command::Patient(cmd) => oversight_cli::run_patient(&db, cmd).await?,
         Command::User(cmd) => users_cli::run_user(&db, cmd).await?,
         Command::Lockouts { clinic, json } => users_cli::run_lockouts(&db, clinic, json).await?,
         Command::Device(DeviceCommand::Revoke { clinic, device }) => {

@@ -11,6 +11,7 @@
 use crate::health::Status;
 use axum::response::IntoResponse;
 use axum::Json;
+use outpost_domain::protocol::admin::{AuditPage, AuditQuery, AuditRecord};
 use outpost_domain::protocol::integrity::{IntegrityRequest, IntegrityResponse};
 use outpost_domain::protocol::users::{
     LoginRequest, LoginResponse, SignInReport, SignInReportResponse, UsersResponse,
@@ -19,7 +20,7 @@ use outpost_domain::protocol::{
     BootstrapRequest, BootstrapResponse, EnrollRequest, EnrollResponse, ErrorBody, MrnBlock,
     MrnBlockRequest, PullRequest, PullResponse, PushRequest, PushResponse, PROTOCOL_VERSION,
 };
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 /// Where the document is served.
@@ -39,14 +40,15 @@ pub const PATH: &str = "/openapi.json";
     ),
     paths(
         health, ready, openapi_json, enroll, push, pull, mrn_blocks, bootstrap, login, users,
-        sign_ins, integrity
+        sign_ins, integrity, admin_audit, admin_alerts
     ),
-    components(schemas(Status, ErrorBody)),
+    components(schemas(Status, ErrorBody, AuditRecord)),
     modifiers(&DeviceToken),
     tags(
         (name = "operations", description = "Probes for load balancers and orchestration"),
         (name = "sync", description = "Sync protocol version 1"),
-        (name = "users", description = "Signing in online, and what offline sign-in needs")
+        (name = "users", description = "Signing in online, and what offline sign-in needs"),
+        (name = "admin", description = "What an admin of the clinic oversees: audit entries and alerts")
     )
 )]
 pub struct ApiDoc;
@@ -105,7 +107,8 @@ fn unsigned_bounds(v: &mut serde_json::Value) {
             };
             if let Some(max) = max {
                 map.remove("format");
-                map.insert("maximum".into(), max.into());
+                // A bound the type states itself (`param(maximum = ..)`) is narrower.
+                map.entry("maximum").or_insert(max.into());
             }
             map.values_mut().for_each(unsigned_bounds);
         }
@@ -142,6 +145,14 @@ impl Modify for DeviceToken {
                     ))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "admin_session",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Outpost-Session",
+                "The session token `POST /v1/login` handed an admin on this same workstation \
+                 (sent with the workstation's device token)",
+            ))),
         );
     }
 }
@@ -305,3 +316,33 @@ fn sign_ins() {}
 ))]
 #[allow(dead_code)]
 fn integrity() {}
+
+/// The clinic's audit entries as its workstations pushed them, filtered by patient (their
+/// record, encounters and vitals sets), user and time range, oldest first, one page at a
+/// time. Admins only: the workstation's device token and the admin's online session.
+#[utoipa::path(get, path = "/v1/admin/audit", tag = "admin", params(AuditQuery),
+    security(("device_token" = [], "admin_session" = [])), responses(
+    (status = 200, description = "One page; pass `next` as `after` while it is present", body = AuditPage),
+    (status = 400, description = "`bad_query`, `bad_limit`, `bad_range` or `bad_cursor`", body = ErrorBody),
+    (status = 401, description = "`unauthorized` or `device_revoked`", body = ErrorBody),
+    (status = 403, description = "No admin session of this clinic on this workstation: sign in as an admin", body = ErrorBody),
+    (status = 500, description = "Internal failure; retry", body = ErrorBody),
+    (status = 503, description = "Busy or database unavailable; retry", body = ErrorBody),
+))]
+#[allow(dead_code)]
+fn admin_audit() {}
+
+/// The alerts among the clinic's audit entries: break-the-glass accesses (with the
+/// reason given) and signing blocked after three wrong signing passwords. Same filters,
+/// paging and authorization as `/v1/admin/audit`.
+#[utoipa::path(get, path = "/v1/admin/alerts", tag = "admin", params(AuditQuery),
+    security(("device_token" = [], "admin_session" = [])), responses(
+    (status = 200, description = "One page; pass `next` as `after` while it is present", body = AuditPage),
+    (status = 400, description = "`bad_query`, `bad_limit`, `bad_range` or `bad_cursor`", body = ErrorBody),
+    (status = 401, description = "`unauthorized` or `device_revoked`", body = ErrorBody),
+    (status = 403, description = "No admin session of this clinic on this workstation: sign in as an admin", body = ErrorBody),
+    (status = 500, description = "Internal failure; retry", body = ErrorBody),
+    (status = 503, description = "Busy or database unavailable; retry", body = ErrorBody),
+))]
+#[allow(dead_code)]
+fn admin_alerts() {}

@@ -1,8 +1,9 @@
 //! Fuzzing the HTTP API from its own OpenAPI document with schemathesis (from PyPI,
 //! installed into `.venv/` by `scripts/install-deps.sh`): the real server binary on a real
-//! Postgres, a clinic with records, and a real device token. Every generated request must
-//! get an answer the document describes — never a 5xx, never a body or status outside it,
-//! and malformed input refused with a 4xx.
+//! Postgres, a clinic with records, a real device token and an admin's online session on
+//! that device (so the admin endpoints are fuzzed past authorization). Every generated
+//! request must get an answer the document describes — never a 5xx, never a body or status
+//! outside it, and malformed input refused with a 4xx.
 //!
 //! Needs Python; so it runs only with `--features api-fuzz` (`scripts/test.sh` does):
 //! `cargo test -p outpost-sync-server --features api-fuzz --test api_fuzz`.
@@ -46,6 +47,27 @@ async fn schemathesis_finds_no_server_error_and_no_answer_outside_the_document()
     }
     let (status, body) = s.push(&d, &changes).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    let password = "correct horse battery staple";
+    outpost_sync_server::users::add_user(
+        &s.db,
+        clinic,
+        "fuzz.admin",
+        "Fuzz Admin",
+        outpost_domain::roles::Role::Admin,
+        &outpost_domain::credentials::Password::new(password),
+    )
+    .await
+    .unwrap();
+    let (status, body) = s
+        .call(
+            "POST",
+            "/v1/login",
+            Some(&d.token),
+            Some(serde_json::json!({ "username": "fuzz.admin", "password": password })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let session = body["session_token"].as_str().unwrap().to_owned();
 
     let server = ServerProcess::spawn(&s.pg.url(), &[], &[]);
     let report = tempfile::tempdir().unwrap();
@@ -57,6 +79,7 @@ async fn schemathesis_finds_no_server_error_and_no_answer_outside_the_document()
         .arg(format!("{}/openapi.json", server.base))
         .args(["--url", &server.base])
         .args(["--header", &format!("Authorization: Bearer {}", d.token)])
+        .args(["--header", &format!("X-Outpost-Session: {session}")])
         .args(["--checks", "all"])
         // A request the schema allows can still be refused for what it says (a push of
         // another replica's changes, an unknown enrollment code): that is a 4xx, not a bug.

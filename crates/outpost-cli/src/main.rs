@@ -51,6 +51,25 @@ fn run(cli: Cli) -> Result<()> {
         Command::Duplicates(c) => review::duplicates(&ctx, c),
         Command::History { id, json } => review::history(&ctx, id, json),
         Command::Audit(args::AuditCommand::Verify { json }) => cmd::audit::verify(&ctx, json),
+        Command::Audit(args::AuditCommand::List {
+            patient,
+            user,
+            since,
+            until,
+            json,
+        }) => cmd::audit::list(
+            &ctx,
+            &outpost_replica::AuditFilter {
+                patient,
+                user,
+                since,
+                until,
+            },
+            json,
+        ),
+        Command::Audit(args::AuditCommand::Alerts {
+            admin, since, json, ..
+        }) => cmd::audit::alerts(&ctx, &admin, since, json),
         Command::Sync { json } => remote::sync(&ctx.data_dir, json),
         Command::Status { json } => remote::status(&ctx.data_dir, json),
     }

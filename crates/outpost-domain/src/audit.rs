@@ -5,8 +5,11 @@
 //!
 //! An entry's hash is the SHA-256 (hex) of its canonical bytes: the tag
 //! `outpost.audit.v1\n` followed by the compact JSON of [`CanonicalEntry`] (seq, at,
-//! user, action, detail, record id, previous hash, in that order). The first entry's
-//! previous hash is [`GENESIS`]. Entries name records, never clinical content.
+//! user, action, detail, record id, previous hash, in that order, then the reason when
+//! the entry has one, so entries without a reason hash as they always did). The first
+//! entry's previous hash is [`GENESIS`]. Entries name records, never clinical content;
+//! the one free text is the reason a user gives for breaking the glass, which the chain
+//! covers so nobody can change it afterwards.
 //!
 //! The workstation writes the chain, the server checks each pushed link with
 //! [`verify_chain`] before storing it, and `verify` commands on both sides name the first
@@ -106,7 +109,14 @@ pub struct AuditEntry {
     pub record_id: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// Why, in the user's words: only break-the-glass entries carry one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason: Option<String>,
 }
+
+/// Longest break-the-glass reason, in characters.
+pub const MAX_AUDIT_REASON_CHARS: usize = 500;
 
 /// What is hashed of an entry (see the module doc).
 #[derive(Serialize)]
@@ -118,28 +128,13 @@ struct CanonicalEntry<'a> {
     detail: &'a str,
     record_id: Option<&'a str>,
     prev_hash: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
 }
 
 /// The hash of an entry with these contents.
-pub fn entry_hash(
-    seq: u64,
-    at: &str,
-    user: &str,
-    action: AuditAction,
-    detail: &str,
-    record_id: Option<&str>,
-    prev_hash: &str,
-) -> String {
-    let canonical = CanonicalEntry {
-        seq,
-        at,
-        user,
-        action,
-        detail,
-        record_id,
-        prev_hash,
-    };
-    let json = serde_json::to_vec(&canonical).unwrap_or_default();
+fn entry_hash(canonical: &CanonicalEntry<'_>) -> String {
+    let json = serde_json::to_vec(canonical).unwrap_or_default();
     let bytes = [AUDIT_DOMAIN.as_bytes(), &json].concat();
     hex::encode(ring::digest::digest(&ring::digest::SHA256, &bytes))
 }
@@ -158,16 +153,7 @@ impl AuditEntry {
             Some((seq, hash)) => (seq + 1, hash.to_owned()),
             None => (1, GENESIS.to_owned()),
         };
-        let hash = entry_hash(
-            seq,
-            &at,
-            &user,
-            action,
-            &detail,
-            record_id.as_deref(),
-            &prev_hash,
-        );
-        Self {
+        let mut entry = Self {
             seq,
             at,
             user,
@@ -175,21 +161,33 @@ impl AuditEntry {
             detail,
             record_id,
             prev_hash,
-            hash,
-        }
+            hash: String::new(),
+            reason: None,
+        };
+        entry.hash = entry.expected_hash();
+        entry
+    }
+
+    /// The same entry carrying the user's `reason`, hashed again (a break-the-glass
+    /// entry, before it is stored).
+    pub fn with_reason(mut self, reason: String) -> Self {
+        self.reason = Some(reason);
+        self.hash = self.expected_hash();
+        self
     }
 
     /// The hash this entry's contents call for.
     pub fn expected_hash(&self) -> String {
-        entry_hash(
-            self.seq,
-            &self.at,
-            &self.user,
-            self.action,
-            &self.detail,
-            self.record_id.as_deref(),
-            &self.prev_hash,
-        )
+        entry_hash(&CanonicalEntry {
+            seq: self.seq,
+            at: &self.at,
+            user: &self.user,
+            action: self.action,
+            detail: &self.detail,
+            record_id: self.record_id.as_deref(),
+            prev_hash: &self.prev_hash,
+            reason: self.reason.as_deref(),
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! The sync wire format (JSON over HTTP), version 1. Fields added later must carry
 //! `#[serde(default)]` so older peers keep working; unknown fields are ignored.
 
+pub mod admin;
 pub mod integrity;
 pub mod users;
 

@@ -1,7 +1,7 @@
 //! The replica's audit log: a hash chain ([`outpost_domain::audit`]) of who did what to
 //! which record — every write inside the write's own transaction, every PHI read,
-//! sign-ins and sign-outs, failed sign-ins, signatures. Rows name the record, never its
-//! clinical content. Triggers refuse to change or delete a chained row; [`verify`] walks
+//! sign-ins and sign-outs, failed sign-ins, signatures, break-the-glass accesses (with the
+//! user's reason). Rows name the record, never its clinical content. Triggers refuse to change or delete a chained row; [`verify`] walks
 //! the whole chain and names the first link that does not hold (someone with the database
 //! key dropped the triggers and edited the file).
 
@@ -48,6 +48,7 @@ impl Action {
     pub const SIGN_ENCOUNTER: Self = Self("encounter.sign");
     pub const SIGNING_PASSWORD_WRONG: Self = Self("signature.wrong_password");
     pub const SIGNING_BLOCKED: Self = Self("signature.blocked");
+    pub const BREAK_THE_GLASS: Self = Self("patient.break_the_glass");
 
     pub fn as_str(self) -> &'static str {
         self.0
@@ -75,8 +76,21 @@ pub(crate) fn record(
     action: Action,
     record_id: Option<DocId>,
 ) -> Result<AuditEntry, ReplicaError> {
+    record_with_reason(conn, at, user, category, action, record_id, None)
+}
+
+/// [`record`], with the user's reason (break-the-glass) covered by the entry's hash.
+pub(crate) fn record_with_reason(
+    conn: &Connection,
+    at: DateTime<Utc>,
+    user: &str,
+    category: AuditAction,
+    action: Action,
+    record_id: Option<DocId>,
+    reason: Option<String>,
+) -> Result<AuditEntry, ReplicaError> {
     let prev = last(conn)?;
-    let entry = AuditEntry::next(
+    let mut entry = AuditEntry::next(
         prev.as_ref().map(|(s, h)| (*s, h.as_str())),
         timestamp(at),
         user.to_owned(),
@@ -84,9 +98,13 @@ pub(crate) fn record(
         action.as_str().to_owned(),
         record_id.map(|id| id.to_string()),
     );
+    if let Some(reason) = reason {
+        entry = entry.with_reason(reason);
+    }
     conn.execute(
-        "INSERT INTO audit_log (seq, at, actor, action, doc_id, prev_hash, hash, category)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO audit_log (seq, at, actor, action, doc_id, prev_hash, hash, category,
+                                reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             to_i64(entry.seq)?,
             entry.at,
@@ -96,6 +114,7 @@ pub(crate) fn record(
             entry.prev_hash,
             entry.hash,
             entry.action.as_str(),
+            entry.reason,
         ],
     )?;
     Ok(entry)
@@ -181,13 +200,22 @@ pub(crate) fn seal_legacy(conn: &mut Connection) -> Result<(), ReplicaError> {
 }
 
 fn entries_where(conn: &Connection, filter: &str) -> Result<Vec<AuditEntry>, ReplicaError> {
+    entries_matching(conn, filter, [])
+}
+
+/// The entries matching `filter` with its `params` bound, in seq order.
+pub(crate) fn entries_matching(
+    conn: &Connection,
+    filter: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<AuditEntry>, ReplicaError> {
     let sql = format!(
         "SELECT seq, at, actor, category, action, doc_id, coalesce(prev_hash, ''),
-                coalesce(hash, '')
+                coalesce(hash, ''), reason
          FROM audit_log WHERE {filter} ORDER BY seq"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map(params, |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
@@ -197,10 +225,11 @@ fn entries_where(conn: &Connection, filter: &str) -> Result<Vec<AuditEntry>, Rep
             r.get::<_, Option<String>>(5)?,
             r.get::<_, String>(6)?,
             r.get::<_, String>(7)?,
+            r.get::<_, Option<String>>(8)?,
         ))
     })?;
     rows.map(|row| {
-        let (seq, at, user, category, detail, record_id, prev_hash, hash) = row?;
+        let (seq, at, user, category, detail, record_id, prev_hash, hash, reason) = row?;
         Ok(AuditEntry {
             seq: to_u64(seq)?,
             at,
@@ -212,6 +241,7 @@ fn entries_where(conn: &Connection, filter: &str) -> Result<Vec<AuditEntry>, Rep
             record_id,
             prev_hash,
             hash,
+            reason,
         })
     })
     .collect()
@@ -352,7 +382,7 @@ impl crate::replica::Replica {
 
     /// Who the audit names for a read: the signed-in user, or the workstation itself.
     pub(crate) fn reader(&self) -> String {
-        match self.signed_in_user(Utc::now()) {
+        match self.signed_in_user(self.clock.now()) {
             Ok(Some(u)) => u.username,
             _ => "workstation".to_owned(),
         }
@@ -363,7 +393,7 @@ impl crate::replica::Replica {
         let user = self.reader();
         record_alone(
             &self.conn,
-            Utc::now(),
+            self.clock.now(),
             &user,
             AuditAction::Read,
             action,

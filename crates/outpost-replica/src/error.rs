@@ -56,6 +56,18 @@ pub enum ReplicaError {
     #[error("sign in first: run `outpost login --user NAME`")]
     NotSignedIn,
 
+    #[error("patient {patient} is restricted and you have no care relationship with them; in an emergency, break the glass by giving a reason (`outpost patient show --id {patient} --break-the-glass \"REASON\"`): access is time-limited, audited and reported to the clinic's admins")]
+    Restricted { patient: outpost_domain::ids::DocId },
+
+    #[error("give a reason of 1 to {max} characters for breaking the glass", max = outpost_domain::audit::MAX_AUDIT_REASON_CHARS)]
+    BadGlassReason,
+
+    #[error("patient {patient} is not restricted: open the chart as usual")]
+    NotRestricted { patient: outpost_domain::ids::DocId },
+
+    #[error("break-the-glass access lasts 1 to 720 minutes; {given} is outside that")]
+    BadGlassMinutes { given: u32 },
+
     #[error("the {role} role may not {action} {kind} records; ask a colleague whose role may")]
     NotPermitted {
         role: outpost_domain::roles::Role,

@@ -5,13 +5,16 @@
 //! `outpost` CLI and the end-to-end tests all drive this same API.
 
 mod audit;
+mod audit_list;
 mod auth;
 mod bootstrap;
+mod clock;
 mod commit;
 mod conflicts;
 mod duplicates;
 mod enroll;
 mod error;
+mod glass;
 mod keys;
 mod meta;
 mod mrn;
@@ -25,13 +28,16 @@ mod signing;
 mod store;
 pub mod sync;
 
+pub use audit_list::AuditFilter;
 pub use auth::sync::sync_users;
 pub use auth::{login_online_or_offline, CachedUser, SignedInVia, SESSION_HOURS};
 pub use bootstrap::{BootstrapProgress, BootstrapStage};
+pub use clock::Clock;
 pub use conflicts::OpenConflict;
 pub use duplicates::DuplicateCandidate;
 pub use enroll::enroll;
 pub use error::{ReplicaError, ENROLL_HINT};
+pub use glass::{GlassAccess, DEFAULT_GLASS_MINUTES};
 pub use meta::Enrollment;
 pub use mrn::{MRN_LOW_WATER, NO_MRN_LEFT};
 pub use records::patient_queries::{PatientDetails, PatientSummary};

@@ -4,6 +4,7 @@
 //! Refusing to open creates nothing: the file's existence and the keyring entry are checked
 //! before SQLite is asked to open anything, and the file is opened without the create flag.
 
+use crate::clock::Clock;
 use crate::error::ReplicaError;
 use crate::keys::{self, Slot};
 use crate::meta::{self, Enrollment};
@@ -21,6 +22,8 @@ pub struct Replica {
     pub(crate) conn: Connection,
     pub(crate) id: ReplicaId,
     pub(crate) path: PathBuf,
+    /// What time it is for checks that expire (break-the-glass access).
+    pub(crate) clock: Clock,
 }
 
 impl Replica {
@@ -48,6 +51,7 @@ impl Replica {
                 conn,
                 id,
                 path: path.clone(),
+                clock: Clock::system(),
             })
         });
         match made {
@@ -82,7 +86,12 @@ impl Replica {
         projection::rebuild_if_stale(&mut conn)?;
         crate::audit::seal_legacy(&mut conn)?;
         tracing::debug!(replica_id = %id, "opened replica");
-        Ok(Replica { conn, id, path })
+        Ok(Replica {
+            conn,
+            id,
+            path,
+            clock: Clock::system(),
+        })
     }
 
     /// This replica's id (also its Automerge actor id).

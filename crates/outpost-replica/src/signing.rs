@@ -425,6 +425,7 @@ impl Replica {
         shown[0].status = EncounterStatus::Signed;
         show_signed_status(&self.conn, &mut shown[1..])?;
         let [signed, current] = shown;
+        self.check_chart_access(current.patient_id)?;
         self.audit_read(AuditDetail::READ_ENCOUNTER, id)?;
         Ok(Some(LockedEncounter {
             signed,

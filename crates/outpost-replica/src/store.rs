@@ -35,6 +35,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../../migrations/replica/20261203100000_audit_checkpoint.sql"
     )),
+    M::up(include_str!(
+        "../../../migrations/replica/20261203200000_break_the_glass.sql"
+    )),
     // Rebuilds `documents` (a widened CHECK) like the second migration.
     M::up(include_str!(
         "../../../migrations/replica/20261203210000_library_sections.sql"

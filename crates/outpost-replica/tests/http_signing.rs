@@ -8,6 +8,7 @@
 
 mod common;
 mod server;
+mod staff;
 
 use common::{new_patient, operative_template};
 use outpost_replica::outpost_domain::credentials::Password;
@@ -15,32 +16,14 @@ use outpost_replica::outpost_domain::document::encounter::{
     EncounterType, NewEncounter, NoteKind, NoteTexts,
 };
 use outpost_replica::outpost_domain::document::Document;
-use outpost_replica::outpost_domain::ids::{ClinicId, DocId};
-use outpost_replica::outpost_domain::roles::Role;
+use outpost_replica::outpost_domain::ids::DocId;
 use outpost_replica::outpost_domain::signature::lock::AddendumTiming;
 use outpost_replica::outpost_domain::signature::{SignatureMeaning, SignedManifest};
 use outpost_replica::Replica;
 use outpost_sync_server::Database;
-use server::{sync_round, TestServer, PASSWORD};
+use server::{TestServer, PASSWORD};
+use staff::{clinic, sync_round, workstation};
 use std::collections::BTreeMap;
-use std::sync::Mutex;
-
-const USERS: [(&str, &str, Role); 3] = [
-    ("admin.ada", "Ada Admin", Role::Admin),
-    ("dr.osei", "Dr. Ama Osei", Role::Surgeon),
-    ("dr.mensah", "Dr. Kofi Mensah", Role::Doctor),
-];
-
-/// A workstation where every user signed in once (reported to the server), `user` last.
-async fn workstation(
-    s: &TestServer,
-    clinic: ClinicId,
-    user: &str,
-) -> (tempfile::TempDir, Mutex<Replica>) {
-    let others = USERS.iter().map(|u| u.0).filter(|u| *u != user);
-    let sign_ins: Vec<&str> = others.chain([user]).collect();
-    s.workstation(clinic, user, &sign_ins).await
-}
 
 /// A published template, a patient and an encounter charted on it, made on `r`.
 fn chart(r: &mut Replica) -> DocId {
@@ -70,7 +53,7 @@ fn chart(r: &mut Replica) -> DocId {
 
 async fn signed_while_the_other_edits_offline(b_syncs_first: bool) {
     let s = TestServer::start().await;
-    let clinic = s.clinic_with("Hill Clinic", &USERS).await;
+    let clinic = clinic(&s).await;
     let (_da, a) = workstation(&s, clinic, "dr.osei").await;
     let (_db, b) = workstation(&s, clinic, "dr.mensah").await;
     let e = chart(&mut a.lock().unwrap());

@@ -8,6 +8,7 @@ mod device_lock;
 mod documents;
 mod integrity;
 mod mrn;
+mod oversight;
 mod quarantine;
 mod reporting;
 mod users;
@@ -469,5 +470,52 @@ impl Database for PgDatabase {
         device: DeviceId,
     ) -> Result<Vec<Result<outpost_domain::audit::AuditEntry, (u64, String)>>, ServerError> {
         integrity::audit_chain(&self.pool, clinic, device).await
+    }
+
+    async fn search_audit(
+        &self,
+        clinic: ClinicId,
+        query: &crate::oversight::AuditSearch,
+    ) -> Result<
+        Vec<(
+            outpost_domain::protocol::admin::AuditRecord,
+            crate::oversight::Cursor,
+        )>,
+        ServerError,
+    > {
+        oversight::search_audit(&self.pool, clinic, query).await
+    }
+
+    async fn admin_session(
+        &self,
+        device: &Device,
+        token_hash: SecretHash,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<String>, ServerError> {
+        oversight::admin_session(&self.pool, device, token_hash, now).await
+    }
+
+    async fn set_restricted(
+        &self,
+        clinic: ClinicId,
+        patient: outpost_domain::ids::DocId,
+        restricted: bool,
+    ) -> Result<bool, ServerError> {
+        oversight::set_restricted(&self.pool, clinic, patient, restricted).await
+    }
+
+    async fn restricted_patients(
+        &self,
+        clinic: ClinicId,
+    ) -> Result<Vec<outpost_domain::ids::DocId>, ServerError> {
+        oversight::restricted_patients(&self.pool, clinic).await
+    }
+
+    async fn signers_of(
+        &self,
+        clinic: ClinicId,
+        encounter: outpost_domain::ids::DocId,
+    ) -> Result<Vec<outpost_domain::ids::UserId>, ServerError> {
+        oversight::signers_of(&self.pool, clinic, encounter).await
     }
 }

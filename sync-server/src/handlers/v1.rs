@@ -1,6 +1,7 @@
 //! Sync protocol version 1: enroll a workstation, push its changes, pull the clinic's,
 //! and hand it blocks of provisional MRNs.
 
+mod admin;
 mod bootstrap;
 mod enroll;
 mod integrity;
@@ -26,4 +27,6 @@ pub fn routes() -> Router<AppState> {
         .route("/users", axum::routing::get(users::list))
         .route("/sign-ins", post(sign_ins::report))
         .route("/integrity", post(integrity::exchange))
+        .route("/admin/audit", axum::routing::get(admin::audit))
+        .route("/admin/alerts", axum::routing::get(admin::alerts))
 }

@@ -62,6 +62,36 @@ impl Server {
         call(&self.app, method, path, token, body).await
     }
 
+    /// A GET as `token`'s device with an online session token in `X-Outpost-Session`.
+    pub async fn get_with_session(
+        &self,
+        path: &str,
+        token: &str,
+        session: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder()
+            .method("GET")
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"));
+        if let Some(s) = session {
+            req = req.header("x-outpost-session", s);
+        }
+        let res = self
+            .app
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
     pub async fn clinic(&self, name: &str) -> ClinicId {
         admin::create_clinic(&self.db, name).await.unwrap()
     }

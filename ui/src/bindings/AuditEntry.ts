@@ -24,4 +24,8 @@ detail: string,
 /**
  * The record concerned, if any.
  */
-record_id?: string, prev_hash: string, hash: string, };
+record_id?: string, prev_hash: string, hash: string, 
+/**
+ * Why, in the user's words: only break-the-glass entries carry one.
+ */
+reason?: string, };

@@ -132,6 +132,42 @@ pub enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List this workstation's own audit entries, oldest first; all filters given must
+    /// hold (the clinic-wide listing is `outpost-server audit list`)
+    List {
+        /// Entries about this patient, their encounters and vitals sets
+        #[arg(long, value_name = "ID")]
+        patient: Option<DocId>,
+        /// Entries by this username
+        #[arg(long)]
+        user: Option<String>,
+        /// Entries at or after this time (RFC 3339, e.g. 2026-12-03T08:00:00Z)
+        #[arg(long)]
+        since: Option<DateTime<Utc>>,
+        /// Entries before this time (RFC 3339)
+        #[arg(long)]
+        until: Option<DateTime<Utc>>,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// The clinic's alerts from the server (break-the-glass accesses with their reason,
+    /// signing blocked after wrong signing passwords); signs ADMIN in online, password
+    /// from stdin
+    Alerts {
+        /// An admin's username
+        #[arg(long)]
+        admin: String,
+        /// Read the password from stdin (the only way; accepted for scripts that say so)
+        #[arg(long)]
+        password_stdin: bool,
+        /// Alerts at or after this time (RFC 3339)
+        #[arg(long)]
+        since: Option<DateTime<Utc>>,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// A record kind, refused with the list of known kinds.

@@ -62,6 +62,10 @@ pub enum PatientCommand {
     Show {
         #[arg(long, value_name = "ID")]
         id: DocId,
+        /// Open a restricted patient's chart without a care relationship, for this
+        /// reason: the access is time-limited, audited and reported to the admins
+        #[arg(long, value_name = "REASON")]
+        break_the_glass: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -1,8 +1,17 @@
 //! `outpost audit verify`: checks this workstation's hash-chained audit log from its
 //! first entry and names the first entry that does not hold (exit status 1).
+//! `outpost audit list`: this workstation's entries by patient, user and time.
+//! `outpost audit alerts`: the clinic's alerts from the server, for an admin signed in
+//! online (break-the-glass accesses, signing blocked).
 
-use super::Ctx;
-use anyhow::{bail, Result};
+use super::{emit, Ctx};
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, Utc};
+use outpost_replica::outpost_domain::audit::AuditEntry;
+use outpost_replica::outpost_domain::protocol::admin::{AuditQuery, AuditRecord};
+use outpost_replica::outpost_domain::protocol::users::LoginRequest;
+use outpost_replica::sync::{self, OnlineLoginError};
+use outpost_replica::AuditFilter;
 use serde_json::json;
 
 pub fn verify(ctx: &Ctx, json: bool) -> Result<()> {
@@ -25,4 +34,74 @@ pub fn verify(ctx: &Ctx, json: bool) -> Result<()> {
             bail!("{broken}; the audit log on this workstation was altered: tell an admin")
         }
     }
+}
+
+fn entry_line(e: &AuditEntry) -> String {
+    let mut line = format!(
+        "#{:<6} {}  {:<16} {:<28} {}",
+        e.seq,
+        e.at,
+        e.user,
+        e.detail,
+        e.record_id.as_deref().unwrap_or("-")
+    );
+    if let Some(reason) = &e.reason {
+        line.push_str(&format!("  reason: {reason}"));
+    }
+    line
+}
+
+pub fn list(ctx: &Ctx, filter: &AuditFilter, json: bool) -> Result<()> {
+    let entries = ctx.open()?.audit_list(filter)?;
+    emit(json, &entries, |list: &Vec<AuditEntry>| {
+        if list.is_empty() {
+            return vec!["no entries match".into()];
+        }
+        list.iter().map(entry_line).collect()
+    })
+}
+
+pub fn alerts(ctx: &Ctx, admin: &str, since: Option<DateTime<Utc>>, json: bool) -> Result<()> {
+    let password = super::login::read_password()?;
+    let replica = ctx.open()?;
+    let transport = sync::transport_for(&replica)?;
+    drop(replica);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let all = rt.block_on(async {
+        let session = match transport
+            .login(&LoginRequest {
+                username: admin.to_owned(),
+                password: password.expose().to_owned(),
+            })
+            .await
+        {
+            Ok(answer) => answer.session_token,
+            Err(OnlineLoginError::Refused(r)) => bail!("{r}"),
+            Err(OnlineLoginError::Transport(e)) => {
+                bail!("{e}; alerts are on the server, which must answer")
+            }
+        };
+        let mut query = AuditQuery {
+            since,
+            ..AuditQuery::default()
+        };
+        let mut all = Vec::new();
+        loop {
+            let page = transport.admin_audit(&session, &query, true).await?;
+            all.extend(page.entries);
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => return Ok(all),
+            }
+        }
+    })?;
+    emit(json, &all, |list: &Vec<AuditRecord>| {
+        if list.is_empty() {
+            return vec!["no alerts".into()];
+        }
+        list.iter().map(ToString::to_string).collect()
+    })
 }

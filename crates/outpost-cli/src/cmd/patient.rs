@@ -66,8 +66,21 @@ pub fn run(ctx: &Ctx, cmd: PatientCommand) -> Result<()> {
             }
             emit(json, &list, |l| l.iter().map(patient_line).collect())
         }
-        PatientCommand::Show { id, json } => {
-            let d = ctx.open()?.patient_details(id)?;
+        PatientCommand::Show {
+            id,
+            break_the_glass,
+            json,
+        } => {
+            let mut replica = ctx.open()?;
+            if let Some(reason) = break_the_glass {
+                let access = replica.break_the_glass(id, &reason)?;
+                eprintln!(
+                    "break-the-glass access to {id} until {} (audited; the clinic's admins \
+                     are alerted at the next sync)",
+                    access.expires_at.format("%Y-%m-%d %H:%M UTC")
+                );
+            }
+            let d = replica.patient_details(id)?;
             emit(json, &d, details_lines)
         }
         PatientCommand::Import => import(ctx),

@@ -60,6 +60,37 @@ fn the_hash_is_the_documented_canonical_form() {
 }
 
 #[test]
+fn a_reason_is_hashed_after_the_other_fields_and_an_edited_reason_is_named() {
+    let e = AuditEntry::next(
+        None,
+        "2026-12-03T09:00:00.000Z".into(),
+        "dr.osei".into(),
+        AuditAction::BreakTheGlass,
+        "patient.break_the_glass".into(),
+        None,
+    )
+    .with_reason("unconscious in the emergency room".into());
+    let bytes = format!(
+        "outpost.audit.v1\n{{\"seq\":1,\"at\":\"2026-12-03T09:00:00.000Z\",\"user\":\"dr.osei\",\
+         \"action\":\"break_the_glass\",\"detail\":\"patient.break_the_glass\",\"record_id\":null,\
+         \"prev_hash\":\"{GENESIS}\",\"reason\":\"unconscious in the emergency room\"}}"
+    );
+    assert_eq!(
+        e.hash,
+        hex::encode(ring::digest::digest(
+            &ring::digest::SHA256,
+            bytes.as_bytes()
+        ))
+    );
+    let mut c = vec![e];
+    assert!(verify_chain(None, &c).is_ok());
+    c[0].reason = Some("curiosity".into());
+    assert_eq!(verify_chain(None, &c).unwrap_err().seq, 1);
+    c[0].reason = None;
+    assert_eq!(verify_chain(None, &c).unwrap_err().seq, 1);
+}
+
+#[test]
 fn an_edited_entry_is_named() {
     let mut c = chain(6);
     c[3].user = "someone.else".into();

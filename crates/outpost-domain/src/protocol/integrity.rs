@@ -60,4 +60,9 @@ pub struct IntegrityResponse {
     /// `audit_held_through` (absent while it holds none, and from older servers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoint: Option<crate::audit::AuditCheckpoint>,
+    /// Every patient of the clinic an admin marked restricted (the whole list, so a
+    /// lifted restriction disappears); absent from servers older than break-the-glass,
+    /// and then the workstation keeps what it had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restricted_patients: Option<Vec<crate::ids::DocId>>,
 }

@@ -121,6 +121,7 @@ impl Replica {
             kind: "encounter",
             id,
         })?;
+        self.check_chart_access(found.patient_id)?;
         crate::signing::show_signed_status(&self.conn, std::slice::from_mut(&mut found))?;
         self.audit_read(Action::READ_ENCOUNTER, id)?;
         Ok(found)
@@ -131,6 +132,7 @@ impl Replica {
     pub fn encounter_view(&self, id: DocId) -> Result<EncounterView, ReplicaError> {
         let doc = projection::load_kind(&self.conn, id, DocKind::Encounter)?;
         let record: EncounterRecord = doc.read()?;
+        self.check_chart_access(record.patient_id)?;
         let template = template_record(&self.conn, record.template.template_id)?;
         let view = EncounterView::render(&record, &template)?;
         self.audit_read(Action::READ_ENCOUNTER, id)?;

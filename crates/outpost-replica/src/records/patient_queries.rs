@@ -80,10 +80,12 @@ impl Replica {
     }
 
     /// One patient with allergies, medications, problems, contact details and merges:
-    /// opening the chart, so the read is audited.
+    /// opening the chart, so the read is audited (and refused for a restricted patient
+    /// without a care relationship or break-the-glass access).
     #[tracing::instrument(skip_all)]
     pub fn patient_details(&self, id: DocId) -> Result<PatientDetails, ReplicaError> {
         let patient = self.patient_projection(id)?;
+        self.check_chart_access(id)?;
         let into = survivors(&self.conn)?;
         self.audit_read(crate::audit::Action::READ_PATIENT, id)?;
         Ok(PatientDetails {

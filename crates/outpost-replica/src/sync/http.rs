@@ -8,6 +8,7 @@ use crate::keys;
 use crate::replica::Replica;
 use crate::secret::DeviceToken;
 use outpost_domain::credentials::SignInRefused;
+use outpost_domain::protocol::admin::{AuditPage, AuditQuery, SESSION_HEADER};
 use outpost_domain::protocol::users::{LoginRequest, LoginResponse};
 use outpost_domain::protocol::{
     EnrollRequest, EnrollResponse, ErrorBody, MrnBlock, MrnBlockRequest, PullRequest, PullResponse,
@@ -29,6 +30,9 @@ pub const SIGN_INS_PATH: &str = "/v1/sign-ins";
 pub const INTEGRITY_PATH: &str = "/v1/integrity";
 pub const LOGIN_PATH: &str = "/v1/login";
 pub const BOOTSTRAP_PATH: &str = "/v1/bootstrap";
+/// The clinic's audit entries and alerts, for an admin's online session.
+pub const ADMIN_AUDIT_PATH: &str = "/v1/admin/audit";
+pub const ADMIN_ALERTS_PATH: &str = "/v1/admin/alerts";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -106,6 +110,37 @@ impl HttpTransport {
             .map_err(|e| OnlineLoginError::Transport(unreachable(&url, &e)))?;
         serde_json::from_slice(&bytes)
             .map_err(|e| OnlineLoginError::Transport(TransportError::Decode(e.to_string())))
+    }
+
+    /// `GET /v1/admin/audit` (or `/v1/admin/alerts` when `alerts`): one page of the
+    /// clinic's audit entries, as the admin whose online session `session_token` is.
+    #[tracing::instrument(skip_all)]
+    pub async fn admin_audit(
+        &self,
+        session_token: &str,
+        query: &AuditQuery,
+        alerts: bool,
+    ) -> Result<AuditPage, TransportError> {
+        let path = if alerts {
+            ADMIN_ALERTS_PATH
+        } else {
+            ADMIN_AUDIT_PATH
+        };
+        let url = format!("{}{path}", self.base);
+        let resp = self
+            .client
+            .get(&url)
+            .bearer_auth(self.token.expose())
+            .header(SESSION_HEADER, session_token)
+            .query(query)
+            .send()
+            .await
+            .map_err(|e| unreachable(&url, &e))?;
+        if !resp.status().is_success() {
+            return Err(error_answer(resp).await);
+        }
+        let bytes = resp.bytes().await.map_err(|e| unreachable(&url, &e))?;
+        serde_json::from_slice(&bytes).map_err(|e| TransportError::Decode(e.to_string()))
     }
 
     /// A quick reachability check (`GET /health`), without touching the replica.

@@ -1,9 +1,10 @@
 //! The sync round's integrity step, after push and pull (so the server already holds the
 //! changes a signature covers): send the signatures made here and the audit entries the
-//! server does not hold, store the clinic's signatures made elsewhere. A server without
-//! the endpoint is skipped; a server that finds this workstation's audit chain broken is
-//! logged (the chain cannot be repaired from here; `outpost audit verify` names the entry)
-//! and the round goes on.
+//! server does not hold (break-the-glass accesses and signing blocks among them, which the
+//! server lists to admins as alerts), store the clinic's signatures made elsewhere and the
+//! clinic's restricted patients. A server without the endpoint is skipped; a server that
+//! finds this workstation's audit chain broken is logged (the chain cannot be repaired
+//! from here; `outpost audit verify` names the entry) and the round goes on.
 
 use super::run::with;
 use super::{SyncError, Transport, TransportError};
@@ -85,6 +86,9 @@ pub(super) async fn exchange<T: Transport>(
             set_cursors(r, answer.audit_held_through, answer.signatures_cursor)?;
             if let Some(checkpoint) = &answer.checkpoint {
                 crate::audit::keep_checkpoint(&r.conn, checkpoint)?;
+            }
+            if let Some(restricted) = &answer.restricted_patients {
+                crate::glass::store_restricted(&r.conn, restricted)?;
             }
             Ok(fresh)
         })?;

@@ -136,11 +136,13 @@ pub(super) async fn append_audit(
         .collect::<Result<Vec<_>, _>>()?;
     let col = |f: fn(&AuditEntry) -> String| entries.iter().map(f).collect::<Vec<String>>();
     let record_ids: Vec<Option<String>> = entries.iter().map(|e| e.record_id.clone()).collect();
+    let reasons: Vec<Option<String>> = entries.iter().map(|e| e.reason.clone()).collect();
     sqlx::query(
         "INSERT INTO audit_entries (clinic_id, device_id, seq, at, user_name, action, detail, \
-                                    record_id, prev_hash, hash) \
+                                    record_id, prev_hash, hash, reason) \
          SELECT $1, $2, * FROM UNNEST($3::bigint[], $4::text[], $5::text[], $6::text[], \
-                                      $7::text[], $8::text[], $9::text[], $10::text[])",
+                                      $7::text[], $8::text[], $9::text[], $10::text[], \
+                                      $11::text[])",
     )
     .bind(clinic.0)
     .bind(device.0)
@@ -152,6 +154,7 @@ pub(super) async fn append_audit(
     .bind(record_ids)
     .bind(col(|e| e.prev_hash.clone()))
     .bind(col(|e| e.hash.clone()))
+    .bind(reasons)
     .execute(pool)
     .await
     .map_err(|e| {
@@ -172,7 +175,7 @@ pub(super) async fn audit_chain(
     device: DeviceId,
 ) -> Result<Vec<Result<AuditEntry, (u64, String)>>, ServerError> {
     let rows = sqlx::query(
-        "SELECT seq, at, user_name, action, detail, record_id, prev_hash, hash \
+        "SELECT seq, at, user_name, action, detail, record_id, prev_hash, hash, reason \
          FROM audit_entries WHERE clinic_id = $1 AND device_id = $2 ORDER BY seq",
     )
     .bind(clinic.0)
@@ -195,6 +198,7 @@ pub(super) async fn audit_chain(
                 record_id: r.try_get("record_id")?,
                 prev_hash: r.try_get("prev_hash")?,
                 hash: r.try_get("hash")?,
+                reason: r.try_get("reason")?,
             }))
         })
         .collect()

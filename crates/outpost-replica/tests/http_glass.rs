@@ -1,0 +1,260 @@
+//! Break-the-glass on real workstations and a real server over HTTP (issue 7): an admin
+//! restricts a patient; a doctor with no care relationship is refused the chart until
+//! they give a reason, the access then granted ends on time (the replica's clock is set,
+//! nobody waits), and the break-the-glass entry with its reason reaches the server at the
+//! next sync and is listed to admins as an alert. The surgeon who charted the patient
+//! opens the chart without a reason. Three wrong signing passwords raise an alert the
+//! same way.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod common;
+mod server;
+mod staff;
+
+use chrono::{DateTime, Duration, Utc};
+use common::{new_patient, operative_template};
+use outpost_replica::outpost_domain::audit::AuditAction;
+use outpost_replica::outpost_domain::credentials::Password;
+use outpost_replica::outpost_domain::document::encounter::{
+    EncounterType, NewEncounter, NoteTexts,
+};
+use outpost_replica::outpost_domain::ids::DocId;
+use outpost_replica::outpost_domain::protocol::admin::{AuditQuery, AuditRecord};
+use outpost_replica::outpost_domain::protocol::users::LoginRequest;
+use outpost_replica::outpost_domain::signature::SignatureMeaning;
+use outpost_replica::sync::{transport_for, TransportError};
+use outpost_replica::{AuditFilter, Clock, Replica, ReplicaError};
+use server::{TestServer, PASSWORD};
+use staff::{clinic, sync_round, workstation};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// A patient with an operative encounter by dr.osei (their care relationship).
+fn charted_patient(r: &mut Replica) -> (DocId, DocId) {
+    let t = operative_template(r);
+    let p = r
+        .register_patient(&new_patient("Amara Okafor", "MRN-1"), "dr.osei")
+        .unwrap();
+    let e = r
+        .open_encounter(
+            &NewEncounter {
+                patient_id: p.id,
+                provider: "dr.osei".into(),
+                date: "2026-12-03".into(),
+                encounter_type: EncounterType::Operative,
+                specialty: "surgery".into(),
+                template: r.template_pin(t, Some(1)).unwrap(),
+                fields: BTreeMap::new(),
+                notes: NoteTexts::default(),
+            },
+            "dr.osei",
+        )
+        .unwrap()
+        .id;
+    (p.id, e)
+}
+
+fn at(now: DateTime<Utc>) -> Clock {
+    Clock::from_fn(move || now)
+}
+
+/// What admins see: every page of the clinic's alerts (or audit entries), through the
+/// admin endpoint with an admin's online session on workstation `r`.
+async fn as_admin(r: &Mutex<Replica>, query: &AuditQuery, alerts: bool) -> Vec<AuditRecord> {
+    let transport = transport_for(&r.lock().unwrap()).unwrap();
+    let session = transport
+        .login(&LoginRequest {
+            username: "admin.ada".into(),
+            password: PASSWORD.into(),
+        })
+        .await
+        .unwrap()
+        .session_token;
+    let mut q = query.clone();
+    let mut all = Vec::new();
+    loop {
+        let page = transport.admin_audit(&session, &q, alerts).await.unwrap();
+        all.extend(page.entries);
+        match page.next {
+            Some(next) => q.after = Some(next),
+            None => return all,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn break_the_glass_needs_a_reason_expires_on_time_and_reaches_the_admins() {
+    let s = TestServer::start().await;
+    let clinic = clinic(&s).await;
+    let (_da, a) = workstation(&s, clinic, "dr.osei").await;
+    let (_db, b) = workstation(&s, clinic, "dr.mensah").await;
+    let (patient, encounter) = charted_patient(&mut a.lock().unwrap());
+    sync_round(&a).await;
+    outpost_sync_server::oversight::set_restricted(&s.db, clinic, patient, true)
+        .await
+        .unwrap();
+    sync_round(&a).await;
+    sync_round(&b).await;
+
+    // The surgeon who charted the patient has a care relationship: no reason asked.
+    {
+        let a = a.lock().unwrap();
+        assert!(a.is_restricted(patient).unwrap());
+        a.patient_details(patient).unwrap();
+        a.encounter(encounter).unwrap();
+    }
+
+    let t0 = Utc::now();
+    {
+        let mut r = b.lock().unwrap();
+        r.set_clock(at(t0));
+        // Without a reason: no access to the chart or its encounters.
+        let refused = r.patient_details(patient).unwrap_err();
+        assert!(
+            matches!(refused, ReplicaError::Restricted { patient: p } if p == patient),
+            "{refused}"
+        );
+        assert!(refused.to_string().contains("reason"), "{refused}");
+        assert!(matches!(
+            r.encounter(encounter).unwrap_err(),
+            ReplicaError::Restricted { .. }
+        ));
+        assert!(matches!(
+            r.encounter_view(encounter).unwrap_err(),
+            ReplicaError::Restricted { .. }
+        ));
+        assert!(matches!(
+            r.break_the_glass(patient, "   ").unwrap_err(),
+            ReplicaError::BadGlassReason
+        ));
+        assert!(
+            r.patient_details(patient).is_err(),
+            "a blank reason grants nothing"
+        );
+
+        // With a reason: access for the default 30 minutes, checked on every read.
+        let granted = r
+            .break_the_glass(patient, "Unconscious in the emergency room")
+            .unwrap();
+        assert_eq!(granted.expires_at, t0 + Duration::minutes(30));
+        r.patient_details(patient).unwrap();
+        r.encounter(encounter).unwrap();
+        r.set_clock(at(t0 + Duration::minutes(29)));
+        r.encounter_view(encounter).unwrap();
+        r.set_clock(at(t0 + Duration::minutes(30)));
+        assert!(matches!(
+            r.patient_details(patient).unwrap_err(),
+            ReplicaError::Restricted { .. }
+        ));
+        assert!(matches!(
+            r.encounter(encounter).unwrap_err(),
+            ReplicaError::Restricted { .. }
+        ));
+        assert_eq!(r.glass_access(patient).unwrap(), None);
+
+        // The workstation's own chain holds the entry with its reason.
+        let local = r
+            .audit_list(&AuditFilter {
+                patient: Some(patient),
+                user: Some("dr.mensah".into()),
+                ..AuditFilter::default()
+            })
+            .unwrap();
+        let glass: Vec<_> = local
+            .iter()
+            .filter(|e| e.action == AuditAction::BreakTheGlass)
+            .collect();
+        assert_eq!(glass.len(), 1, "{local:?}");
+        assert_eq!(
+            glass[0].reason.as_deref(),
+            Some("Unconscious in the emergency room")
+        );
+        assert!(local.iter().all(|e| e.user == "dr.mensah"));
+    }
+
+    // At the next sync the event reaches the server and admins see the alert.
+    sync_round(&b).await;
+    let alerts = as_admin(&b, &AuditQuery::default(), true).await;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].action, AuditAction::BreakTheGlass);
+    assert_eq!(alerts[0].user, "dr.mensah");
+    assert_eq!(alerts[0].record_id, Some(patient.to_string()));
+    assert_eq!(
+        alerts[0].reason.as_deref(),
+        Some("Unconscious in the emergency room")
+    );
+    // The patient's audit trail on the server holds the break-the-glass and the reads
+    // of the chart and the encounter made under it.
+    let trail = as_admin(
+        &b,
+        &AuditQuery {
+            patient: Some(patient),
+            user: Some("dr.mensah".into()),
+            ..AuditQuery::default()
+        },
+        false,
+    )
+    .await;
+    let details: Vec<&str> = trail.iter().map(|e| e.detail.as_str()).collect();
+    assert!(details.contains(&"patient.break_the_glass"), "{details:?}");
+    assert!(details.contains(&"patient.read"), "{details:?}");
+    assert!(details.contains(&"encounter.read"), "{details:?}");
+
+    // A doctor's own session does not open the admin listing.
+    let transport = transport_for(&b.lock().unwrap()).unwrap();
+    let doctor = transport
+        .login(&LoginRequest {
+            username: "dr.mensah".into(),
+            password: PASSWORD.into(),
+        })
+        .await
+        .unwrap();
+    let err = transport
+        .admin_audit(&doctor.session_token, &AuditQuery::default(), true)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, TransportError::Unauthorized { code, .. } if code == "forbidden"),
+        "{err:?}"
+    );
+
+    // Lifted on the server, the restriction is gone from the workstation after a sync.
+    outpost_sync_server::oversight::set_restricted(&s.db, clinic, patient, false)
+        .await
+        .unwrap();
+    sync_round(&b).await;
+    b.lock().unwrap().patient_details(patient).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_wrong_signing_passwords_raise_an_alert_the_admins_see_after_sync() {
+    let s = TestServer::start().await;
+    let clinic = clinic(&s).await;
+    let (_da, a) = workstation(&s, clinic, "dr.osei").await;
+    let (_, encounter) = charted_patient(&mut a.lock().unwrap());
+    let signed_at = chrono::DateTime::parse_from_rfc3339("2026-12-03T10:00:00+01:00").unwrap();
+    for attempt in 1..=3 {
+        let err = a
+            .lock()
+            .unwrap()
+            .sign_encounter(
+                encounter,
+                &Password::new("not the password"),
+                SignatureMeaning::Authorship,
+                signed_at,
+            )
+            .unwrap_err();
+        assert_eq!(
+            matches!(err, ReplicaError::SigningBlocked),
+            attempt == 3,
+            "{err}"
+        );
+    }
+    assert!(as_admin(&a, &AuditQuery::default(), true).await.is_empty());
+    sync_round(&a).await;
+    let alerts = as_admin(&a, &AuditQuery::default(), true).await;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].detail, "signature.blocked");
+    assert_eq!(alerts[0].user, "dr.osei");
+    assert_eq!(alerts[0].record_id, Some(encounter.to_string()));
+}
