@@ -18,6 +18,11 @@ pub struct CommandError {
     /// Nobody is signed in (any more, e.g. after the idle limit): the window drops what it
     /// shows and returns to the sign-in screen.
     pub signed_out: bool,
+    /// The chart asked for belongs to a restricted patient this user has no care
+    /// relationship with: the window offers to break the glass (with a reason).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restricted_patient: Option<outpost_domain::ids::DocId>,
 }
 
 impl CommandError {
@@ -26,6 +31,7 @@ impl CommandError {
             message: message.into(),
             field_errors: Vec::new(),
             signed_out: false,
+            restricted_patient: None,
         }
     }
 
@@ -88,6 +94,16 @@ impl From<ReplicaError> for CommandError {
                     wait_in_words(*retry_after_seconds)
                 ))
             }
+            ReplicaError::Restricted { patient } => {
+                return Self {
+                    restricted_patient: Some(*patient),
+                    ..Self::message(
+                        "This patient's record is restricted: only the clinicians caring for \
+                         them may open it. In an emergency, give a reason to open it for a \
+                         limited time; the access is recorded and reported to the clinic's admins.",
+                    )
+                }
+            }
             _ => {}
         }
         let field_errors = e.field_errors().to_vec();
@@ -102,6 +118,7 @@ impl From<ReplicaError> for CommandError {
             message: e.to_string(),
             field_errors,
             signed_out: false,
+            restricted_patient: None,
         }
     }
 }
@@ -122,6 +139,17 @@ mod tests {
         let json = serde_json::to_value(&c).unwrap();
         assert_eq!(json["field_errors"][0]["field"], "temperature_c");
         assert!(json["message"].as_str().unwrap().contains("30 and 45"));
+    }
+
+    #[test]
+    fn a_restricted_chart_names_the_patient_so_the_window_can_offer_to_break_the_glass() {
+        let patient = outpost_domain::ids::DocId::new();
+        let c = CommandError::from(ReplicaError::Restricted { patient });
+        assert_eq!(c.restricted_patient, Some(patient));
+        assert!(c.message.contains("give a reason"), "{}", c.message);
+        assert!(!c.message.contains("outpost patient"), "{}", c.message);
+        let plain = serde_json::to_value(CommandError::message("x")).unwrap();
+        assert!(plain.get("restricted_patient").is_none(), "{plain}");
     }
 
     #[test]

@@ -44,6 +44,7 @@ fn main() -> anyhow::Result<()> {
             commands::patients::search_patients,
             commands::patients::register_patient,
             commands::patients::patient_details,
+            commands::patients::break_the_glass,
             commands::patients::edit_demographics,
             commands::patients::save_allergy,
             commands::patients::refute_allergy,

@@ -41,6 +41,7 @@ import type { TemplateContent } from "./bindings/TemplateContent";
 import type { TemplateEdit } from "./bindings/TemplateEdit";
 import type { TemplateProjection } from "./bindings/TemplateProjection";
 import type { TemplateSection } from "./bindings/TemplateSection";
+import type { GlassAccess } from "./bindings/GlassAccess";
 import type { VitalRange } from "./bindings/VitalRange";
 import type { VitalsProjection } from "./bindings/VitalsProjection";
 import type { VersionUsage } from "./bindings/VersionUsage";
@@ -80,6 +81,7 @@ export const api = {
   registerPatient: (input: NewPatient, contact: ContactDetails | null = null) =>
     invoke<Patient>("register_patient", contact ? { input, contact } : { input }),
   patientDetails: (patientId: DocId) => invoke<PatientDetails>("patient_details", { patientId }),
+  breakTheGlass: (patientId: DocId, reason: string) => invoke<GlassAccess>("break_the_glass", { patientId, reason }),
   editDemographics: (patientId: DocId, update: DemographicsUpdate) =>
     invoke<PatientDetails>("edit_demographics", { patientId, update }),
   saveAllergy: (patientId: DocId, entryId: Entry, input: AllergyInput) =>

@@ -23,10 +23,13 @@ pub const DEFAULT_GLASS_MINUTES: u32 = 30;
 
 /// What breaking the glass granted: this user may open this patient's chart until
 /// `expires_at`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "../../../ui/src/bindings/")]
 pub struct GlassAccess {
     pub patient_id: DocId,
+    #[ts(type = "string")]
     pub granted_at: DateTime<Utc>,
+    #[ts(type = "string")]
     pub expires_at: DateTime<Utc>,
 }
 

@@ -12,7 +12,9 @@ use outpost_domain::patient::{
     AllergyInput, DemographicsUpdate, MedicationInput, NewPatient, Patient, ProblemInput,
 };
 use outpost_domain::roles::Action;
-use outpost_replica::{ContactDetails, PatientDetails, PatientSearchPage, PatientSummary};
+use outpost_replica::{
+    ContactDetails, GlassAccess, PatientDetails, PatientSearchPage, PatientSummary,
+};
 use tauri::State;
 
 #[tauri::command]
@@ -67,6 +69,24 @@ pub async fn patient_details(
         r.patient_details(patient_id)
     })
     .await
+}
+
+/// Opens a restricted patient's chart in an emergency: with a reason, for a limited time,
+/// audited, and reported to the clinic's admins at the next sync (nudged now).
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn break_the_glass(
+    state: State<'_, AppState>,
+    patient_id: DocId,
+    reason: String,
+) -> Result<GlassAccess, CommandError> {
+    let access = read(&state, DocKind::Patient, move |r| {
+        r.break_the_glass(patient_id, &reason)
+    })
+    .await?;
+    state.idle.touch(std::time::Instant::now());
+    state.nudge();
+    Ok(access)
 }
 
 #[tauri::command]

@@ -6,11 +6,13 @@ import type { FieldError } from "../bindings/FieldError";
 
 export function asCommandError(e: unknown): CommandError {
   if (typeof e === "object" && e !== null && "message" in e) {
-    const candidate = e as { message: unknown; field_errors?: unknown; signed_out?: unknown };
+    const candidate = e as { message: unknown; field_errors?: unknown; signed_out?: unknown; restricted_patient?: unknown };
     const fieldErrors = Array.isArray(candidate.field_errors)
       ? candidate.field_errors.filter(isFieldError)
       : [];
-    return { message: String(candidate.message), field_errors: fieldErrors, signed_out: candidate.signed_out === true };
+    const out: CommandError = { message: String(candidate.message), field_errors: fieldErrors, signed_out: candidate.signed_out === true };
+    if (typeof candidate.restricted_patient === "string") out.restricted_patient = candidate.restricted_patient;
+    return out;
   }
   if (typeof e === "string") {
     return { message: e, field_errors: [], signed_out: false };

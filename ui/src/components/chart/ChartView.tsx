@@ -5,6 +5,7 @@
 import { useEffect, useState } from "react";
 import { api } from "../../api";
 import type { DocId } from "../../bindings/DocId";
+import type { GlassAccess } from "../../bindings/GlassAccess";
 import type { PatientDetails } from "../../bindings/PatientDetails";
 import type { VitalRange } from "../../bindings/VitalRange";
 import type { VitalsProjection } from "../../bindings/VitalsProjection";
@@ -13,6 +14,7 @@ import { EncountersPanel } from "../encounter/EncountersPanel";
 import { VitalsForm } from "../VitalsForm";
 import { VitalsHistory } from "../VitalsHistory";
 import { VitalsTrend } from "../VitalsTrend";
+import { BreakTheGlass } from "./BreakTheGlass";
 import { PatientBanner } from "./PatientBanner";
 import { useCan } from "../session/SessionContext";
 import { PatientLists } from "./PatientLists";
@@ -40,6 +42,9 @@ export function ChartView({ patientId, refresh, ranges, onWrote }: Props) {
   const [vitals, setVitals] = useState<VitalsProjection[]>([]);
   const [tab, setTab] = useState<Tab>(tabs[0]?.id ?? "lists");
   const [error, setError] = useState<string | null>(null);
+  const [restricted, setRestricted] = useState(false);
+  const [opened, setOpened] = useState(0);
+  const [access, setAccess] = useState<GlassAccess | null>(null);
 
   useEffect(() => {
     let current = true;
@@ -49,14 +54,32 @@ export function ChartView({ patientId, refresh, ranges, onWrote }: Props) {
         setPatient(p);
         setVitals(v);
         setError(null);
+        setRestricted(false);
       },
-      (e: unknown) => current && setError(asCommandError(e).message),
+      (e: unknown) => {
+        if (!current) return;
+        const ce = asCommandError(e);
+        setError(ce.message);
+        setRestricted(ce.restricted_patient === patientId);
+        // An expired emergency access closes the chart it opened.
+        if (ce.restricted_patient === patientId) setPatient(null);
+      },
     );
     return () => {
       current = false;
     };
-  }, [patientId, refresh, mayVitals]);
+  }, [patientId, refresh, mayVitals, opened]);
 
+  if (error && restricted) {
+    return (
+      <BreakTheGlass
+        key={patientId} patientId={patientId} message={error} onOpened={(a) => {
+          setAccess(a);
+          setOpened((n) => n + 1);
+        }}
+      />
+    );
+  }
   if (error) {
     return (
       <p className="form-error" role="alert" data-testid="chart-error">
@@ -67,6 +90,12 @@ export function ChartView({ patientId, refresh, ranges, onWrote }: Props) {
   if (!patient) return <p className="hint">Opening the chart…</p>;
   return (
     <section className="chart" data-testid="selected-patient" aria-label={`Chart of ${patient.name}`}>
+      {access && access.patient_id === patientId ? (
+        <p className="notice" role="status" data-testid="glass-access">
+          Emergency access until {new Date(access.expires_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}: recorded and reported to the
+          clinic's admins.
+        </p>
+      ) : null}
       <PatientBanner patient={patient} />
       <div className="tabs" role="tablist" aria-label="Chart sections">
         {tabs.map((t) => (
