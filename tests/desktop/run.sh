@@ -235,6 +235,22 @@ if [ "${1:-}" = inner ]; then
   ' "$E2E_WORK/signed.json" "$E2E_WORK/encounters.json" || die "the signatures did not reach another workstation through the server"
   no_quarantine "the signing scenario"
   say "a fresh workstation pulls the operative note signed and amended (both signatures); nothing quarantined"
+  patient_id="$(node -e '
+    const fs = require("fs");
+    const want = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    console.log(JSON.parse(fs.readFileSync(process.argv[2], "utf8")).find((x) => x.id === want.encounter_id).patient_id);
+  ' "$E2E_WORK/signed.json" "$E2E_WORK/encounters.json")"
+  "$bin/outpost-server" patient restrict --clinic "$clinic_id" --patient "$patient_id" >/dev/null
+  say "running the break-the-glass scenario (the surgeon's patient is now restricted)"
+  scenario glass.mjs
+  "$bin/outpost-server" alerts list --clinic "$clinic_id" --json >"$E2E_WORK/alerts.json"
+  node -e '
+    const alerts = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const list = Array.isArray(alerts) ? alerts : alerts.entries ?? [];
+    const hit = list.find((a) => a.user === "dr.e2e" && (a.reason ?? "").includes("Collapsed in the waiting room"));
+    if (!hit) { console.error("no break-the-glass alert by dr.e2e with the reason: " + JSON.stringify(alerts)); process.exit(1); }
+  ' "$E2E_WORK/alerts.json" || die "the break-the-glass access did not reach the server as an alert"
+  say "the break-the-glass access reached the server as an alert with its reason"
   fi
   say "passed; screenshots in $here/artifacts"
   exit 0

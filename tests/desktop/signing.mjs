@@ -73,7 +73,7 @@ await runScenario("signing", async () => {
     if (!ok) throw new Error(`the manifest "${manifest}" does not show the ${what}`);
   }
   const encounterId = await browser.$(sel("locked-encounter")).getAttribute("data-encounter-id");
-  writeFileSync(join(work, "signed.json"), JSON.stringify({ encounter_id: encounterId }));
+  writeFileSync(join(work, "signed.json"), JSON.stringify({ encounter_id: encounterId, patient_name: name }));
   await shot("signing-signed-manifest", { screen: true });
 
   // ---- Locked: nothing to type into, and typed keys store nothing. -------------------------

@@ -92,7 +92,7 @@ export function ChartView({ patientId, refresh, ranges, onWrote }: Props) {
     <section className="chart" data-testid="selected-patient" aria-label={`Chart of ${patient.name}`}>
       {access && access.patient_id === patientId ? (
         <p className="notice" role="status" data-testid="glass-access">
-          Emergency access until {new Date(access.expires_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}: recorded and reported to the
+          Emergency access until {new Date(access.expires_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" })}: recorded and reported to the
           clinic's admins.
         </p>
       ) : null}

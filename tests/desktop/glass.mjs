@@ -1,0 +1,34 @@
+// Desktop e2e of break-the-glass (issue 7): run.sh has restricted the patient the surgeon
+// charted in signing.mjs. A doctor who is not that patient's provider signs in on
+// workstation 1: opening the chart shows the restricted-record panel instead of the chart;
+// without a reason nothing opens; with one the chart opens with a notice of until when.
+// run.sh then checks the access reached the server as an alert with the reason.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { browser, closeApp, launch, rowOf, runScenario, sel, shot, signIn, signOut, waitAllSynced, waitText, type, work, ws1 } from "./lib.mjs";
+
+const { patient_name: name } = JSON.parse(readFileSync(join(work, "signed.json"), "utf8"));
+const reason = "Collapsed in the waiting room; surgeon unreachable";
+
+await runScenario("glass", async () => {
+  await launch(ws1);
+  await signIn("dr.e2e");
+  await waitAllSynced("learn which patients are restricted");
+  await browser.$(sel("nav-patients")).click();
+  await browser.waitUntil(async () => (await rowOf(name)) !== null, { timeout: 30_000, timeoutMsg: `the patient list never showed ${name}` });
+  await (await rowOf(name)).$(sel("patient-row-name")).click();
+  const panel = await waitText("break-the-glass", (t) => t.includes("Restricted record") && t.includes("give a reason"), "ask for a reason instead of opening the chart");
+  if ((await browser.$(sel("selected-patient")).isExisting())) throw new Error(`the restricted chart opened without a reason: ${panel}`);
+  await browser.$(sel("glass-open")).click();
+  await waitText("glass-error", (t) => t.includes("reason"), "refuse to open without a reason");
+  if ((await browser.$(sel("selected-patient")).isExisting())) throw new Error("the chart opened without a reason");
+  await shot("glass-restricted", { screen: true });
+  await type("glass-reason", reason);
+  await browser.$(sel("glass-open")).click();
+  await waitText("selected-patient", (t) => t.includes(name), "open the chart after breaking the glass");
+  await waitText("glass-access", (t) => t.startsWith("Emergency access until"), "say until when the access lasts");
+  await shot("glass-opened", { screen: true });
+  await waitAllSynced("report the access to the server");
+  await signOut();
+  await closeApp();
+});
