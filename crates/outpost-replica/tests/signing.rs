@@ -3,7 +3,8 @@
 //! both exchange, both show the same signed content with the same hash and the other
 //! edit as an addendum by its author flagged concurrent with signature; amendments carry
 //! a reason and their own signature; three wrong signing passwords block signing and are
-//! audited; signatures and audit rows refuse UPDATE and DELETE; and tampering with the
+//! audited; signatures and audit rows refuse UPDATE and DELETE; a signature altered by
+//! one byte or copied onto another encounter does not verify; and tampering with the
 //! audit chain in the file is named at its exact entry.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
@@ -408,4 +409,69 @@ fn reads_writes_and_sign_ins_are_chained_and_tampering_is_named_at_its_entry() {
         .unwrap();
     let broken = a.verify_audit_chain().unwrap().unwrap_err();
     assert_eq!(broken.seq, 5, "{broken}");
+}
+
+#[test]
+fn a_signature_altered_by_one_byte_or_copied_onto_another_encounter_does_not_verify_here() {
+    let (_dir, mut a) = workstation("dr.osei");
+    let e = encounter(&mut a);
+    let first = a.encounter(e).unwrap();
+    let other = a
+        .open_encounter(
+            &NewEncounter {
+                patient_id: first.patient_id,
+                provider: "dr.osei".into(),
+                date: "2026-12-04".into(),
+                encounter_type: EncounterType::Operative,
+                specialty: "surgery".into(),
+                template: first.template.clone(),
+                fields: BTreeMap::new(),
+                notes: NoteTexts {
+                    assessment: "Appendicitis".into(),
+                    ..NoteTexts::default()
+                },
+            },
+            "dr.osei",
+        )
+        .unwrap()
+        .id;
+    a.sign_encounter(
+        e,
+        &Password::new(PASSWORD),
+        SignatureMeaning::Authorship,
+        at("2026-12-03T10:00:00Z"),
+    )
+    .unwrap();
+    assert_eq!(a.encounter_signatures(e).unwrap()[0].problem, None);
+
+    // Someone with the database key bypasses the append-only triggers.
+    let conn = raw(a.db_path());
+    conn.execute_batch("DROP TRIGGER signatures_no_update;")
+        .unwrap();
+    conn.execute(
+        "INSERT INTO signatures
+           (signature_id, encounter_id, signer_id, signed_at, manifest, signature, made_here)
+         SELECT signature_id || '-copy', ?1, signer_id, signed_at, manifest, signature, made_here
+         FROM signatures WHERE encounter_id = ?2",
+        [other.to_string(), e.to_string()],
+    )
+    .unwrap();
+    let copied = a.encounter_signatures(other).unwrap();
+    assert_eq!(copied.len(), 1);
+    assert!(
+        copied[0].problem.is_some(),
+        "a signature copied onto another encounter (same content) verified: {copied:?}"
+    );
+
+    conn.execute(
+        "UPDATE signatures SET manifest = replace(manifest, 'Dr. Ama Osei', 'Dr. Ama Osej')
+         WHERE encounter_id = ?1",
+        [e.to_string()],
+    )
+    .unwrap();
+    let altered = a.encounter_signatures(e).unwrap();
+    assert!(
+        altered[0].problem.is_some(),
+        "a manifest changed by one byte verified: {altered:?}"
+    );
 }
