@@ -41,7 +41,10 @@ pub fn client(url: &str, code: &str, dir: &Path, expected: usize) -> Result<()> 
             .map_err(|_| anyhow::anyhow!("replica lock poisoned"))?
             .document_heads()?
             .len();
-        anyhow::ensure!(docs == expected, "bootstrapped {docs} of {expected} documents");
+        anyhow::ensure!(
+            docs == expected,
+            "bootstrapped {docs} of {expected} documents"
+        );
         let mem = Memory::this_process()?;
         Ok::<_, anyhow::Error>(Pulled {
             ms,
@@ -70,14 +73,19 @@ pub async fn run(ctx: &Ctx) -> Result<Vec<Ratio>> {
         "    loading {outpost_docs} documents into outpost-server and {} into express-pouchdb",
         docs.len()
     );
+    // Set-up, not measured: both servers load at the same time.
+    let pouch = ServerProcess::pouchdb(&ctx.bench_dir)?;
+    let loading = {
+        let (bench, url, file) = (ctx.bench_dir.clone(), pouch.url.clone(), jsonl.clone());
+        std::thread::spawn(move || -> Result<serde_json::Value> {
+            procs::node(&bench, "load.mjs", &[&url, "clinic", path_str(&file)?])
+        })
+    };
     clinic::load(&http, &outpost.url, &desk, &outbox.changes).await?;
     drop(outbox);
-    let pouch = ServerProcess::pouchdb(&ctx.bench_dir)?;
-    let loaded: serde_json::Value = procs::node(
-        &ctx.bench_dir,
-        "load.mjs",
-        &[&pouch.url, "clinic", path_str(&jsonl)?],
-    )?;
+    let loaded = loading
+        .join()
+        .map_err(|_| anyhow::anyhow!("loading express-pouchdb panicked"))??;
     anyhow::ensure!(
         loaded["docs"].as_u64() == Some(docs.len() as u64),
         "express-pouchdb holds {loaded} documents"

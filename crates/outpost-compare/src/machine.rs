@@ -64,7 +64,13 @@ pub fn describe(bench_dir: &Path, sqlite: &str) -> Vec<String> {
         .and_then(|s| s.rsplit('/').next())
         .unwrap_or("");
     let rotational = std::fs::read_to_string(format!("/sys/block/{device}/queue/rotational"))
-        .map(|r| if r.trim() == "1" { "rotational" } else { "non-rotational (SSD or virtual)" })
+        .map(|r| {
+            if r.trim() == "1" {
+                "rotational"
+            } else {
+                "non-rotational (SSD or virtual)"
+            }
+        })
         .unwrap_or("kind unknown");
     let os = file_field("/etc/os-release", "PRETTY_NAME").unwrap_or_else(|| "unknown".into());
     vec![

@@ -23,9 +23,9 @@ mod stats;
 
 use anyhow::{bail, Context, Result};
 use outpost_server_bench::memory;
+use stats::{fmt, Goal, Ratio};
 use std::path::PathBuf;
 use std::time::Instant;
-use stats::{fmt, Goal, Ratio};
 
 /// The first argument that runs this binary as a bootstrapping workstation of (a).
 pub const CLIENT_ARG: &str = "--bootstrap-workstation";
@@ -136,7 +136,7 @@ async fn run_rows(opts: &Options) -> Result<Vec<Ratio>> {
         let ratios = match row {
             'a' => bootstrap::run(&ctx).await?,
             'b' => reconnect::run(&ctx).await?,
-            'c' => edits::run(&ctx)?,
+            'c' => edits::run()?,
             'd' => ingest::run(&ctx).await?,
             'e' => disk::run(&ctx)?,
             'f' => server_memory(&ctx).await?,
@@ -170,7 +170,7 @@ async fn server_memory(ctx: &Ctx) -> Result<Vec<Ratio>> {
             mib(m.after_large_kib)
         ),
         note: Some(
-            "one round: loading the 110,000 documents is most of a round's time; PouchDB's server memory is in the row above"
+            "1 round: resident memory does not move with the machine's load the way times do; PouchDB's server memory is in the row above"
                 .into(),
         ),
     }])

@@ -60,7 +60,10 @@ impl Ratio {
     }
 
     pub fn max(&self) -> f64 {
-        self.ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+        self.ratios
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max)
     }
 
     pub fn met(&self) -> bool {
