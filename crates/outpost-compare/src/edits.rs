@@ -68,7 +68,9 @@ fn round() -> Result<Round> {
     let prose: Vec<char> = samples::clinical_text(EDITS_EACH * TYPED).chars().collect();
     let mut notes = vec![String::new(); DOCUMENTS];
     let mut r = Round {
-        ours: vec![Vec::with_capacity(EDITS_EACH); DOCUMENTS],
+        ours: (0..DOCUMENTS)
+            .map(|_| Vec::with_capacity(EDITS_EACH))
+            .collect(),
         plain: Vec::with_capacity(DOCUMENTS * EDITS_EACH),
         cipher: Vec::with_capacity(DOCUMENTS * EDITS_EACH),
     };
