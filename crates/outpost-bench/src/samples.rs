@@ -37,7 +37,16 @@ pub fn vitals(i: usize, patient: DocId) -> Result<VitalsSet> {
         .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
         .single()
         .context("a fixed time")?;
-    let input = NewVitals {
+    Ok(new_vitals(i, patient)?.validate(DocId::new(), "nurse.bench", now)?)
+}
+
+/// The input of [`vitals`]`(i, patient)`, as a nurse enters it.
+pub fn new_vitals(i: usize, patient: DocId) -> Result<NewVitals> {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+        .single()
+        .context("a fixed time")?;
+    Ok(NewVitals {
         patient_id: patient,
         weight_kg: Some(60.0 + (i % 40) as f64),
         temperature_c: Some(36.0 + (i % 20) as f64 / 10.0),
@@ -48,8 +57,7 @@ pub fn vitals(i: usize, patient: DocId) -> Result<VitalsSet> {
         spo2_percent: Some(94.0 + (i % 6) as f64),
         taken_at: Some(now - Duration::minutes(i as i64)),
         ..Default::default()
-    };
-    Ok(input.validate(DocId::new(), "nurse.bench", now)?)
+    })
 }
 
 /// `count` vitals sets of 100 patients, each recorded on one remote workstation: the
@@ -227,6 +235,13 @@ pub fn clinical_text(chars: usize) -> String {
 
 /// A published cardiology template: one page, three structured fields.
 pub fn published_template() -> Result<TemplateRecord> {
+    let mut template = TemplateRecord::new(DocId::new(), template_content())?;
+    template.publish("admin.bench", 1_763_800_000_000)?;
+    Ok(template)
+}
+
+/// The content of [`published_template`], as an admin designs it.
+pub fn template_content() -> TemplateContent {
     let mut content = TemplateContent::new(
         "Cardiology follow-up",
         "cardiology",
@@ -263,9 +278,7 @@ pub fn published_template() -> Result<TemplateRecord> {
         title: "Follow-up".into(),
         sections: vec![section],
     });
-    let mut template = TemplateRecord::new(DocId::new(), content)?;
-    template.publish("admin.bench", 1_763_800_000_000)?;
-    Ok(template)
+    content
 }
 
 /// An encounter charted on `template`'s latest version, with a history note of

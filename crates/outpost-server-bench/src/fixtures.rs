@@ -17,7 +17,12 @@ use outpost_sync_server::{admin, AppState, PgDatabase};
 /// The author of every benchmark change (a nurse, allowed to register patients).
 pub const AUTHOR: &str = "nurse.bench";
 
-/// A migrated database and the server serving it on `base`.
+/// The password of every benchmark user.
+pub const BENCH_PASSWORD: &str = "benchmark user password";
+
+/// A migrated database and the server serving it on `base` (in this process, or a
+/// separate `outpost-server` process whose URL this is).
+#[derive(Debug)]
 pub struct InProcess {
     pub db: PgDatabase,
     pub base: String,
@@ -46,6 +51,18 @@ pub async fn clinic_with_desks(
     http: &reqwest::Client,
     name: &str,
     n: usize,
+) -> Result<(ClinicId, Vec<Desk>)> {
+    clinic_with_users(s, http, name, n, &[(AUTHOR, "nurse")]).await
+}
+
+/// A clinic with `n` enrolled workstations on which every one of `users` (username,
+/// role) has signed in.
+pub async fn clinic_with_users(
+    s: &InProcess,
+    http: &reqwest::Client,
+    name: &str,
+    n: usize,
+    users: &[(&str, &str)],
 ) -> Result<(ClinicId, Vec<Desk>)> {
     let clinic = admin::create_clinic(&s.db, name).await?;
     let mut desks = Vec::new();
@@ -76,20 +93,21 @@ pub async fn clinic_with_desks(
             token: enrolled.device_token,
         });
     }
-    sqlx::query(
-        "INSERT INTO users (clinic_id, user_id, username, full_name, role, verifier) \
-         VALUES ($1, gen_random_uuid(), $2, $2, 'nurse', $3)",
-    )
-    .bind(clinic.0)
-    .bind(AUTHOR)
-    .bind(
-        PasswordVerifier::create(&Password::new("benchmark nurse password"))
-            .context("hashing the benchmark user's password")?
-            .as_phc(),
-    )
-    .execute(s.db.pool())
-    .await
-    .context("adding the benchmark user")?;
+    let verifier = PasswordVerifier::create(&Password::new(BENCH_PASSWORD))
+        .context("hashing the benchmark users' password")?;
+    for (username, role) in users {
+        sqlx::query(
+            "INSERT INTO users (clinic_id, user_id, username, full_name, role, verifier) \
+             VALUES ($1, gen_random_uuid(), $2, $2, $3, $4)",
+        )
+        .bind(clinic.0)
+        .bind(username)
+        .bind(role)
+        .bind(verifier.as_phc())
+        .execute(s.db.pool())
+        .await
+        .context("adding a benchmark user")?;
+    }
     sqlx::query(
         "INSERT INTO sign_ins (clinic_id, sign_in_id, device_id, user_id, at, online) \
          SELECT d.clinic_id, gen_random_uuid(), d.device_id, u.user_id, now(), true \
@@ -104,17 +122,32 @@ pub async fn clinic_with_desks(
 
 /// `n` new patient documents made on `replica`, as the changes it pushes (counters 1..=n).
 pub fn patient_changes(replica: ReplicaId, n: usize) -> Result<Vec<WireChange>> {
-    let wall_ms = 1_763_800_000_000;
+    patient_changes_of(replica, &new_patients(n)?)
+}
+
+/// `n` new patients, as a front desk registers them.
+pub fn new_patients(n: usize) -> Result<Vec<Patient>> {
     (0..n)
         .map(|i| {
             let id = DocId::new();
-            let patient = Patient {
+            Ok(Patient {
                 id,
                 name: format!("Bench Patient {i}"),
                 date_of_birth: chrono::NaiveDate::from_ymd_opt(1980, 1, 1).context("date")?,
                 sex: Sex::Female,
                 mrn: format!("B-{}", &id.0.simple().to_string()[16..]),
-            };
+            })
+        })
+        .collect()
+}
+
+/// `patients` as the changes `replica` pushes when it registers them (counters 1..=n).
+pub fn patient_changes_of(replica: ReplicaId, patients: &[Patient]) -> Result<Vec<WireChange>> {
+    let wall_ms = 1_763_800_000_000;
+    patients
+        .iter()
+        .enumerate()
+        .map(|(i, patient)| {
             let meta = ChangeMeta {
                 author: AUTHOR.into(),
                 wall_ms: wall_ms + i as i64,
@@ -123,7 +156,7 @@ pub fn patient_changes(replica: ReplicaId, n: usize) -> Result<Vec<WireChange>> 
                     logical: 0,
                 },
             };
-            let (doc, local) = Document::create_patient(replica, &patient, &meta)?;
+            let (doc, local) = Document::create_patient(replica, patient, &meta)?;
             Ok(WireChange {
                 replica_id: replica,
                 counter: i as u64 + 1,

@@ -1,9 +1,12 @@
 //! (d) ingest: [`CLIENTS`] workstations push at once, [`BATCH`] changes per push, to the
 //! server in this process over HTTP; timed from the first push to the last answer.
 
-use crate::fixtures::{clinic_with_desks, patient_changes, push_all, start_server};
+use crate::fixtures::{
+    clinic_with_desks, new_patients, patient_changes_of, push_all, start_server,
+};
 use crate::{BATCH, CLIENTS};
 use anyhow::{Context, Result};
+use outpost_domain::patient::Patient;
 use outpost_pgtest::PgCluster;
 use std::time::{Duration, Instant};
 
@@ -38,14 +41,25 @@ pub async fn fresh_database(pg: &PgCluster, name: &str) -> Result<String> {
 }
 
 pub async fn run(database_url: &str, changes_each: usize) -> Result<Ingest> {
+    let mut patients = Vec::with_capacity(CLIENTS);
+    for _ in 0..CLIENTS {
+        patients.push(new_patients(changes_each)?);
+    }
+    run_with(database_url, &patients).await
+}
+
+/// [`run`] with the patients each of the [`CLIENTS`] registers given (the same records
+/// another contender ingests).
+pub async fn run_with(database_url: &str, patients: &[Vec<Patient>]) -> Result<Ingest> {
+    anyhow::ensure!(patients.len() == CLIENTS, "one list of patients per client");
     let s = start_server(database_url).await?;
     let http = reqwest::Client::new();
     let (_, desks) = clinic_with_desks(&s, &http, "Ingest Clinic", CLIENTS).await?;
     let mut work = Vec::new();
-    for d in &desks {
-        work.push((d.clone(), patient_changes(d.replica, changes_each)?));
+    for (d, mine) in desks.iter().zip(patients) {
+        work.push((d.clone(), patient_changes_of(d.replica, mine)?));
     }
-    let rows = CLIENTS * changes_each;
+    let rows: usize = patients.iter().map(Vec::len).sum();
     let bytes: usize = work
         .iter()
         .flat_map(|(_, c)| c.iter().map(|c| c.bytes.0.len()))

@@ -15,18 +15,8 @@
 //!
 //! Run: `cargo run --release -p outpost-server-bench` (README, "Benchmarks").
 
-mod fixtures;
-mod ingest;
-mod memory;
-mod pgbench;
-
 use anyhow::{Context, Result};
-
-/// Workstations pushing at once, and changes per push.
-pub const CLIENTS: usize = 8;
-pub const BATCH: usize = 100;
-/// Rounds of the ingest comparison.
-pub const ROUNDS: usize = 3;
+use outpost_server_bench::{ingest, memory, pgbench, BATCH, CLIENTS, ROUNDS};
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
