@@ -33,10 +33,24 @@ pub struct GlassAccess {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The records of one person: `?1` and every record an active merge links to it, however
+/// many links away (a person registered twice is one person: restricting either record
+/// restricts both, and caring for either is caring for both).
+const SAME_PERSON: &str = "WITH RECURSIVE same(id) AS (
+        SELECT ?1
+        UNION
+        SELECT CASE WHEN l.merged_id = same.id THEN l.survivor_id ELSE l.merged_id END
+        FROM patient_links l JOIN same ON l.merged_id = same.id OR l.survivor_id = same.id
+        WHERE l.status = 'active'
+    )";
+
 fn is_restricted(conn: &Connection, patient: DocId) -> Result<bool, ReplicaError> {
     Ok(conn
         .query_row(
-            "SELECT 1 FROM restricted_patients WHERE patient_id = ?1",
+            &format!(
+                "{SAME_PERSON} SELECT 1 FROM restricted_patients
+                 WHERE patient_id IN (SELECT id FROM same) LIMIT 1"
+            ),
             [patient.to_string()],
             |_| Ok(()),
         )
@@ -44,12 +58,16 @@ fn is_restricted(conn: &Connection, patient: DocId) -> Result<bool, ReplicaError
         .is_some())
 }
 
-/// The care relationship: `username` is the provider of one of the patient's encounters.
+/// The care relationship: `username` is the provider of one of the patient's encounters
+/// (on any record of the same person).
 fn cares_for(conn: &Connection, patient: DocId, username: &str) -> Result<bool, ReplicaError> {
     Ok(conn
         .query_row(
-            "SELECT 1 FROM encounters
-             WHERE patient_id = ?1 AND json_extract(detail, '$.provider') = ?2 LIMIT 1",
+            &format!(
+                "{SAME_PERSON} SELECT 1 FROM encounters
+                 WHERE patient_id IN (SELECT id FROM same)
+                   AND json_extract(detail, '$.provider') = ?2 LIMIT 1"
+            ),
             params![patient.to_string(), username],
             |_| Ok(()),
         )

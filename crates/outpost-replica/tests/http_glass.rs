@@ -258,3 +258,46 @@ async fn three_wrong_signing_passwords_raise_an_alert_the_admins_see_after_sync(
     assert_eq!(alerts[0].user, "dr.osei");
     assert_eq!(alerts[0].record_id, Some(encounter.to_string()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_record_of_a_restricted_patient_is_restricted_once_merged_and_care_spans_both() {
+    let s = TestServer::start().await;
+    let clinic = clinic(&s).await;
+    let (_da, a) = workstation(&s, clinic, "dr.osei").await;
+    let (_db, b) = workstation(&s, clinic, "dr.mensah").await;
+    let (patient, _) = charted_patient(&mut a.lock().unwrap());
+    let second = b
+        .lock()
+        .unwrap()
+        .register_patient(&new_patient("Amara Okafor", "MRN-2"), "dr.mensah")
+        .unwrap()
+        .id;
+    sync_round(&a).await;
+    sync_round(&b).await;
+    outpost_sync_server::oversight::set_restricted(&s.db, clinic, patient, true)
+        .await
+        .unwrap();
+    sync_round(&b).await;
+    b.lock().unwrap().patient_details(second).unwrap();
+
+    b.lock()
+        .unwrap()
+        .merge_patients(
+            patient,
+            second,
+            "same person, registered twice",
+            "dr.mensah",
+        )
+        .unwrap();
+    let refused = b.lock().unwrap().patient_details(second).unwrap_err();
+    assert!(
+        matches!(refused, ReplicaError::Restricted { .. }),
+        "the second record opened without a reason: {refused}"
+    );
+    sync_round(&b).await;
+    sync_round(&a).await;
+    let a = a.lock().unwrap();
+    assert!(a.is_restricted(second).unwrap());
+    a.patient_details(second)
+        .expect("the surgeon who cares for the person opens either record");
+}
