@@ -45,6 +45,7 @@ fn main() -> anyhow::Result<()> {
             commands::patients::register_patient,
             commands::patients::patient_details,
             commands::patients::break_the_glass,
+            commands::oversight::admin_alerts_list,
             commands::patients::edit_demographics,
             commands::patients::save_allergy,
             commands::patients::refute_allergy,

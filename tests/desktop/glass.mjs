@@ -2,10 +2,11 @@
 // charted in signing.mjs. A doctor who is not that patient's provider signs in on
 // workstation 1: opening the chart shows the restricted-record panel instead of the chart;
 // without a reason nothing opens; with one the chart opens with a notice of until when.
-// run.sh then checks the access reached the server as an alert with the reason.
+// An admin then opens Alerts on the same workstation, types their password again, and
+// sees the access with who and why; run.sh also checks the server's own listing.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { browser, closeApp, launch, rowOf, runScenario, sel, shot, signIn, signOut, waitAllSynced, waitText, type, work, ws1 } from "./lib.mjs";
+import { browser, closeApp, launch, password, rowOf, runScenario, sel, shot, signIn, signOut, waitAllSynced, waitText, type, work, ws1 } from "./lib.mjs";
 
 const { patient_name: name } = JSON.parse(readFileSync(join(work, "signed.json"), "utf8"));
 const reason = "Collapsed in the waiting room; surgeon unreachable";
@@ -29,6 +30,15 @@ await runScenario("glass", async () => {
   await waitText("glass-access", (t) => t.startsWith("Emergency access until"), "say until when the access lasts");
   await shot("glass-opened", { screen: true });
   await waitAllSynced("report the access to the server");
+  await signOut();
+
+  // ---- An admin sees the alert in the window. -----------------------------------------------
+  await signIn("admin.e2e");
+  await browser.$(sel("nav-alerts")).click();
+  await type("alerts-password", password);
+  await browser.$(sel("alerts-load")).click();
+  await waitText("alerts-table", (t) => t.includes("dr.e2e") && t.includes("Broke the glass") && t.includes(reason), "list the break-the-glass alert with its reason", 30_000);
+  await shot("glass-alert-for-admin", { screen: true });
   await signOut();
   await closeApp();
 });

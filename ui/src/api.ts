@@ -42,6 +42,7 @@ import type { TemplateEdit } from "./bindings/TemplateEdit";
 import type { TemplateProjection } from "./bindings/TemplateProjection";
 import type { TemplateSection } from "./bindings/TemplateSection";
 import type { GlassAccess } from "./bindings/GlassAccess";
+import type { AlertView } from "./bindings/AlertView";
 import type { VitalRange } from "./bindings/VitalRange";
 import type { VitalsProjection } from "./bindings/VitalsProjection";
 import type { VersionUsage } from "./bindings/VersionUsage";
@@ -82,6 +83,7 @@ export const api = {
     invoke<Patient>("register_patient", contact ? { input, contact } : { input }),
   patientDetails: (patientId: DocId) => invoke<PatientDetails>("patient_details", { patientId }),
   breakTheGlass: (patientId: DocId, reason: string) => invoke<GlassAccess>("break_the_glass", { patientId, reason }),
+  adminAlerts: (password: string) => invoke<AlertView[]>("admin_alerts_list", { password }),
   editDemographics: (patientId: DocId, update: DemographicsUpdate) =>
     invoke<PatientDetails>("edit_demographics", { patientId, update }),
   saveAllergy: (patientId: DocId, entryId: Entry, input: AllergyInput) =>

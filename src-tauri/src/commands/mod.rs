@@ -9,6 +9,7 @@ pub mod conflicts;
 #[cfg(test)]
 mod gate_tests;
 pub mod handovers;
+pub mod oversight;
 pub mod patients;
 pub mod session;
 pub mod signing;
@@ -114,6 +115,7 @@ mod tests {
                 crate::error::CommandError::export_to_string(&cfg),
             ),
             ("VitalRange", vitals::VitalRange::export_to_string(&cfg)),
+            ("AlertView", oversight::AlertView::export_to_string(&cfg)),
             (
                 "TemplateChoice",
                 charting::TemplateChoice::export_to_string(&cfg),

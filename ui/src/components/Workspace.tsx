@@ -15,12 +15,13 @@ import { can } from "../logic/permissions";
 import { ChartView } from "./chart/ChartView";
 import { ConflictsInbox } from "./ConflictsInbox";
 import { TemplatesScreen } from "./designer/TemplatesScreen";
+import { AlertsScreen } from "./oversight/AlertsScreen";
 import { HandoversView } from "./handover/HandoversView";
 import { PatientSearch } from "./PatientSearch";
 import { RegisterPatientForm } from "./RegisterPatientForm";
 import { SessionContext } from "./session/SessionContext";
 
-type Screen = "patients" | "handovers" | "conflicts" | "templates";
+type Screen = "patients" | "handovers" | "conflicts" | "templates" | "alerts";
 
 interface Props {
   session: SessionInfo;
@@ -63,6 +64,8 @@ export function Workspace({ session, lastSync, header }: Props) {
   if (mayHandovers) nav.push({ id: "handovers", label: "Handovers" });
   nav.push({ id: "conflicts", label: `Conflicts${conflicts.length ? ` (${conflicts.length})` : ""}` });
   if (mayDesign) nav.push({ id: "templates", label: "Templates" });
+  const isAdmin = session.user.role === "admin";
+  if (isAdmin) nav.push({ id: "alerts", label: "Alerts" });
 
   return (
     <SessionContext.Provider value={session}>
@@ -87,6 +90,8 @@ export function Workspace({ session, lastSync, header }: Props) {
           <HandoversView refresh={refresh} onWrote={reload} />
         ) : screen === "templates" && mayDesign ? (
           <TemplatesScreen refresh={refresh} onWrote={reload} />
+        ) : screen === "alerts" && isAdmin ? (
+          <AlertsScreen />
         ) : screen === "conflicts" ? (
           <ConflictsInbox conflicts={conflicts} onResolved={reload} />
         ) : (

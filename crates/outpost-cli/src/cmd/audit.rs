@@ -8,8 +8,7 @@ use super::{emit, Ctx};
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
 use outpost_replica::outpost_domain::audit::AuditEntry;
-use outpost_replica::outpost_domain::protocol::admin::{AuditQuery, AuditRecord};
-use outpost_replica::outpost_domain::protocol::users::LoginRequest;
+use outpost_replica::outpost_domain::protocol::admin::AuditRecord;
 use outpost_replica::sync::{self, OnlineLoginError};
 use outpost_replica::AuditFilter;
 use serde_json::json;
@@ -70,34 +69,14 @@ pub fn alerts(ctx: &Ctx, admin: &str, since: Option<DateTime<Utc>>, json: bool) 
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let all = rt.block_on(async {
-        let session = match transport
-            .login(&LoginRequest {
-                username: admin.to_owned(),
-                password: password.expose().to_owned(),
-            })
-            .await
-        {
-            Ok(answer) => answer.session_token,
-            Err(OnlineLoginError::Refused(r)) => bail!("{r}"),
-            Err(OnlineLoginError::Transport(e)) => {
-                bail!("{e}; alerts are on the server, which must answer")
+    let all = rt
+        .block_on(sync::admin_alerts(&transport, admin, &password, since))
+        .map_err(|e| match e {
+            OnlineLoginError::Refused(r) => anyhow::anyhow!("{r}"),
+            OnlineLoginError::Transport(e) => {
+                anyhow::anyhow!("{e}; alerts are on the server, which must answer")
             }
-        };
-        let mut query = AuditQuery {
-            since,
-            ..AuditQuery::default()
-        };
-        let mut all = Vec::new();
-        loop {
-            let page = transport.admin_audit(&session, &query, true).await?;
-            all.extend(page.entries);
-            match page.next {
-                Some(next) => query.after = Some(next),
-                None => return Ok(all),
-            }
-        }
-    })?;
+        })?;
     emit(json, &all, |list: &Vec<AuditRecord>| {
         if list.is_empty() {
             return vec!["no alerts".into()];

@@ -5,6 +5,7 @@
 mod bootstrap;
 mod http;
 mod integrity;
+mod oversight;
 mod plan;
 mod run;
 mod status;
@@ -13,6 +14,7 @@ mod transport;
 
 pub use bootstrap::BOOTSTRAP_MIN_DOCUMENTS;
 pub use http::{transport_for, HttpTransport, OnlineLoginError};
+pub use oversight::admin_alerts;
 pub use plan::{check_pull_page, server_holds, PushAnswer, PushProgress};
 pub use run::{run_background, sync_once, sync_once_with_progress, SyncError, SyncReport};
 pub use status::{backoff_delay, SyncState, SyncStatus, HEALTHY_INTERVAL, MAX_BACKOFF};

@@ -205,8 +205,9 @@ describe("role gating", () => {
     expect(screen.queryByTestId("register-form")).toBeNull();
     // Lists are shown, but read only.
     expect(screen.queryByTestId("allergies-add")).toBeNull();
-    // The template designer is the admin's.
+    // The template designer and the clinic's alerts are the admin's.
     expect(screen.getByTestId("nav-templates")).toBeTruthy();
+    expect(screen.getByTestId("nav-alerts")).toBeTruthy();
   });
 
   it("a nurse records vitals but is not offered to start an encounter; a doctor is", async () => {
@@ -227,7 +228,8 @@ describe("role gating", () => {
     fireEvent.click(screen.getByTestId("tab-encounters"));
     expect(await screen.findByTestId("template-chooser")).toBeTruthy();
     expect(screen.getByTestId("nav-handovers")).toBeTruthy();
-    // Clinicians chart on templates; they do not open the designer.
+    // Clinicians chart on templates; they do not open the designer or the alerts.
     expect(screen.queryByTestId("nav-templates")).toBeNull();
+    expect(screen.queryByTestId("nav-alerts")).toBeNull();
   });
 });
