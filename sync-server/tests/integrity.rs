@@ -26,23 +26,11 @@ use serde_json::Value;
 const PASSWORD: &str = "correct horse battery staple";
 
 async fn exchange(s: &Server, d: &Device, req: &IntegrityRequest) -> (StatusCode, Value) {
-    let req = IntegrityRequest {
-        protocol: outpost_domain::protocol::PROTOCOL_VERSION,
-        ..req.clone()
-    };
-    s.call(
-        "POST",
-        "/v1/integrity",
-        Some(&d.token),
-        Some(serde_json::to_value(&req).unwrap()),
-    )
-    .await
+    s.integrity(d, req).await
 }
 
 async fn exchange_ok(s: &Server, d: &Device, req: &IntegrityRequest) -> IntegrityResponse {
-    let (status, body) = exchange(s, d, req).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    serde_json::from_value(body).unwrap()
+    s.integrity_ok(d, req).await
 }
 
 async fn push_ok(s: &Server, d: &Device, changes: &[WireChange]) {

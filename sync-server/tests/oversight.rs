@@ -25,20 +25,10 @@ const PASSWORD: &str = "correct horse battery staple";
 
 async fn integrity(s: &Server, d: &Device, audit: Vec<AuditEntry>) -> IntegrityResponse {
     let req = IntegrityRequest {
-        protocol: outpost_domain::protocol::PROTOCOL_VERSION,
         audit,
         ..Default::default()
     };
-    let (status, body) = s
-        .call(
-            "POST",
-            "/v1/integrity",
-            Some(&d.token),
-            Some(serde_json::to_value(&req).unwrap()),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    serde_json::from_value(body).unwrap()
+    s.integrity_ok(d, &req).await
 }
 
 /// One event: time (HH:MM), user, action, detail, record, reason.
@@ -434,18 +424,10 @@ async fn an_entry_the_listing_could_not_read_back_is_refused_and_nothing_is_stor
     )]);
     for entries in [bad_time, too_long] {
         let req = IntegrityRequest {
-            protocol: outpost_domain::protocol::PROTOCOL_VERSION,
             audit: entries,
             ..Default::default()
         };
-        let (status, body) = s
-            .call(
-                "POST",
-                "/v1/integrity",
-                Some(&a.token),
-                Some(serde_json::to_value(&req).unwrap()),
-            )
-            .await;
+        let (status, body) = s.integrity(&a, &req).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert!(
             body["message"].as_str().unwrap().contains("entry 1"),

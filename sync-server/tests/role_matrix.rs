@@ -40,20 +40,10 @@ async fn push(s: &Server, d: &Device, changes: &[WireChange]) -> PushResponse {
 
 async fn integrity(s: &Server, d: &Device, signatures: Vec<SignedManifest>) -> IntegrityResponse {
     let req = IntegrityRequest {
-        protocol: outpost_domain::protocol::PROTOCOL_VERSION,
         signatures,
         ..Default::default()
     };
-    let (status, body) = s
-        .call(
-            "POST",
-            "/v1/integrity",
-            Some(&d.token),
-            Some(serde_json::to_value(&req).unwrap()),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    serde_json::from_value(body).unwrap()
+    s.integrity_ok(d, &req).await
 }
 
 /// A device of the clinic on which every role's user signed in.

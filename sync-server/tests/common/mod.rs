@@ -157,6 +157,36 @@ impl Server {
         .unwrap();
     }
 
+    /// `POST /v1/integrity` from `d` with `req` (this build's protocol version).
+    pub async fn integrity(
+        &self,
+        d: &Device,
+        req: &outpost_domain::protocol::integrity::IntegrityRequest,
+    ) -> (StatusCode, Value) {
+        let req = outpost_domain::protocol::integrity::IntegrityRequest {
+            protocol: PROTOCOL_VERSION,
+            ..req.clone()
+        };
+        self.call(
+            "POST",
+            "/v1/integrity",
+            Some(&d.token),
+            Some(serde_json::to_value(&req).unwrap()),
+        )
+        .await
+    }
+
+    /// Like [`Server::integrity`], insisting on 200 and reading the answer.
+    pub async fn integrity_ok(
+        &self,
+        d: &Device,
+        req: &outpost_domain::protocol::integrity::IntegrityRequest,
+    ) -> outpost_domain::protocol::integrity::IntegrityResponse {
+        let (status, body) = self.integrity(d, req).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+
     pub async fn push(&self, d: &Device, changes: &[WireChange]) -> (StatusCode, Value) {
         self.push_as(d, d.replica, changes).await
     }
