@@ -37,7 +37,7 @@ await runScenario("glass", async () => {
   await browser.$(sel("nav-alerts")).click();
   await type("alerts-password", password);
   await browser.$(sel("alerts-load")).click();
-  await waitText("alerts-table", (t) => t.includes("dr.e2e") && t.includes("Broke the glass") && t.includes(reason), "list the break-the-glass alert with its reason", 30_000);
+  await waitText("alerts-table", (t) => t.includes("dr.e2e") && t.includes("Broke the glass") && t.includes(reason) && t.includes(name), "list the break-the-glass alert with the patient and the reason", 30_000);
   await shot("glass-alert-for-admin", { screen: true });
   await signOut();
   await closeApp();

@@ -7,6 +7,7 @@ use crate::error::CommandError;
 use crate::session::Need;
 use crate::state::AppState;
 use outpost_domain::credentials::Password;
+use outpost_domain::ids::DocId;
 use outpost_domain::protocol::admin::AuditRecord;
 use outpost_domain::roles::Role;
 use outpost_replica::sync::{admin_alerts, OnlineLoginError};
@@ -25,6 +26,10 @@ pub struct AlertView {
     pub what: String,
     #[ts(optional)]
     pub record_id: Option<String>,
+    /// The record's patient as the list shows them ("name (MRN)"), when the record is a
+    /// patient this workstation holds.
+    #[ts(optional)]
+    pub patient: Option<String>,
     #[ts(optional)]
     pub reason: Option<String>,
 }
@@ -36,6 +41,7 @@ impl From<AuditRecord> for AlertView {
             user: r.user,
             what: r.detail,
             record_id: r.record_id,
+            patient: None,
             reason: r.reason,
         }
     }
@@ -78,6 +84,19 @@ pub async fn admin_alerts_list(
                 )
             }
         })?;
+    let mut views: Vec<AlertView> = alerts.into_iter().rev().map(AlertView::from).collect();
+    // Names as the patient list shows them (not a chart read); unknown ids stay ids.
+    let views = state
+        .with_replica(move |r| {
+            for v in &mut views {
+                let id = v.record_id.as_deref().and_then(|s| s.parse::<DocId>().ok());
+                v.patient = id
+                    .and_then(|id| r.patient(id).ok())
+                    .map(|p| format!("{} ({})", p.name, p.mrn));
+            }
+            Ok(views)
+        })
+        .await?;
     state.idle.touch(std::time::Instant::now());
-    Ok(alerts.into_iter().rev().map(AlertView::from).collect())
+    Ok(views)
 }

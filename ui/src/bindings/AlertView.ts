@@ -11,4 +11,9 @@ at: string, user: string,
 /**
  * `patient.break_the_glass` or `signature.blocked`.
  */
-what: string, record_id?: string, reason?: string, };
+what: string, record_id?: string, 
+/**
+ * The record's patient as the list shows them ("name (MRN)"), when the record is a
+ * patient this workstation holds.
+ */
+patient?: string, reason?: string, };

@@ -17,6 +17,7 @@ const alert: AlertView = {
   user: "dr.mensah",
   what: "patient.break_the_glass",
   record_id: "0190f0a0-0000-7000-8000-0000000000cc",
+  patient: "Amara Okafor (MRN-1)",
   reason: "Unconscious in the emergency room",
 };
 
@@ -35,6 +36,7 @@ describe("alerts", () => {
     expect(row.textContent).toContain("dr.mensah");
     expect(row.textContent).toContain("Broke the glass");
     expect(row.textContent).toContain("Unconscious in the emergency room");
+    expect(row.textContent).toContain("Amara Okafor (MRN-1)");
     expect(row.textContent).toContain("2026-12-03 10:15:00");
     expect(sent).toEqual([{ password: "admin pass" }]);
     expect((screen.getByTestId("alerts-password") as HTMLInputElement).value).toBe("");

@@ -65,7 +65,7 @@ export function AlertsScreen() {
                 <th>When (UTC)</th>
                 <th>Who</th>
                 <th>What</th>
-                <th>Record</th>
+                <th>Patient</th>
                 <th>Reason</th>
               </tr>
             </thead>
@@ -75,7 +75,7 @@ export function AlertsScreen() {
                   <td>{a.at.replace("T", " ").slice(0, 19)}</td>
                   <td>{a.user}</td>
                   <td>{WHAT[a.what] ?? a.what}</td>
-                  <td className="small">{a.record_id ?? "—"}</td>
+                  <td className={a.patient ? undefined : "small"}>{a.patient ?? a.record_id ?? "—"}</td>
                   <td>{a.reason ?? "—"}</td>
                 </tr>
               ))}
