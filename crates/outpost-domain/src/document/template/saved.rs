@@ -48,25 +48,22 @@ impl SavedSection {
         saved_by: &str,
         saved_at: DateTime<Utc>,
     ) -> Result<Self, DomainError> {
-        let mut errors = Vec::new();
-        let description = short_text(&mut errors, "description", description, false);
-        let saved_by = short_text(&mut errors, "saved_by", saved_by, true);
         let mut section = section;
         section.grid = GridPos::new(0, 0, section.grid.w, section.grid.h);
-        errors.extend(section_errors(&section));
-        if !errors.is_empty() {
-            return Err(DomainError::Invalid(errors));
-        }
-        Ok(Self {
+        let saved = Self {
             schema: SCHEMA_VERSION,
             id,
-            description,
+            description: description.trim().to_owned(),
             section,
-            saved_by,
+            saved_by: saved_by.trim().to_owned(),
             saved_at,
             withdrawn_by: None,
             withdrawn_at: None,
-        })
+        };
+        match saved.problems() {
+            problems if problems.is_empty() => Ok(saved),
+            problems => Err(DomainError::Invalid(problems)),
+        }
     }
 
     /// Whether the library still offers it.
