@@ -36,11 +36,14 @@ pub struct GlassAccess {
 /// The records of one person: `?1` and every record an active merge links to it, however
 /// many links away (a person registered twice is one person: restricting either record
 /// restricts both, and caring for either is caring for both).
+/// Each direction is its own step, so both use the partial indexes on active links.
 const SAME_PERSON: &str = "WITH RECURSIVE same(id) AS (
         SELECT ?1
         UNION
-        SELECT CASE WHEN l.merged_id = same.id THEN l.survivor_id ELSE l.merged_id END
-        FROM patient_links l JOIN same ON l.merged_id = same.id OR l.survivor_id = same.id
+        SELECT l.survivor_id FROM patient_links l JOIN same ON l.merged_id = same.id
+        WHERE l.status = 'active'
+        UNION
+        SELECT l.merged_id FROM patient_links l JOIN same ON l.survivor_id = same.id
         WHERE l.status = 'active'
     )";
 
