@@ -2,7 +2,7 @@
 // idle logoff. Labelled fields, Enter submits, the username field has focus at start and
 // the password field after a refusal (cleared), and the shell's message (wrong password,
 // lockout wait, no users yet) is read out as an alert.
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { api } from "../../api";
 import type { SessionInfo } from "../../bindings/SessionInfo";
 import { asCommandError, messageFor } from "../../logic/commandError";
@@ -22,10 +22,6 @@ export function SignInScreen({ clinicName, notice, onSignedIn }: Props) {
   const [busy, setBusy] = useState(false);
   const userRef = useRef<HTMLInputElement>(null);
   const passRef = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    userRef.current?.focus();
-  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -65,6 +61,9 @@ export function SignInScreen({ clinicName, notice, onSignedIn }: Props) {
           <input
             id="sign-in-username"
             ref={userRef}
+            // Focused as the element mounts (React does this in the commit itself), so a
+            // user typing at once never loses keystrokes to a late effect.
+            autoFocus
             data-testid="sign-in-username"
             autoComplete="username"
             autoCapitalize="off"

@@ -110,6 +110,8 @@ describe("sign-in", () => {
     const s = shell();
     render(<App />);
     const user = await screen.findByLabelText("Username");
+    // Regression (CI): focus came from a passive effect that could run after the field
+    // appeared; the field now mounts focused, in the same commit that shows it.
     expect(document.activeElement).toBe(user);
     expect(screen.getByLabelText("Password").getAttribute("type")).toBe("password");
     // Enter in either field submits: both sit in the form with its submit button.
