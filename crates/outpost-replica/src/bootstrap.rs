@@ -13,7 +13,7 @@
 
 use crate::error::ReplicaError;
 use crate::meta::{to_i64, to_u64};
-use crate::projection::{self, Stored};
+use crate::projection::{self, Stored, StoredDoc};
 use crate::remote::in_parallel;
 use crate::replica::Replica;
 use crate::{duplicates, peer_clock};
@@ -203,7 +203,7 @@ impl Replica {
 }
 
 /// What is stored here of a document: its kind and bytes.
-type LocalCopy = (DocKind, Vec<u8>);
+type LocalCopy = StoredDoc;
 
 /// A served document ready to write: loaded, its heads checked, merged into the local
 /// copy when there is one. Needs no database.
@@ -230,7 +230,7 @@ fn prepare(d: &BootstrapDocument, local: Option<&LocalCopy>) -> Result<Stored, R
     }
     match local {
         None => Stored::of(&served, d.bytes.0.clone(), true),
-        Some((kind, bytes)) => {
+        Some(StoredDoc { kind, bytes, .. }) => {
             if *kind != d.kind {
                 return Err(bad(format!(
                     "it is a {} here but arrived as a {}",

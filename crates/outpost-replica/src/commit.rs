@@ -5,8 +5,11 @@
 //! at any point leaves either all of it or none of it; a refused write leaves nothing.
 //!
 //! Creating a record and editing one go through the same [`Replica::commit`]: an edit
-//! loads the document inside the transaction, changes it through
-//! `Document::edit` with this replica as the Automerge actor, and saves it again.
+//! takes the document (from the replica's cache of recently changed documents when its
+//! heads are still the stored ones, else from disk) inside the transaction, changes it
+//! through `Document::edit` with this replica as the Automerge actor, and appends the
+//! change to the stored document (see `projection::save_edit`). Neither step grows with
+//! the document's history, so the thousandth save of a note costs what the first did.
 
 use crate::audit::{self, Action};
 use crate::error::ReplicaError;
@@ -28,10 +31,11 @@ impl Replica {
     /// audit, in one IMMEDIATE transaction (so a concurrent writer waits instead of failing
     /// late). `write` runs inside the transaction with this replica's id and the change's
     /// metadata; its error, or a `None` change, leaves the store untouched.
-    pub(crate) fn commit(
+    fn commit(
         &mut self,
         author: &str,
         action: Action,
+        new: bool,
         write: impl FnOnce(&Connection, ReplicaId, &ChangeMeta) -> Result<Written, ReplicaError>,
     ) -> Result<Document, ReplicaError> {
         let author = checked_author(author)?;
@@ -55,7 +59,11 @@ impl Replica {
             // Nothing differed: dropping the transaction rolls back whatever `write` did.
             return Ok(doc);
         };
-        projection::save(&tx, &doc)?;
+        if new {
+            projection::save_new(&tx, &doc)?;
+        } else {
+            projection::save_edit(&tx, &doc, &change.bytes)?;
+        }
         if matches!(doc.kind, DocKind::Patient | DocKind::PatientLink) {
             duplicates::recompute(&tx)?;
         }
@@ -94,14 +102,15 @@ impl Replica {
             &ChangeMeta,
         ) -> Result<(Document, LocalChange), ReplicaError>,
     ) -> Result<Document, ReplicaError> {
-        self.commit(author, action, |conn, actor, meta| {
+        self.commit(author, action, true, |conn, actor, meta| {
             let (doc, change) = make(conn, actor, meta)?;
             Ok((doc, Some(change)))
         })
     }
 
-    /// Changes the stored document `id` of `kind`: `change` gets the loaded document, this
-    /// replica's id and the change metadata, and returns the change it made, if any.
+    /// Changes the stored document `id` of `kind`: `change` gets the document, this
+    /// replica's id and the change metadata, and returns the change it made, if any. The
+    /// document as it now is stays in the replica's cache and is lent back.
     pub(crate) fn commit_change(
         &mut self,
         id: DocId,
@@ -114,12 +123,48 @@ impl Replica {
             ReplicaId,
             &ChangeMeta,
         ) -> Result<Option<LocalChange>, ReplicaError>,
-    ) -> Result<Document, ReplicaError> {
-        self.commit(author, action, |conn, actor, meta| {
-            let mut doc = projection::load_kind(conn, id, kind)?;
+    ) -> Result<&Document, ReplicaError> {
+        // Taken out while it changes: a failed write drops it, half-changed, and the next
+        // change loads the stored document again.
+        let cached = self.docs.take(id);
+        let doc = self.commit(author, action, false, |conn, actor, meta| {
+            let mut doc = match cached {
+                Some((heads, doc))
+                    if doc.kind == kind
+                        && projection::stored_heads(conn, id)?.as_ref() == Some(&heads) =>
+                {
+                    doc
+                }
+                _ => projection::load_kind(conn, id, kind)?,
+            };
             let made = change(conn, &mut doc, actor, meta)?;
             Ok((doc, made))
-        })
+        })?;
+        let heads = projection::heads_json(&doc)?;
+        Ok(self.docs.put(heads, doc))
+    }
+
+    /// The record `T` that stored document `id` of `kind` holds, read from the kept copy
+    /// when its heads are still the stored ones (a template read at every save of an
+    /// encounter, say), else loaded and kept.
+    pub(crate) fn read_kept<T: autosurgeon::Hydrate>(
+        &mut self,
+        id: DocId,
+        kind: DocKind,
+    ) -> Result<T, ReplicaError> {
+        let stored = projection::stored_heads(&self.conn, id)?;
+        let (heads, doc) = match self.docs.take(id) {
+            Some((heads, doc)) if doc.kind == kind && stored.as_ref() == Some(&heads) => {
+                (heads, doc)
+            }
+            _ => {
+                let doc = projection::load_kind(&self.conn, id, kind)?;
+                (projection::heads_json(&doc)?, doc)
+            }
+        };
+        let record = doc.read()?;
+        self.docs.put(heads, doc);
+        Ok(record)
     }
 
     /// Edits the record `T` held by document `id` of `kind` through `Document::edit`.
@@ -130,7 +175,7 @@ impl Replica {
         author: &str,
         action: Action,
         edit: impl FnOnce(&mut T) -> Result<(), DomainError>,
-    ) -> Result<Document, ReplicaError>
+    ) -> Result<&Document, ReplicaError>
     where
         T: autosurgeon::Hydrate + autosurgeon::Reconcile,
     {

@@ -11,6 +11,7 @@ mod bootstrap;
 mod clock;
 mod commit;
 mod conflicts;
+mod doc_cache;
 mod duplicates;
 mod enroll;
 mod error;

@@ -21,7 +21,7 @@ use outpost_domain::ids::{DocId, ReplicaId};
 use outpost_domain::protocol::{Bytes, WireChange};
 use outpost_domain::version_vector::VersionVector;
 use outpost_domain::DomainError;
-use projection::Stored;
+use projection::{Stored, StoredDoc};
 use rusqlite::{params, TransactionBehavior};
 use std::collections::{BTreeSet, HashMap};
 use std::num::NonZeroUsize;
@@ -197,7 +197,7 @@ impl Replica {
 struct Job<'a> {
     id: DocId,
     kind: DocKind,
-    stored: Option<(DocKind, Vec<u8>)>,
+    stored: Option<StoredDoc>,
     changes: Vec<(usize, &'a [u8])>,
 }
 
@@ -212,7 +212,7 @@ impl Job<'_> {
     /// what is stored. Needs no database.
     fn apply(&self) -> Result<Applied, ReplicaError> {
         let id = self.id;
-        if let Some((kind, _)) = &self.stored {
+        if let Some(StoredDoc { kind, .. }) = &self.stored {
             if *kind != self.kind {
                 return Err(ReplicaError::BadRemoteChange(format!(
                     "document {id} is a {} here but arrived as a {}",
@@ -251,10 +251,13 @@ impl Job<'_> {
                 let (doc, bytes) = Document::from_remote(id, self.kind, parsed).map_err(refused)?;
                 Stored::of(&doc, bytes, true)?
             }
-            Some((kind, bytes)) => {
+            Some(StoredDoc { kind, bytes, tail }) => {
                 let mut doc = Document::load(id, *kind, bytes)?;
                 doc.apply_remote_parsed(parsed).map_err(refused)?;
-                Stored::of(&doc, doc.save(), false)?
+                // Appended as they arrived: a change the document held already is skipped
+                // again when the stored bytes load.
+                let chunks = self.changes.iter().map(|(_, c)| c.to_vec()).collect();
+                Stored::edited(&doc, *tail, chunks)?
             }
         };
         Ok(Applied { stored, hlcs })

@@ -5,6 +5,7 @@
 //! before SQLite is asked to open anything, and the file is opened without the create flag.
 
 use crate::clock::Clock;
+use crate::doc_cache::DocCache;
 use crate::error::ReplicaError;
 use crate::keys::{self, Slot};
 use crate::meta::{self, Enrollment};
@@ -24,6 +25,8 @@ pub struct Replica {
     pub(crate) path: PathBuf,
     /// What time it is for checks that expire (break-the-glass access).
     pub(crate) clock: Clock,
+    /// Documents changed lately, kept decoded for their next change.
+    pub(crate) docs: DocCache,
 }
 
 impl Replica {
@@ -52,6 +55,7 @@ impl Replica {
                 id,
                 path: path.clone(),
                 clock: Clock::system(),
+                docs: DocCache::default(),
             })
         });
         match made {
@@ -91,6 +95,7 @@ impl Replica {
             id,
             path,
             clock: Clock::system(),
+            docs: DocCache::default(),
         })
     }
 

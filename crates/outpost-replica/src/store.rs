@@ -43,6 +43,9 @@ const MIGRATIONS: &[M<'static>] = &[
         "../../../migrations/replica/20261203210000_library_sections.sql"
     ))
     .foreign_key_check(),
+    M::up(include_str!(
+        "../../../migrations/replica/20261203220000_document_tail.sql"
+    )),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -25,9 +25,39 @@ use serde::Serialize;
 /// rebuilt by itself the first time it is read ([`healing`]).
 pub(crate) const PROJECTION_VERSION: i64 = 1;
 
-/// Saves a document and rebuilds what is derived from it.
-pub(crate) fn save(conn: &Connection, doc: &Document) -> Result<(), ReplicaError> {
-    Stored::of(doc, doc.save(), false)?.write(conn)
+/// A document's tail is compacted into its saved bytes once it holds this many changes:
+/// long enough that compacting (a full save, which grows with the document) is rare
+/// among a note's saves, short enough that loading a document from disk stays quick.
+pub(crate) const COMPACT_AFTER: u32 = 128;
+
+/// Saves a new document and rebuilds what is derived from it.
+pub(crate) fn save_new(conn: &Connection, doc: &Document) -> Result<(), ReplicaError> {
+    Stored::of(doc, doc.save(), true)?.write(conn)
+}
+
+/// Saves a stored document after local `change` (its bytes): the change is appended to the
+/// document's tail, or the document is compacted when the tail is full. Rebuilds what is
+/// derived from it.
+pub(crate) fn save_edit(
+    conn: &Connection,
+    doc: &Document,
+    change: &[u8],
+) -> Result<(), ReplicaError> {
+    let (tail, had_conflicts): (u32, bool) = conn
+        .prepare_cached(
+            "SELECT tail, EXISTS (SELECT 1 FROM open_conflicts WHERE doc_id = documents.id)
+             FROM documents WHERE id = ?1",
+        )?
+        .query_row([doc.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    // A local change is made on top of every value it replaces, so it can settle open
+    // conflicts but never open one: a document that had none has none after it, and the
+    // walk over its history for them is skipped.
+    let derived = if had_conflicts {
+        Derived::of(doc)?
+    } else {
+        Derived::without_conflicts(doc)?
+    };
+    Stored::edited_with(doc, tail, vec![change.to_vec()], derived)?.write(conn)
 }
 
 /// Everything derived from one document (its projection row and its open conflicts),
@@ -43,10 +73,18 @@ pub(crate) struct Derived {
 impl Derived {
     pub(crate) fn of(doc: &Document) -> Result<Self, ReplicaError> {
         Ok(Self {
+            conflicts: crate::conflicts::rows(doc)?,
+            ..Self::without_conflicts(doc)?
+        })
+    }
+
+    /// [`Derived::of`] a document known to hold no concurrent values.
+    fn without_conflicts(doc: &Document) -> Result<Self, ReplicaError> {
+        Ok(Self {
             id: doc.id.to_string(),
             kind: doc.kind,
             row: kinds::row(doc)?,
-            conflicts: crate::conflicts::rows(doc)?,
+            conflicts: Vec::new(),
         })
     }
 
@@ -58,11 +96,20 @@ impl Derived {
     }
 }
 
-/// A document ready to be written: the bytes to store, its heads and what is derived
-/// from it.
+/// How a document's bytes change when it is written.
+#[derive(Debug)]
+enum Body {
+    /// The whole document (a new one, or a compaction): replaces the saved bytes and
+    /// empties the tail.
+    Whole(Vec<u8>),
+    /// Changes appended to the tail, which then has `tail` rows.
+    Append { tail: u32, chunks: Vec<Vec<u8>> },
+}
+
+/// A document ready to be written: its bytes, its heads and what is derived from it.
 #[derive(Debug)]
 pub(crate) struct Stored {
-    bytes: Vec<u8>,
+    body: Body,
     heads: String,
     derived: Derived,
     fresh: bool,
@@ -72,13 +119,45 @@ impl Stored {
     /// `doc` to be stored as `bytes` (which `Document::load` must read back to `doc`);
     /// `fresh` when the document is not stored yet.
     pub(crate) fn of(doc: &Document, bytes: Vec<u8>, fresh: bool) -> Result<Self, ReplicaError> {
-        let heads = serde_json::to_string(&doc.heads())
-            .map_err(|e| ReplicaError::Corrupt(format!("document heads: {e}")))?;
         Ok(Self {
-            bytes,
-            heads,
+            body: Body::Whole(bytes),
+            heads: heads_json(doc)?,
             derived: Derived::of(doc)?,
             fresh,
+        })
+    }
+
+    /// Stored document `doc`, whose tail held `tail` changes, after `chunks` (the bytes of
+    /// the changes just applied to it, in order): appended to the tail, or compacted when
+    /// the tail would pass [`COMPACT_AFTER`].
+    pub(crate) fn edited(
+        doc: &Document,
+        tail: u32,
+        chunks: Vec<Vec<u8>>,
+    ) -> Result<Self, ReplicaError> {
+        Self::edited_with(doc, tail, chunks, Derived::of(doc)?)
+    }
+
+    /// [`Stored::edited`] with what is derived from `doc` already worked out.
+    fn edited_with(
+        doc: &Document,
+        tail: u32,
+        chunks: Vec<Vec<u8>>,
+        derived: Derived,
+    ) -> Result<Self, ReplicaError> {
+        let grown = u32::try_from(chunks.len())
+            .ok()
+            .and_then(|n| tail.checked_add(n))
+            .filter(|&t| t <= COMPACT_AFTER);
+        let body = match grown {
+            Some(tail) => Body::Append { tail, chunks },
+            None => Body::Whole(doc.save()),
+        };
+        Ok(Self {
+            body,
+            heads: heads_json(doc)?,
+            derived,
+            fresh: false,
         })
     }
 
@@ -86,11 +165,9 @@ impl Stored {
     /// ([`FreshDocument`]), stored as that change. It has no open conflicts: one change
     /// cannot hold concurrent values.
     pub(crate) fn of_fresh(doc: &FreshDocument) -> Result<Self, ReplicaError> {
-        let heads = serde_json::to_string(&doc.heads())
-            .map_err(|e| ReplicaError::Corrupt(format!("document heads: {e}")))?;
         Ok(Self {
-            bytes: doc.bytes().to_vec(),
-            heads,
+            body: Body::Whole(doc.bytes().to_vec()),
+            heads: json_of_heads(&doc.heads())?,
             derived: Derived {
                 id: doc.id.to_string(),
                 kind: doc.kind,
@@ -107,37 +184,98 @@ impl Stored {
 
     /// Writes the document, its projection row and its open conflicts.
     pub(crate) fn write(&self, conn: &Connection) -> Result<(), ReplicaError> {
-        conn.prepare_cached(
-            "INSERT INTO documents (id, kind, bytes, heads) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads",
-        )?
-        .execute(params![
-            self.derived.id,
-            self.derived.kind.as_str(),
-            self.bytes,
-            self.heads
-        ])?;
+        let id = &self.derived.id;
+        match &self.body {
+            Body::Whole(bytes) => {
+                conn.prepare_cached(
+                    "INSERT INTO documents (id, kind, bytes, heads, tail) VALUES (?1, ?2, ?3, ?4, 0)
+                     ON CONFLICT (id) DO UPDATE
+                     SET bytes = excluded.bytes, heads = excluded.heads, tail = 0",
+                )?
+                .execute(params![id, self.derived.kind.as_str(), bytes, self.heads])?;
+                if !self.fresh {
+                    conn.prepare_cached("DELETE FROM document_tail WHERE doc_id = ?1")?
+                        .execute([id])?;
+                }
+            }
+            Body::Append { tail, chunks } => {
+                let updated = conn
+                    .prepare_cached("UPDATE documents SET heads = ?2, tail = ?3 WHERE id = ?1")?
+                    .execute(params![id, self.heads, tail])?;
+                if updated != 1 {
+                    return Err(ReplicaError::Corrupt(format!(
+                        "document {id} was to be appended to but is not stored"
+                    )));
+                }
+                let first = tail.saturating_sub(u32::try_from(chunks.len()).unwrap_or(u32::MAX));
+                let mut insert = conn.prepare_cached(
+                    "INSERT INTO document_tail (doc_id, seq, bytes) VALUES (?1, ?2, ?3)",
+                )?;
+                for (seq, chunk) in (first + 1..).zip(chunks) {
+                    insert.execute(params![id, seq, chunk])?;
+                }
+            }
+        }
         self.derived.write(conn, self.fresh)
     }
 }
 
-/// The stored kind and bytes of document `id`, if it is stored.
-pub(crate) fn stored(
-    conn: &Connection,
-    id: DocId,
-) -> Result<Option<(DocKind, Vec<u8>)>, ReplicaError> {
-    let row: Option<(String, Vec<u8>)> = conn
-        .prepare_cached("SELECT kind, bytes FROM documents WHERE id = ?1")?
-        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+/// What is stored of a document: its kind, its bytes (the compacted save followed by the
+/// tail, which Automerge loads as one document) and how many changes the tail holds.
+#[derive(Debug)]
+pub(crate) struct StoredDoc {
+    pub(crate) kind: DocKind,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) tail: u32,
+}
+
+/// What is stored of document `id`, if it is stored.
+pub(crate) fn stored(conn: &Connection, id: DocId) -> Result<Option<StoredDoc>, ReplicaError> {
+    let id = id.to_string();
+    let row: Option<(String, Vec<u8>, u32)> = conn
+        .prepare_cached("SELECT kind, bytes, tail FROM documents WHERE id = ?1")?
+        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    row.map(|(kind, bytes)| Ok((DocKind::parse(&kind)?, bytes)))
-        .transpose()
+    let Some((kind, mut bytes, tail)) = row else {
+        return Ok(None);
+    };
+    if tail > 0 {
+        let mut rows =
+            conn.prepare_cached("SELECT bytes FROM document_tail WHERE doc_id = ?1 ORDER BY seq")?;
+        let mut chunks = rows.query([&id])?;
+        while let Some(row) = chunks.next()? {
+            let chunk: Vec<u8> = row.get(0)?;
+            bytes.extend_from_slice(&chunk);
+        }
+    }
+    Ok(Some(StoredDoc {
+        kind: DocKind::parse(&kind)?,
+        bytes,
+        tail,
+    }))
+}
+
+/// The stored heads of document `id` (as the `heads` column keeps them), if it is stored.
+pub(crate) fn stored_heads(conn: &Connection, id: DocId) -> Result<Option<String>, ReplicaError> {
+    Ok(conn
+        .prepare_cached("SELECT heads FROM documents WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?)
+}
+
+/// A document's heads as the `heads` column keeps them.
+pub(crate) fn heads_json(doc: &Document) -> Result<String, ReplicaError> {
+    json_of_heads(&doc.heads())
+}
+
+fn json_of_heads(heads: &[String]) -> Result<String, ReplicaError> {
+    serde_json::to_string(heads).map_err(|e| ReplicaError::Corrupt(format!("document heads: {e}")))
 }
 
 /// Loads a stored document with the kind it was stored as.
 pub(crate) fn load(conn: &Connection, id: DocId) -> Result<Option<Document>, ReplicaError> {
     stored(conn, id)?
-        .map(|(kind, bytes)| Ok(Document::load(id, kind, &bytes)?))
+        .map(|s| Ok(Document::load(id, s.kind, &s.bytes)?))
         .transpose()
 }
 
@@ -276,3 +414,5 @@ pub(crate) fn detail<T: DeserializeOwned>(
 
 #[cfg(test)]
 mod pull_tests;
+#[cfg(test)]
+mod tail_tests;

@@ -1,7 +1,8 @@
 //! Encounters: opened on a published template version (pinned by number and content hash),
 //! structured fields checked against that version, narrative notes that merge character by
-//! character, and the status. Every write loads the pinned template inside the same
-//! transaction, so a value is always checked against exactly the version it is charted on.
+//! character, and the status. Every write checks values against exactly the template
+//! version the encounter is pinned to (a published version never changes; the pin names
+//! it by number and content hash), read from the replica's kept documents between saves.
 
 use crate::audit::Action;
 use crate::error::ReplicaError;
@@ -167,7 +168,20 @@ impl Replica {
         author: &str,
         edit: impl FnOnce(&mut EncounterRecord, &TemplateRecord) -> Result<(), DomainError>,
     ) -> Result<EncounterProjection, ReplicaError> {
-        let doc = self.commit_change(
+        let template_id: String = self
+            .conn
+            .prepare_cached("SELECT template_id FROM encounters WHERE id = ?1")?
+            .query_row([id.to_string()], |r| r.get(0))
+            .optional()?
+            .ok_or(ReplicaError::NotFound {
+                kind: "encounter",
+                id,
+            })?;
+        let template: TemplateRecord = self.read_kept(
+            crate::meta::parse(&template_id, "template id")?,
+            DocKind::Template,
+        )?;
+        self.commit_change(
             id,
             DocKind::Encounter,
             author,
@@ -176,12 +190,19 @@ impl Replica {
                 if crate::signing::is_signed(conn, id)? {
                     return Err(ReplicaError::Locked(id));
                 }
-                let pinned: EncounterRecord = doc.read()?;
-                let template = template_record(conn, pinned.template.template_id)?;
                 Ok(doc.edit(actor, meta, |r: &mut EncounterRecord| edit(r, &template))?)
             },
         )?;
-        projection_of(&doc)
+        // The projection the save just stored, rather than reading the document again.
+        detail(
+            &self.conn,
+            "SELECT detail FROM encounters WHERE id = ?1",
+            [id.to_string()],
+        )?
+        .ok_or(ReplicaError::NotFound {
+            kind: "encounter",
+            id,
+        })
     }
 }
 

@@ -267,3 +267,28 @@ fn an_encounter_charted_on_v1_still_renders_v1_after_v2_is_published() {
         .any(|f| f.id == "rhythm"));
     record.validate(&template).unwrap();
 }
+
+#[test]
+fn typing_deleting_and_replacing_in_a_note_reads_back_exactly_on_both_sides() {
+    // Each save is written as one splice from the text the edit read (see `Note`); the
+    // positions must be Automerge's (code points), also after non-ASCII characters.
+    let mut p = pair();
+    let steps = [
+        "Temp 38.5 °C",
+        "Temp 38.5 °C, pulse 92",
+        "Temp 38.5 °C, pulse 92 — Müller",
+        "Temp 38.5 °C — Müller",
+        "Temp 39.1 °C — Müller",
+        "Temp 39.1 °C — Müller 🙂 ok",
+        "",
+    ];
+    for (n, text) in steps.iter().enumerate() {
+        edit(&mut p.a, p.ra, "dr.osei", 20_000 + n as i64, |e| {
+            e.edit_note(NoteKind::Assessment, text)
+        });
+        let read: EncounterRecord = p.a.read().unwrap();
+        assert_eq!(read.notes.assessment.as_str(), *text);
+    }
+    exchange(&mut p.a, &mut p.b);
+    assert_eq!(p.b.read::<EncounterRecord>().unwrap().notes.assessment.as_str(), "");
+}
