@@ -56,7 +56,7 @@ impl Replica {
                 Ok(change)
             },
         )?;
-        projection_of(&doc)
+        projection_of(doc)
     }
 
     /// Changes one property of an item.
@@ -123,7 +123,7 @@ impl Replica {
         edit: impl FnOnce(&mut HandoverRecord) -> Result<(), DomainError>,
     ) -> Result<HandoverProjection, ReplicaError> {
         let doc = self.edit_record(id, DocKind::Handover, author, Action::EDIT_HANDOVER, edit)?;
-        projection_of(&doc)
+        projection_of(doc)
     }
 }
 

@@ -159,7 +159,7 @@ impl Replica {
             Action::EDIT_TEMPLATE,
             |t: &mut TemplateRecord| edits.iter().try_for_each(|e| e.apply(t)),
         )?;
-        projection_of(&doc)
+        projection_of(doc)
     }
 
     /// Freezes the draft as the next version; returns its number. Refused, with every
