@@ -1,6 +1,6 @@
 //! Opening the SQLCipher file: key first, then the cipher settings, a read that proves the
-//! key is right, the durability settings (WAL, synchronous = FULL) and the embedded
-//! migrations from `migrations/replica/`.
+//! key is right, the durability settings (WAL, synchronous = FULL, the checkpoint
+//! interval) and the embedded migrations from `migrations/replica/`.
 
 use crate::error::ReplicaError;
 use crate::secret::DbKey;
@@ -78,6 +78,10 @@ pub(crate) fn open_connection(
         )));
     }
     conn.execute_batch("PRAGMA synchronous = FULL;")?;
+    // A save writes a dozen pages (document tail, projection, change log, audit, clocks),
+    // mostly the same pages save after save. Checkpointing every 4,000 pages (16 MiB of
+    // log) instead of SQLite's 1,000 writes each of those pages back a quarter as often.
+    conn.execute_batch("PRAGMA wal_autocheckpoint = 4000;")?;
     conn.busy_timeout(Duration::from_secs(5))?;
     // Foreign keys stay off while migrating (SQLite's documented way to rebuild a table
     // that others reference; each such migration checks the keys before committing) and are

@@ -290,5 +290,12 @@ fn typing_deleting_and_replacing_in_a_note_reads_back_exactly_on_both_sides() {
         assert_eq!(read.notes.assessment.as_str(), *text);
     }
     exchange(&mut p.a, &mut p.b);
-    assert_eq!(p.b.read::<EncounterRecord>().unwrap().notes.assessment.as_str(), "");
+    assert_eq!(
+        p.b.read::<EncounterRecord>()
+            .unwrap()
+            .notes
+            .assessment
+            .as_str(),
+        ""
+    );
 }
