@@ -21,11 +21,6 @@ pub const EDITS_EACH: usize = 1_000;
 const TYPED: usize = 12;
 const EARLY: std::ops::Range<usize> = 90..110;
 const LATE: std::ops::Range<usize> = 980..1_000;
-/// One round, not three: Outpost's saves take 5–30 ms here and grow with the document,
-/// so three rounds of 5,000 would take half of the run's ten minutes. Within the round
-/// every save is paired with the limits' inserts, one after the other.
-const ROUNDS: usize = 1;
-const ROUNDS_NOTE: &str = "1 round, not 3: Outpost's saves grow with the document (the flatness figure) and 3 rounds of 5,000 would take ~5 of the run's 10 minutes; each save is interleaved with the limits' inserts";
 
 /// Latencies of one round, in milliseconds, indexed [document][edit].
 struct Round {
@@ -98,8 +93,8 @@ fn round() -> Result<Round> {
 }
 
 pub fn run() -> Result<Vec<Ratio>> {
-    let mut rounds = Vec::with_capacity(ROUNDS);
-    for i in 0..ROUNDS {
+    let mut rounds = Vec::with_capacity(crate::ROUNDS);
+    for i in 0..crate::ROUNDS {
         let r = round()?;
         let all: Vec<f64> = r.ours.iter().flatten().copied().collect();
         println!(
@@ -133,7 +128,7 @@ pub fn run() -> Result<Vec<Ratio>> {
                 fmt(med(&|r| p(&r.plain, 0.5))),
                 fmt(med(&|r| p(&r.cipher, 0.5)))
             ),
-            note: Some(ROUNDS_NOTE.into()),
+            note: None,
         },
         Ratio {
             row: 'c',
@@ -146,7 +141,7 @@ pub fn run() -> Result<Vec<Ratio>> {
                 fmt(med(&|r| p(&r.plain, 0.99))),
                 fmt(med(&|r| p(&r.cipher, 0.99)))
             ),
-            note: Some(ROUNDS_NOTE.into()),
+            note: None,
         },
         Ratio {
             row: 'c',
@@ -154,7 +149,7 @@ pub fn run() -> Result<Vec<Ratio>> {
             ratios: ratios(&|r| p(&ours(r), 0.5) / p(&r.cipher, 0.5)),
             goal: Goal::Info,
             detail: "the encryption's share: SQLCipher against plain SQLite above".into(),
-            note: Some(ROUNDS_NOTE.into()),
+            note: None,
         },
         Ratio {
             row: 'c',
@@ -168,7 +163,7 @@ pub fn run() -> Result<Vec<Ratio>> {
                 fmt(med(&|r| median(&window(r, LATE)))),
                 EDITS_EACH * TYPED
             ),
-            note: Some(ROUNDS_NOTE.into()),
+            note: None,
         },
     ])
 }

@@ -28,10 +28,6 @@ use std::time::Instant;
 pub const DESKS: usize = 4;
 pub const SHARED: usize = 200;
 pub const CHANGES: usize = 2_000;
-/// Two rounds, not three: a round takes ~75 s here (each contender's 8,000 durable offline
-/// writes, then PouchDB's ~25 s of sync); a third would take the run past ten minutes.
-const ROUNDS: usize = 2;
-const ROUNDS_NOTE: &str = "2 rounds, not 3: a round takes ~75 s on this machine (8,000 offline writes per contender, then the sync); a third would take the run past 10 minutes";
 /// Every tenth offline change edits a shared patient.
 const EDIT_EVERY: usize = 10;
 
@@ -268,7 +264,7 @@ pub async fn run(ctx: &Ctx) -> Result<Vec<Ratio>> {
     write_pouch_data(data.path())?;
     let pouch = ServerProcess::pouchdb(&ctx.bench_dir)?;
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-    for round in 0..ROUNDS {
+    for round in 0..crate::ROUNDS {
         let o = outpost_round(ctx, round).await?;
         let dir = tempfile::tempdir_in(scratch())?;
         let p: PouchReconnect = procs::node(
@@ -302,6 +298,6 @@ pub async fn run(ctx: &Ctx) -> Result<Vec<Ratio>> {
             fmt(median(&ours) / 1e3),
             fmt(median(&theirs) / 1e3)
         ),
-        note: Some(ROUNDS_NOTE.into()),
+        note: None,
     }])
 }
