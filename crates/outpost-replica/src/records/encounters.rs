@@ -113,15 +113,7 @@ impl Replica {
 
     /// One encounter as stored (the read is audited).
     pub fn encounter(&self, id: DocId) -> Result<EncounterProjection, ReplicaError> {
-        let mut found: EncounterProjection = detail(
-            &self.conn,
-            "SELECT detail FROM encounters WHERE id = ?1",
-            [id.to_string()],
-        )?
-        .ok_or(ReplicaError::NotFound {
-            kind: "encounter",
-            id,
-        })?;
+        let mut found = stored_projection(&self.conn, id)?;
         self.check_chart_access(found.patient_id)?;
         crate::signing::show_signed_status(&self.conn, std::slice::from_mut(&mut found))?;
         self.audit_read(Action::READ_ENCOUNTER, id)?;
@@ -194,15 +186,7 @@ impl Replica {
             },
         )?;
         // The projection the save just stored, rather than reading the document again.
-        detail(
-            &self.conn,
-            "SELECT detail FROM encounters WHERE id = ?1",
-            [id.to_string()],
-        )?
-        .ok_or(ReplicaError::NotFound {
-            kind: "encounter",
-            id,
-        })
+        stored_projection(&self.conn, id)
     }
 }
 
@@ -245,6 +229,19 @@ fn prefilled(
     Ok(NewEncounter {
         fields,
         ..input.clone()
+    })
+}
+
+/// Encounter `id`'s stored projection row; "not found" when there is none.
+fn stored_projection(conn: &Connection, id: DocId) -> Result<EncounterProjection, ReplicaError> {
+    detail(
+        conn,
+        "SELECT detail FROM encounters WHERE id = ?1",
+        [id.to_string()],
+    )?
+    .ok_or(ReplicaError::NotFound {
+        kind: "encounter",
+        id,
     })
 }
 
