@@ -1,4 +1,5 @@
-//! Documents in and out of the `documents` table, and everything derived from a document,
+//! Documents in and out of the `documents` table (a compacted save plus the tail of changes
+//! appended since, see [`COMPACT_AFTER`]), and everything derived from a document,
 //! rebuilt in the same transaction that changes it: its projection row (one table per
 //! kind, see `kinds`) and its open conflicts. Queries read the projections; the documents
 //! stay the truth, so projections can always be rebuilt from them
