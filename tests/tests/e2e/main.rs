@@ -16,5 +16,6 @@ mod common;
 mod offline_login;
 mod offline_merge;
 mod postgres_restart;
+mod reconnect;
 mod server_restart;
 mod tenant_isolation;

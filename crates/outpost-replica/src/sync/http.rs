@@ -24,6 +24,8 @@ pub const PUSH_PATH: &str = "/v1/push";
 pub const PULL_PATH: &str = "/v1/pull";
 pub const MRN_BLOCKS_PATH: &str = "/v1/mrn-blocks";
 pub const HEALTH_PATH: &str = "/health";
+/// Whether the server can serve a sync (its database answers).
+pub const READY_PATH: &str = "/ready";
 pub const USERS_PATH: &str = "/v1/users";
 pub const SIGN_INS_PATH: &str = "/v1/sign-ins";
 /// Signatures and audit entries out, the clinic's signatures in.
@@ -36,6 +38,9 @@ pub const ADMIN_ALERTS_PATH: &str = "/v1/admin/alerts";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// A readiness probe while offline gives up sooner than a sync request: the next probe
+/// comes a few seconds later anyway.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Why an online login did not sign the user in.
 #[derive(Debug, thiserror::Error)]
@@ -222,6 +227,17 @@ impl Transport for HttpTransport {
                 "take signatures and audit entries (the server is older)",
             )),
             other => other,
+        }
+    }
+
+    async fn ready(&self) -> bool {
+        let url = format!("{}{READY_PATH}", self.base);
+        match self.client.get(&url).timeout(PROBE_TIMEOUT).send().await {
+            Ok(resp) => resp.status().is_success(),
+            Err(e) => {
+                tracing::trace!(error = %e, "the sync server is not back yet");
+                false
+            }
         }
     }
 }

@@ -17,7 +17,10 @@ pub use http::{transport_for, HttpTransport, OnlineLoginError};
 pub use oversight::admin_alerts;
 pub use plan::{check_pull_page, server_holds, PushAnswer, PushProgress};
 pub use run::{run_background, sync_once, sync_once_with_progress, SyncError, SyncReport};
-pub use status::{backoff_delay, SyncState, SyncStatus, HEALTHY_INTERVAL, MAX_BACKOFF};
+pub use status::{
+    backoff_delay, wait_for_server, SyncState, SyncStatus, HEALTHY_INTERVAL, MAX_BACKOFF,
+    OFFLINE_PROBE,
+};
 pub use tls::{trust_ca_file, CA_FILE_ENV};
 pub use transport::{Transport, TransportError};
 

@@ -3,7 +3,7 @@
 //! never across an `.await`, so the UI keeps writing while a round waits on the network.
 
 use super::plan::{check_pull_page, server_holds, PushAnswer, PushProgress};
-use super::status::{backoff_delay, SyncState, SyncStatus, HEALTHY_INTERVAL};
+use super::status::{backoff_delay, wait_for_server, SyncState, SyncStatus, HEALTHY_INTERVAL};
 use super::transport::{Transport, TransportError};
 use crate::error::ReplicaError;
 use crate::mrn::MRN_LOW_WATER;
@@ -176,7 +176,8 @@ async fn top_up_mrns<T: Transport>(
 
 /// Syncs until `shutdown` is cancelled: a round, then a pause (`HEALTHY_INTERVAL` after
 /// success, growing backoff after failures) that a `nudge` (sent after a local write)
-/// cuts short. Every state change goes to `status`.
+/// cuts short, and that the server's return cuts short while offline
+/// ([`wait_for_server`]). Every state change goes to `status`.
 #[tracing::instrument(skip_all)]
 pub async fn run_background<T: Transport>(
     replica: Arc<Mutex<Replica>>,
@@ -195,26 +196,34 @@ pub async fn run_background<T: Transport>(
             r = sync_once_with_progress(&replica, &transport, &mut on_page) => r,
             () = shutdown.cancelled() => break,
         };
-        let pause = match result {
+        let (pause, offline) = match result {
             Ok(_) => {
                 failures = 0;
                 publish(&replica, &status, SyncState::Online, None);
-                HEALTHY_INTERVAL
+                (HEALTHY_INTERVAL, false)
             }
             Err(e) => {
                 failures = failures.saturating_add(1);
-                let state = if e.is_offline() {
+                let offline = e.is_offline();
+                let state = if offline {
                     SyncState::Offline
                 } else {
                     SyncState::Error
                 };
                 tracing::warn!(error = %e, failures, "sync round failed");
                 publish(&replica, &status, state, Some(e.to_string()));
-                backoff_delay(failures, jitter())
+                (backoff_delay(failures, jitter()), offline)
+            }
+        };
+        let waited = async {
+            if offline {
+                wait_for_server(pause, || transport.ready()).await;
+            } else {
+                tokio::time::sleep(pause).await;
             }
         };
         tokio::select! {
-            () = tokio::time::sleep(pause) => {}
+            () = waited => {}
             () = nudge.notified() => {}
             () = shutdown.cancelled() => break,
         }

@@ -1,5 +1,8 @@
 //! What the UI shows about sync (`SyncStatus`), and the retry timing of the background
-//! loop: a short interval while healthy, exponential backoff with jitter while not.
+//! loop: a short interval while healthy, exponential backoff with jitter while not, and,
+//! while offline, a cheap readiness probe every few seconds that ends the backoff as soon
+//! as the server is back (a clinic whose link returns should not wait half a minute to
+//! see its work merge).
 
 use crate::error::ReplicaError;
 use crate::replica::Replica;
@@ -13,6 +16,8 @@ pub const HEALTHY_INTERVAL: Duration = Duration::from_secs(2);
 /// First pause after a failure; it doubles per failure up to `MAX_BACKOFF`.
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// While offline, how often the loop asks whether the server is back.
+pub const OFFLINE_PROBE: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -69,10 +74,64 @@ pub fn backoff_delay(failures: u32, jitter: f64) -> Duration {
     full / 2 + full.mul_f64(jitter / 2.0)
 }
 
+/// Waits out `backoff`, asking `ready` every [`OFFLINE_PROBE`] whether the server is back,
+/// and returns early on the first yes. Full sync rounds keep their backoff (a server that
+/// answers with errors is not hammered); a probe is one small request.
+pub async fn wait_for_server<F, Fut>(backoff: Duration, mut ready: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + backoff;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        tokio::time::sleep(OFFLINE_PROBE.min(left)).await;
+        if tokio::time::Instant::now() < deadline && ready().await {
+            return;
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 mod tests {
     use super::*;
+    use std::cell::Cell;
+
+    #[tokio::test(start_paused = true)]
+    async fn an_offline_pause_ends_at_the_first_probe_that_finds_the_server_back() {
+        let asked = Cell::new(0);
+        let start = tokio::time::Instant::now();
+        // The server comes back between the third and the fourth probe.
+        wait_for_server(MAX_BACKOFF, || {
+            asked.set(asked.get() + 1);
+            std::future::ready(asked.get() >= 4)
+        })
+        .await;
+        assert_eq!(asked.get(), 4);
+        assert_eq!(start.elapsed(), OFFLINE_PROBE * 4, "not the 30 s backoff");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_offline_pause_lasts_its_backoff_while_the_server_stays_away() {
+        let asked = Cell::new(0);
+        let start = tokio::time::Instant::now();
+        let backoff = Duration::from_millis(7_500);
+        wait_for_server(backoff, || {
+            asked.set(asked.get() + 1);
+            std::future::ready(false)
+        })
+        .await;
+        assert_eq!(start.elapsed(), backoff);
+        assert_eq!(
+            asked.get(),
+            3,
+            "probes at 2, 4 and 6 s; none at the deadline"
+        );
+    }
 
     #[test]
     fn backoff_doubles_from_one_second_to_thirty_and_jitter_stays_within_it() {

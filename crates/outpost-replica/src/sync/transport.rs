@@ -74,6 +74,14 @@ pub trait Transport: Send + Sync {
             "take signatures and audit entries",
         )))
     }
+
+    /// Whether the server answers and can serve a sync now. Asked every few seconds while
+    /// the workstation is offline, so that it syncs as soon as the server is back rather
+    /// than when its backoff runs out. A transport that cannot tell says `false`, and the
+    /// loop waits out the backoff.
+    fn ready(&self) -> impl Future<Output = bool> + Send {
+        std::future::ready(false)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
