@@ -12,9 +12,17 @@
 //!   actor, only map/list/text objects, plain puts, inserts and deletes, each superseding
 //!   only operations of this change at the same place, and at most one value left at any
 //!   map key or list element (one change cannot hold concurrent values);
-//! - what the view does not answer from the operations (map and list ranges, parents,
-//!   lengths of text, anything about an object it does not know) is asked of
-//!   the engine, built from the change the first time it is needed;
+//! - autosurgeon lists a map's keys only through `map_range`, whose iterator only an engine
+//!   document can make, and then reads each key's value with `get`; so a map's keys are
+//!   also kept as a small key index (a document holding just those keys, made the first
+//!   time the map is listed), which answers `map_range` for the keys alone: its values
+//!   and ids are not the document's, and nothing here reads them (autosurgeon does not;
+//!   a test checks the keys against the engine's). An encounter's answered fields, a
+//!   template's pages and a handover's items are maps with entries, which is why records
+//!   of those kinds read without the engine too;
+//! - what the view does not answer from the operations (list ranges, parents, lengths of
+//!   text, anything about an object it does not know) is asked of the engine, built from
+//!   the change the first time it is needed;
 //! - the document is stored as the change's bytes, which `Document::load` reads back to
 //!   the document the engine would build (same heads); a property test checks, for random
 //!   records of every kind, that the record read here equals the engine's read.
@@ -24,9 +32,10 @@ use crate::error::DomainError;
 use crate::ids::DocId;
 use automerge::iter::{ListRange, MapRange};
 use automerge::legacy::{ElementId, Key, ObjectId, OpType};
+use automerge::transaction::Transactable;
 use automerge::{
-    ActorId, Automerge, AutomergeError, Change, ChangeHash, ObjId, ObjType, Parents, Prop,
-    ScalarValue, Value,
+    ActorId, AutoCommit, Automerge, AutomergeError, Change, ChangeHash, ObjId, ObjType, Parents,
+    Prop, ScalarValue, Value, ROOT as ENGINE_ROOT,
 };
 use autosurgeon::{hydrate, Hydrate, ReadDoc};
 use std::borrow::Cow;
@@ -42,7 +51,8 @@ const ROOT: u64 = 0;
 
 /// One object's visible entries.
 enum Object {
-    Map(HashMap<String, Entry>),
+    /// A map's entries, and its key index once the map has been listed ([`key_index`]).
+    Map(HashMap<String, Entry>, OnceLock<Option<Box<AutoCommit>>>),
     /// A list or a text object: its elements in order.
     Seq(ObjType, Vec<Entry>),
 }
@@ -245,7 +255,7 @@ fn finish(building: Building) -> Option<Object> {
                     out.insert(key, entry);
                 }
             }
-            Some(Object::Map(out))
+            Some(Object::Map(out, OnceLock::new()))
         }
         Building::Seq(ty, items) => {
             let mut out = Vec::with_capacity(items.len());
@@ -261,6 +271,20 @@ fn finish(building: Building) -> Option<Object> {
             Some(Object::Seq(ty, out))
         }
     }
+}
+
+/// A document whose root map holds `map`'s keys (with null values), for listing them in the
+/// engine's order. Its transaction is never committed: reads see its operations, and
+/// committing would only hash a change nobody keeps. `None` when a key cannot be put (the
+/// engine then lists the map).
+fn key_index(map: &HashMap<String, Entry>) -> Option<Box<AutoCommit>> {
+    let mut index = AutoCommit::new();
+    for key in map.keys() {
+        index
+            .put(ENGINE_ROOT, key.as_str(), ScalarValue::Null)
+            .ok()?;
+    }
+    Some(Box::new(index))
 }
 
 /// A record read out of a document, whichever way it was built: the engine's
@@ -305,7 +329,7 @@ impl ReadDoc for FreshDocument {
     ) -> Result<Option<(Value<'_>, ObjId)>, AutomergeError> {
         let prop = prop.into();
         match (self.object(obj), &prop) {
-            (Some(Object::Map(map)), Prop::Map(key)) => {
+            (Some(Object::Map(map, _)), Prop::Map(key)) => {
                 Ok(map.get(key.as_str()).map(|e| self.exported(e)))
             }
             (Some(Object::Seq(ObjType::List, items)), Prop::Seq(index)) => {
@@ -317,17 +341,24 @@ impl ReadDoc for FreshDocument {
 
     fn object_type<O: AsRef<ObjId>>(&self, obj: O) -> Option<ObjType> {
         match self.object(obj.as_ref()) {
-            Some(Object::Map(_)) => Some(ObjType::Map),
+            Some(Object::Map(..)) => Some(ObjType::Map),
             Some(Object::Seq(ty, _)) => Some(*ty),
             None => automerge::ReadDoc::object_type(self.engine(), obj).ok(),
         }
     }
 
+    /// For a map the view holds: its keys, in the engine's order, from the map's key index
+    /// (see the module docs: only the keys are the document's).
     fn map_range<'b, O, R>(&'b self, obj: O, range: R) -> MapRange<'b>
     where
         R: RangeBounds<String> + 'b,
         O: AsRef<ObjId>,
     {
+        if let Some(Object::Map(map, keys)) = self.object(obj.as_ref()) {
+            if let Some(index) = keys.get_or_init(|| key_index(map)) {
+                return automerge::ReadDoc::map_range(&**index, ENGINE_ROOT, range);
+            }
+        }
         automerge::ReadDoc::map_range(self.engine(), obj, range)
     }
 
@@ -342,7 +373,7 @@ impl ReadDoc for FreshDocument {
     fn length<O: AsRef<ObjId>>(&self, obj: O) -> usize {
         match self.object(obj.as_ref()) {
             Some(Object::Seq(ObjType::List, items)) => items.len(),
-            Some(Object::Map(map)) => map.len(),
+            Some(Object::Map(map, _)) => map.len(),
             _ => automerge::ReadDoc::length(self.engine(), obj),
         }
     }

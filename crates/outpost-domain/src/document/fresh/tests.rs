@@ -136,8 +136,9 @@ proptest! {
         .validate(DocId::new(), &template)
         .unwrap();
         let doc = Document::create(ReplicaId::new(), record.id, DocKind::Encounter, &record, &meta(3)).unwrap();
-        let (read, _): (EncounterRecord, _) = same_both_ways(created(doc));
+        let (read, engine): (EncounterRecord, _) = same_both_ways(created(doc));
         prop_assert_eq!(read, record);
+        prop_assert!(!engine, "an encounter (answered fields, notes) is read without building the engine");
     }
 
     #[test]
@@ -159,8 +160,9 @@ proptest! {
             }).unwrap();
         }
         let doc = Document::create(ReplicaId::new(), record.id, DocKind::Handover, &record, &meta(4)).unwrap();
-        let (read, _): (HandoverRecord, _) = same_both_ways(created(doc));
+        let (read, engine): (HandoverRecord, _) = same_both_ways(created(doc));
         prop_assert_eq!(read, record);
+        prop_assert!(!engine, "a handover is read without building the engine");
     }
 
     #[test]
@@ -171,8 +173,9 @@ proptest! {
             record.publish("admin.ana", 2_000 + v as i64).unwrap();
         }
         let doc = Document::create(ReplicaId::new(), record.id, DocKind::Template, &record, &meta(5)).unwrap();
-        let (read, _): (TemplateRecord, _) = same_both_ways(created(doc));
+        let (read, engine): (TemplateRecord, _) = same_both_ways(created(doc));
         prop_assert_eq!(read, record);
+        prop_assert!(!engine, "a template is read without building the engine");
     }
 
     #[test]
@@ -238,6 +241,22 @@ fn every_answer_is_the_engines_on_one_tangled_change() {
             }
         }
         assert_eq!(ReadDoc::length(&fresh, &obj), Engine::length(&doc, &obj));
+        if Engine::object_type(&doc, &obj) == Ok(ObjType::Map) {
+            let keys = |range: std::ops::RangeFrom<String>| -> (Vec<String>, Vec<String>) {
+                (
+                    ReadDoc::map_range(&fresh, &obj, range.clone())
+                        .map(|item| item.key.to_string())
+                        .collect(),
+                    Engine::map_range(&doc, &obj, range)
+                        .map(|item| item.key.to_string())
+                        .collect(),
+                )
+            };
+            for from in ["", "id", "name", "zz"] {
+                let (ours, engine) = keys(from.to_owned()..);
+                assert_eq!(ours, engine, "keys of {obj:?} from {from:?}");
+            }
+        }
         assert_eq!(
             ReadDoc::object_type(&fresh, &obj),
             Engine::object_type(&doc, &obj).ok()

@@ -1,0 +1,66 @@
+//! Reading a brand-new encounter (a 300-character note, answered fields) three ways, per
+//! encounter on one thread (release build): from its one change without the engine
+//! (`FreshDocument`), through the engine from that change (`Document::from_remote`), and
+//! through the engine from a compacted save (`Document::load`), which is how the server
+//! serves encounters to a bootstrapping workstation:
+//!   cargo run --release -p outpost-bench --example encounter_read
+
+use anyhow::Result;
+use outpost_bench::samples::{self, meta};
+use outpost_domain::document::encounter::EncounterRecord;
+use outpost_domain::document::{parse_change, DocKind, Document, FreshDocument};
+use outpost_domain::ids::ReplicaId;
+use std::time::Instant;
+
+const ENCOUNTERS: usize = 2_000;
+const NOTE_CHARS: usize = 300;
+
+fn main() -> Result<()> {
+    let template = samples::published_template()?;
+    let actor = ReplicaId::new();
+    let mut made = Vec::with_capacity(ENCOUNTERS);
+    for i in 0..ENCOUNTERS {
+        let e = samples::encounter(&template, NOTE_CHARS)?;
+        let (doc, change) = Document::create(
+            actor,
+            e.id,
+            DocKind::Encounter,
+            &e,
+            &meta("dr.bench", i as i64),
+        )?;
+        made.push((doc.id, change.bytes, doc.save()));
+    }
+    let per = |start: Instant| start.elapsed().as_secs_f64() * 1e6 / ENCOUNTERS as f64;
+
+    let start = Instant::now();
+    for (id, change, _) in &made {
+        let fresh = FreshDocument::of(*id, DocKind::Encounter, parse_change(change)?)
+            .map_err(|_| anyhow::anyhow!("an encounter's first change qualifies"))?;
+        std::hint::black_box(fresh.read::<EncounterRecord>()?);
+    }
+    println!(
+        "from its change, without the engine:  {:>7.1} us",
+        per(start)
+    );
+
+    let start = Instant::now();
+    for (id, change, _) in &made {
+        let (doc, _) = Document::from_remote(*id, DocKind::Encounter, vec![parse_change(change)?])?;
+        std::hint::black_box(doc.read::<EncounterRecord>()?);
+    }
+    println!(
+        "from its change, through the engine:  {:>7.1} us",
+        per(start)
+    );
+
+    let start = Instant::now();
+    for (id, _, saved) in &made {
+        let doc = Document::load(*id, DocKind::Encounter, saved)?;
+        std::hint::black_box(doc.read::<EncounterRecord>()?);
+    }
+    println!(
+        "from a compacted save, through the engine: {:>7.1} us",
+        per(start)
+    );
+    Ok(())
+}
