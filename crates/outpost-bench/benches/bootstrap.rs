@@ -94,15 +94,8 @@ fn clinic() -> Result<Vec<Record>> {
     }
     let template = samples::published_template()?;
     for i in 0..ENCOUNTERS {
-        let mut e = samples::encounter(&template, NOTE_CHARS)?;
-        e.patient_id = patients[i % PATIENTS];
-        let (doc, change) = Document::create(
-            actor,
-            e.id,
-            DocKind::Encounter,
-            &e,
-            &meta("dr.bench", i as i64),
-        )?;
+        let (e, doc, change) =
+            samples::encounter_document(&template, NOTE_CHARS, patients[i % PATIENTS], actor, i)?;
         out.push(record(
             &doc,
             change,

@@ -6,10 +6,10 @@
 //!   cargo run --release -p outpost-bench --example encounter_read
 
 use anyhow::Result;
-use outpost_bench::samples::{self, meta};
+use outpost_bench::samples;
 use outpost_domain::document::encounter::EncounterRecord;
 use outpost_domain::document::{parse_change, DocKind, Document, FreshDocument};
-use outpost_domain::ids::ReplicaId;
+use outpost_domain::ids::{DocId, ReplicaId};
 use std::time::Instant;
 
 const ENCOUNTERS: usize = 2_000;
@@ -20,14 +20,8 @@ fn main() -> Result<()> {
     let actor = ReplicaId::new();
     let mut made = Vec::with_capacity(ENCOUNTERS);
     for i in 0..ENCOUNTERS {
-        let e = samples::encounter(&template, NOTE_CHARS)?;
-        let (doc, change) = Document::create(
-            actor,
-            e.id,
-            DocKind::Encounter,
-            &e,
-            &meta("dr.bench", i as i64),
-        )?;
+        let (_, doc, change) =
+            samples::encounter_document(&template, NOTE_CHARS, DocId::new(), actor, i)?;
         made.push((doc.id, change.bytes, doc.save()));
     }
     let per = |start: Instant| start.elapsed().as_secs_f64() * 1e6 / ENCOUNTERS as f64;

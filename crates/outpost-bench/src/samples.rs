@@ -12,7 +12,7 @@ use outpost_domain::document::template::{
     FieldType, GridPos, TemplateContent, TemplateField, TemplatePage, TemplateRecord,
     TemplateScope, TemplateSection,
 };
-use outpost_domain::document::{ChangeMeta, DocKind, Document};
+use outpost_domain::document::{ChangeMeta, DocKind, Document, LocalChange};
 use outpost_domain::ids::{DocId, ReplicaId};
 use outpost_domain::protocol::{Bytes, WireChange};
 use outpost_domain::vitals::{NewVitals, VitalsSet};
@@ -303,4 +303,25 @@ pub fn encounter(template: &TemplateRecord, note_chars: usize) -> Result<Encount
         },
     };
     Ok(input.validate(DocId::new(), template)?)
+}
+
+/// The `i`-th of a series of [`encounter`]s of `patient`, as the one document a
+/// workstation creates (replica `actor`, by `dr.bench`), with the change that made it.
+pub fn encounter_document(
+    template: &TemplateRecord,
+    note_chars: usize,
+    patient: DocId,
+    actor: ReplicaId,
+    i: usize,
+) -> Result<(EncounterRecord, Document, LocalChange)> {
+    let mut e = encounter(template, note_chars)?;
+    e.patient_id = patient;
+    let (doc, change) = Document::create(
+        actor,
+        e.id,
+        DocKind::Encounter,
+        &e,
+        &meta("dr.bench", i as i64),
+    )?;
+    Ok((e, doc, change))
 }

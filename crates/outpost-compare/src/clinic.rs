@@ -118,15 +118,8 @@ pub fn bootstrap_clinic(actor: ReplicaId) -> Result<(Outbox, Vec<Value>)> {
         patients.push(p.id);
     }
     for i in 0..ENCOUNTERS {
-        let mut e = samples::encounter(&template, NOTE_CHARS)?;
-        e.patient_id = patients[i % PATIENTS];
-        let (doc, change) = Document::create(
-            actor,
-            e.id,
-            DocKind::Encounter,
-            &e,
-            &meta("dr.bench", i as i64),
-        )?;
+        let (e, doc, change) =
+            samples::encounter_document(&template, NOTE_CHARS, patients[i % PATIENTS], actor, i)?;
         out.push(&doc, change)?;
         docs.push(pouch_doc(
             e.id,
