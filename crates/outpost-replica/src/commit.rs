@@ -128,15 +128,7 @@ impl Replica {
         // change loads the stored document again.
         let cached = self.docs.take(id);
         let doc = self.commit(author, action, false, |conn, actor, meta| {
-            let mut doc = match cached {
-                Some((heads, doc))
-                    if doc.kind == kind
-                        && projection::stored_heads(conn, id)?.as_ref() == Some(&heads) =>
-                {
-                    doc
-                }
-                _ => projection::load_kind(conn, id, kind)?,
-            };
+            let mut doc = current(conn, id, kind, cached)?;
             let made = change(conn, &mut doc, actor, meta)?;
             Ok((doc, made))
         })?;
@@ -152,18 +144,9 @@ impl Replica {
         id: DocId,
         kind: DocKind,
     ) -> Result<T, ReplicaError> {
-        let stored = projection::stored_heads(&self.conn, id)?;
-        let (heads, doc) = match self.docs.take(id) {
-            Some((heads, doc)) if doc.kind == kind && stored.as_ref() == Some(&heads) => {
-                (heads, doc)
-            }
-            _ => {
-                let doc = projection::load_kind(&self.conn, id, kind)?;
-                (projection::heads_json(&doc)?, doc)
-            }
-        };
+        let doc = current(&self.conn, id, kind, self.docs.take(id))?;
         let record = doc.read()?;
-        self.docs.put(heads, doc);
+        self.docs.put(projection::heads_json(&doc)?, doc);
         Ok(record)
     }
 
@@ -195,5 +178,23 @@ pub(crate) fn checked_author(author: &str) -> Result<&str, ReplicaError> {
         ))
     } else {
         Ok(author)
+    }
+}
+
+/// Document `id` of `kind` as stored now: `kept` (taken from the replica's cache) while its
+/// heads are still the stored ones, else loaded from disk.
+fn current(
+    conn: &Connection,
+    id: DocId,
+    kind: DocKind,
+    kept: Option<(String, Document)>,
+) -> Result<Document, ReplicaError> {
+    match kept {
+        Some((heads, doc))
+            if doc.kind == kind && projection::stored_heads(conn, id)?.as_ref() == Some(&heads) =>
+        {
+            Ok(doc)
+        }
+        _ => projection::load_kind(conn, id, kind),
     }
 }
