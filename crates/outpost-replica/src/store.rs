@@ -46,6 +46,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../../migrations/replica/20261203220000_document_tail.sql"
     )),
+    M::up(include_str!(
+        "../../../migrations/replica/20261204000000_compact_vitals.sql"
+    )),
 ];
 
 fn migrations() -> Migrations<'static> {

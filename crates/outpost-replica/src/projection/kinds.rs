@@ -4,7 +4,7 @@
 //! JSON in `detail`. A row is computed without the database ([`row`]) and written
 //! separately ([`Row::write`]), so a pulled page can compute its rows in parallel.
 
-use super::{timestamp, to_detail};
+use super::to_detail;
 use crate::error::ReplicaError;
 use outpost_domain::document::encounter::{EncounterProjection, EncounterRecord};
 use outpost_domain::document::handover::{HandoverProjection, HandoverRecord};
@@ -12,7 +12,7 @@ use outpost_domain::document::template::{SavedSection, TemplateProjection, Templ
 use outpost_domain::document::{DocKind, ReadRecord};
 use outpost_domain::link::LinkStatus;
 use outpost_domain::patient::PatientProjection;
-use outpost_domain::vitals::{VitalsProjection, VitalsStatus};
+use outpost_domain::vitals::VitalsProjection;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 
@@ -35,6 +35,10 @@ pub(crate) struct Row {
 }
 
 impl Row {
+    pub(super) fn new(sql: &'static str, values: Vec<Value>) -> Self {
+        Self { sql, values }
+    }
+
     /// Stores the row, replacing the document's previous one.
     pub(super) fn write(&self, conn: &Connection) -> Result<(), ReplicaError> {
         conn.prepare_cached(self.sql)?
@@ -48,7 +52,7 @@ impl Row {
 pub(super) fn row(doc: &impl ReadRecord) -> Result<Row, ReplicaError> {
     match doc.kind() {
         DocKind::Patient => patient(&PatientProjection::of(&doc.read_record()?)),
-        DocKind::Vitals => vitals(&VitalsProjection::of(&doc.read_record()?)),
+        DocKind::Vitals => super::vitals_row::row(&VitalsProjection::of(&doc.read_record()?)),
         DocKind::Encounter => encounter(&EncounterProjection::of(
             &doc.read_record::<EncounterRecord>()?,
         )),
@@ -80,24 +84,6 @@ fn patient(p: &PatientProjection) -> Result<Row, ReplicaError> {
             Value::Integer(i64::from(p.provisional)),
             p.duplicate_key.clone().map_or(Value::Null, Value::Text),
             text(to_detail(p)?),
-        ],
-    })
-}
-
-fn vitals(v: &VitalsProjection) -> Result<Row, ReplicaError> {
-    let status = match v.status {
-        VitalsStatus::Final => "final",
-        VitalsStatus::EnteredInError => "entered-in-error",
-    };
-    Ok(Row {
-        sql: "INSERT OR REPLACE INTO vitals (id, patient_id, taken_at, status, detail)
-              VALUES (?1, ?2, ?3, ?4, ?5)",
-        values: vec![
-            text(v.id.to_string()),
-            text(v.patient_id.to_string()),
-            text(timestamp(v.taken_at)),
-            text(status),
-            text(to_detail(v)?),
         ],
     })
 }

@@ -10,6 +10,7 @@
 //! parallel and then writes them all in its one transaction.
 
 mod kinds;
+pub(crate) mod vitals_row;
 
 use crate::duplicates;
 use crate::error::ReplicaError;
@@ -163,11 +164,11 @@ impl Stored {
     }
 
     /// A new document read from its one change without the engine
-    /// ([`FreshDocument`]), stored as that change. It has no open conflicts: one change
-    /// cannot hold concurrent values.
+    /// ([`FreshDocument`]), stored as that change (compressed). It has no open conflicts:
+    /// one change cannot hold concurrent values.
     pub(crate) fn of_fresh(doc: &FreshDocument) -> Result<Self, ReplicaError> {
         Ok(Self {
-            body: Body::Whole(doc.bytes().to_vec()),
+            body: Body::Whole(doc.stored_bytes()),
             heads: json_of_heads(&doc.heads())?,
             derived: Derived {
                 id: doc.id.to_string(),

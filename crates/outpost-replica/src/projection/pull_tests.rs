@@ -69,7 +69,7 @@ fn sorted(mut list: Vec<DuplicateCandidate>) -> Vec<(String, String)> {
 }
 
 #[test]
-fn a_pulled_document_is_stored_as_its_change_and_a_local_edit_is_appended_to_it() {
+fn a_pulled_document_is_stored_as_its_change_compressed_and_a_local_edit_is_appended_to_it() {
     let ((_da, mut a), (_db, mut b)) = (replica(), replica());
     let p = b
         .register_patient(&person("Amara Okafor", "MRN-1"), "desk.ana")
@@ -78,22 +78,28 @@ fn a_pulled_document_is_stored_as_its_change_and_a_local_edit_is_appended_to_it(
     let page = b.unpushed_changes(500).unwrap();
     a.apply_remote_changes(&page).unwrap();
 
-    assert_eq!(stored_bytes(&a.conn, v.id), page[1].bytes.0);
+    let kept = stored_bytes(&a.conn, v.id);
+    assert!(
+        kept.len() < page[1].bytes.0.len(),
+        "its larger columns are stored compressed"
+    );
+    assert_eq!(
+        parse_change(&kept).unwrap().hash(),
+        parse_change(&page[1].bytes.0).unwrap().hash(),
+        "the same change"
+    );
     assert_eq!(a.list_vitals(p.id).unwrap(), vec![v.clone()]);
     a.mark_vitals_entered_in_error(v.id, "wrong patient", "nurse.lee")
         .unwrap();
     assert_eq!(
         stored_bytes(&a.conn, v.id),
-        page[1].bytes.0,
+        kept,
         "the saved bytes are not rewritten by an edit"
     );
     let edit = a.unpushed_changes(500).unwrap();
     let stored = crate::projection::stored(&a.conn, v.id).unwrap().unwrap();
     assert_eq!(stored.tail, 1);
-    assert_eq!(
-        stored.bytes,
-        [page[1].bytes.0.clone(), edit[0].bytes.0.clone()].concat()
-    );
+    assert_eq!(stored.bytes, [kept, edit[0].bytes.0.clone()].concat());
     let doc = crate::projection::load(&a.conn, v.id).unwrap().unwrap();
     assert_eq!(doc.history().len(), 2);
     assert_eq!(doc.kind, DocKind::Vitals);

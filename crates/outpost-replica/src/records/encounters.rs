@@ -6,7 +6,7 @@
 
 use crate::audit::Action;
 use crate::error::ReplicaError;
-use crate::projection::{self, detail, details};
+use crate::projection::{self, detail, details, vitals_row};
 use crate::records::vitals::{known_patient, set_of};
 use crate::replica::Replica;
 use outpost_domain::document::encounter::{
@@ -16,7 +16,6 @@ use outpost_domain::document::encounter::{
 use outpost_domain::document::template::TemplateRecord;
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::DocId;
-use outpost_domain::vitals::VitalsProjection;
 use outpost_domain::DomainError;
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::BTreeMap;
@@ -214,12 +213,7 @@ fn prefilled(
             Ok(projection::load_kind(conn, id, DocKind::Encounter)?.read()?)
         })
         .transpose()?;
-    let vitals: Option<VitalsProjection> = detail(
-        conn,
-        "SELECT detail FROM vitals WHERE patient_id = ?1 AND status = 'final'
-         ORDER BY taken_at DESC, id DESC LIMIT 1",
-        [input.patient_id.to_string()],
-    )?;
+    let vitals = vitals_row::latest_final(conn, input.patient_id)?;
     let mut fields = prefill(
         &content,
         previous.as_ref(),

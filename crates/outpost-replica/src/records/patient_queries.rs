@@ -3,14 +3,14 @@
 
 use crate::duplicates::{merged_under, survivors};
 use crate::error::ReplicaError;
-use crate::projection::{detail, details};
+use crate::projection::{detail, details, vitals_row};
 use crate::records::patients::summary;
 use crate::records::vitals::set_of;
 use crate::replica::Replica;
 use outpost_domain::ids::DocId;
 use outpost_domain::link::PatientLink;
 use outpost_domain::patient::{Patient, PatientProjection};
-use outpost_domain::vitals::{VitalsProjection, VitalsSet};
+use outpost_domain::vitals::VitalsSet;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -109,12 +109,7 @@ impl Replica {
     }
 
     fn latest_vitals(&self, patient: DocId) -> Result<Option<VitalsSet>, ReplicaError> {
-        let latest: Option<VitalsProjection> = detail(
-            &self.conn,
-            "SELECT detail FROM vitals WHERE patient_id = ?1 AND status <> 'entered-in-error'
-             ORDER BY taken_at DESC, id DESC LIMIT 1",
-            [patient.to_string()],
-        )?;
+        let latest = vitals_row::latest_final(&self.conn, patient)?;
         Ok(latest.as_ref().map(set_of))
     }
 }

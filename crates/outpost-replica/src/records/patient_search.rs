@@ -6,14 +6,14 @@
 
 use crate::duplicates::{merged_under, survivors};
 use crate::error::ReplicaError;
-use crate::projection::{detail, details};
+use crate::projection::{details, vitals_row};
 use crate::records::patient_queries::PatientSummary;
 use crate::records::patients::summary;
 use crate::records::vitals::set_of;
 use crate::replica::Replica;
 use outpost_domain::ids::DocId;
 use outpost_domain::patient::PatientProjection;
-use outpost_domain::vitals::{VitalsProjection, VitalsSet};
+use outpost_domain::vitals::VitalsSet;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -126,12 +126,7 @@ fn escape_like(word: &str) -> String {
 }
 
 fn latest_valid_vitals(r: &Replica, patient: DocId) -> Result<Option<VitalsSet>, ReplicaError> {
-    let latest: Option<VitalsProjection> = detail(
-        &r.conn,
-        "SELECT detail FROM vitals WHERE patient_id = ?1 AND status <> 'entered-in-error'
-         ORDER BY taken_at DESC, id DESC LIMIT 1",
-        [patient.to_string()],
-    )?;
+    let latest = vitals_row::latest_final(&r.conn, patient)?;
     Ok(latest.as_ref().map(set_of))
 }
 

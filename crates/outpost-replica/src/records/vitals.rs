@@ -4,7 +4,7 @@
 
 use crate::audit::Action;
 use crate::error::ReplicaError;
-use crate::projection::{detail, details};
+use crate::projection::vitals_row;
 use crate::replica::Replica;
 use chrono::Utc;
 use outpost_domain::document::{DocKind, Document};
@@ -79,24 +79,21 @@ impl Replica {
     /// Like [`Replica::list_vitals`], with position, notes and the entered-in-error reason.
     #[tracing::instrument(skip_all)]
     pub fn vitals_history(&self, patient_id: DocId) -> Result<Vec<VitalsProjection>, ReplicaError> {
-        details(
+        vitals_row::select(
             &self.conn,
-            "SELECT detail FROM vitals WHERE patient_id = ?1 ORDER BY taken_at DESC, id DESC",
+            "WHERE patient_id = ?1 ORDER BY taken_at DESC, id DESC",
             [patient_id.to_string()],
         )
     }
 
     /// One vitals set.
     pub fn vitals(&self, id: DocId) -> Result<VitalsProjection, ReplicaError> {
-        detail(
-            &self.conn,
-            "SELECT detail FROM vitals WHERE id = ?1",
-            [id.to_string()],
-        )?
-        .ok_or(ReplicaError::NotFound {
-            kind: "vitals set",
-            id,
-        })
+        vitals_row::select(&self.conn, "WHERE id = ?1", [id.to_string()])?
+            .pop()
+            .ok_or(ReplicaError::NotFound {
+                kind: "vitals set",
+                id,
+            })
     }
 }
 

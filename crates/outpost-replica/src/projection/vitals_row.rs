@@ -1,0 +1,166 @@
+//! The vitals projection row, kept small. Vitals sets are the most numerous records a
+//! clinic holds (tens of thousands), so their row stores each fact once: id, patient,
+//! time and status in their columns, and in `detail` only the rest, with each value under
+//! its field name. A value's LOINC code and UCUM unit are the catalog's
+//! (`outpost_domain::vitals::SPECS`) for nearly every set; they are written out only for a
+//! value whose codes differ (or whose field the catalog does not know), so reading the row
+//! gives back exactly the document's projection.
+//!
+//! The domain's full projection as JSON was four times the size of this row (the codes
+//! and field names of eight observations, and the columns again).
+
+use super::{healing, kinds::Row, timestamp};
+use crate::error::ReplicaError;
+use chrono::{DateTime, Utc};
+use outpost_domain::ids::DocId;
+use outpost_domain::vitals::{spec, Observation, VitalsProjection, VitalsStatus};
+use rusqlite::types::Value;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+/// What `detail` holds for a vitals set.
+#[derive(Debug, Serialize, Deserialize)]
+struct Compact {
+    #[serde(rename = "by")]
+    taken_by: String,
+    /// `[field, value]` per observation, in the record's order.
+    #[serde(rename = "v")]
+    values: Vec<(String, f64)>,
+    /// `[index, loinc, ucum]` for each observation whose codes are not the catalog's.
+    #[serde(rename = "c", default, skip_serializing_if = "Vec::is_empty")]
+    codes: Vec<(usize, String, String)>,
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    position: Option<String>,
+    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
+    notes: Option<String>,
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
+    entered_in_error_reason: Option<String>,
+}
+
+const IN_ERROR: &str = "entered-in-error";
+
+fn status_word(s: VitalsStatus) -> &'static str {
+    match s {
+        VitalsStatus::Final => "final",
+        VitalsStatus::EnteredInError => IN_ERROR,
+    }
+}
+
+/// The row of one vitals set.
+pub(super) fn row(v: &VitalsProjection) -> Result<Row, ReplicaError> {
+    let codes = v
+        .observations
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| spec(&o.field).is_none_or(|s| s.loinc != o.loinc || s.ucum != o.ucum))
+        .map(|(i, o)| (i, o.loinc.clone(), o.ucum.clone()))
+        .collect();
+    let compact = Compact {
+        taken_by: v.taken_by.clone(),
+        values: v
+            .observations
+            .iter()
+            .map(|o| (o.field.clone(), o.value))
+            .collect(),
+        codes,
+        position: v.position.clone(),
+        notes: v.notes.clone(),
+        entered_in_error_reason: v.entered_in_error_reason.clone(),
+    };
+    Ok(Row::new(
+        "INSERT OR REPLACE INTO vitals (id, patient_id, taken_at, status, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        vec![
+            Value::Text(v.id.to_string()),
+            Value::Text(v.patient_id.to_string()),
+            Value::Text(timestamp(v.taken_at)),
+            Value::Text(status_word(v.status).into()),
+            Value::Text(super::to_detail(&compact)?),
+        ],
+    ))
+}
+
+/// The columns [`read`] takes, in its order.
+const COLUMNS: &str = "SELECT id, patient_id, taken_at, status, detail FROM vitals";
+
+fn stale(what: impl std::fmt::Display) -> ReplicaError {
+    ReplicaError::StaleProjection(format!("vitals row: {what}"))
+}
+
+/// One stored row back as the projection it was written from.
+fn read(r: &rusqlite::Row<'_>) -> Result<VitalsProjection, ReplicaError> {
+    let id: String = r.get(0)?;
+    let patient: String = r.get(1)?;
+    let taken_at: String = r.get(2)?;
+    let status: String = r.get(3)?;
+    let detail: String = r.get(4)?;
+    let c: Compact = serde_json::from_str(&detail).map_err(stale)?;
+    let mut observations = Vec::with_capacity(c.values.len());
+    for (i, (field, value)) in c.values.into_iter().enumerate() {
+        let (loinc, ucum) = match c.codes.iter().find(|(at, ..)| *at == i) {
+            Some((_, loinc, ucum)) => (loinc.clone(), ucum.clone()),
+            None => {
+                let s = spec(&field).ok_or_else(|| stale(format!("no codes for {field}")))?;
+                (s.loinc.to_owned(), s.ucum.to_owned())
+            }
+        };
+        observations.push(Observation {
+            field,
+            loinc,
+            ucum,
+            value,
+        });
+    }
+    Ok(VitalsProjection {
+        id: crate::meta::parse(&id, "vitals id")?,
+        patient_id: crate::meta::parse(&patient, "patient id")?,
+        taken_at: DateTime::parse_from_rfc3339(&taken_at)
+            .map_err(stale)?
+            .with_timezone(&Utc),
+        taken_by: c.taken_by,
+        status: if status == IN_ERROR {
+            VitalsStatus::EnteredInError
+        } else {
+            VitalsStatus::Final
+        },
+        observations,
+        position: c.position,
+        notes: c.notes,
+        entered_in_error_reason: c.entered_in_error_reason,
+    })
+}
+
+/// The vitals sets `rest` (a WHERE / ORDER BY / LIMIT clause over `vitals`) selects, in
+/// its order.
+pub(crate) fn select(
+    conn: &Connection,
+    rest: &str,
+    params: impl rusqlite::Params + Clone,
+) -> Result<Vec<VitalsProjection>, ReplicaError> {
+    let sql = format!("{COLUMNS} {rest}");
+    healing(conn, |conn| {
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params.clone())?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(read(r)?);
+        }
+        Ok(out)
+    })
+}
+
+/// A patient's latest vitals set that is `final`, if any.
+pub(crate) fn latest_final(
+    conn: &Connection,
+    patient: DocId,
+) -> Result<Option<VitalsProjection>, ReplicaError> {
+    Ok(select(
+        conn,
+        "WHERE patient_id = ?1 AND status = 'final' ORDER BY taken_at DESC, id DESC LIMIT 1",
+        [patient.to_string()],
+    )?
+    .pop())
+}
+
+#[cfg(test)]
+mod tests;
