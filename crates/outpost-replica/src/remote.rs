@@ -247,9 +247,13 @@ impl Job<'_> {
                     }
                 }
             }
+            // Made and edited before this pull (an encounter charted in several saves):
+            // stored as a compacted save, which holds each operation once in compressed
+            // columns where its changes would repeat their headers and actor; the engine
+            // has built the document already, so saving it is the only extra work.
             None => {
-                let (doc, bytes) = Document::from_remote(id, self.kind, parsed).map_err(refused)?;
-                Stored::of(&doc, bytes, true)?
+                let (doc, _) = Document::from_remote(id, self.kind, parsed).map_err(refused)?;
+                Stored::of(&doc, doc.save(), true)?
             }
             Some(StoredDoc { kind, bytes, tail }) => {
                 let mut doc = Document::load(id, *kind, bytes)?;

@@ -1,6 +1,7 @@
 //! A pulled page, as it is worked out (documents in parallel, then written in one
-//! transaction): a new document is stored as the changes that made it and reads back the
-//! same, a later local edit is appended to it; a page with one bad change is refused
+//! transaction): a new document is stored as the change that made it (compressed), or as
+//! a compacted save when it arrived in several, and reads back the same; a later local
+//! edit is appended to it; a page with one bad change is refused
 //! whole even when its documents were worked out on several threads; the clock observes
 //! every pulled change; and the duplicate candidates the page recomputes for the patients
 //! it touched are exactly those a full recompute finds.
@@ -103,6 +104,32 @@ fn a_pulled_document_is_stored_as_its_change_compressed_and_a_local_edit_is_appe
     let doc = crate::projection::load(&a.conn, v.id).unwrap().unwrap();
     assert_eq!(doc.history().len(), 2);
     assert_eq!(doc.kind, DocKind::Vitals);
+}
+
+#[test]
+fn a_document_pulled_with_several_changes_is_stored_as_a_compacted_save() {
+    let ((_da, mut a), (_db, mut b)) = (replica(), replica());
+    let p = b
+        .register_patient(&person("Amara Okafor", "MRN-1"), "desk.ana")
+        .unwrap();
+    for n in ["0803 111 2222", "0803 111 2223", "0803 111 2224"] {
+        b.edit_patient(p.id, &phone_update(n), "desk.ana").unwrap();
+    }
+    let page = b.unpushed_changes(500).unwrap();
+    assert_eq!(page.len(), 4);
+    a.apply_remote_changes(&page).unwrap();
+
+    let stored = crate::projection::stored(&a.conn, p.id).unwrap().unwrap();
+    assert_eq!(stored.tail, 0);
+    let changes: usize = page.iter().map(|c| c.bytes.0.len()).sum();
+    assert!(
+        stored.bytes.len() < changes,
+        "a save ({} bytes) is smaller than its changes ({changes})",
+        stored.bytes.len()
+    );
+    let doc = crate::projection::load(&a.conn, p.id).unwrap().unwrap();
+    assert_eq!(doc.history().len(), 4, "every change is in the save");
+    assert_eq!(a.patient(p.id).unwrap(), b.patient(p.id).unwrap());
 }
 
 #[test]
