@@ -14,6 +14,7 @@
 use crate::audit::{self, Action};
 use crate::error::ReplicaError;
 use crate::meta::{self, to_i64, Clock};
+use crate::projection::Row;
 use crate::replica::Replica;
 use crate::{duplicates, peer_clock, projection};
 use chrono::Utc;
@@ -23,8 +24,13 @@ use outpost_domain::DomainError;
 use rusqlite::{params, Connection, TransactionBehavior};
 
 /// What a write function hands back: the document as it now is, and the change that made
-/// it so (`None` when nothing differed; then nothing is stored).
-pub(crate) type Written = (Document, Option<LocalChange>);
+/// it so (`None` when nothing differed; then nothing is stored) with the document's
+/// projection row when the write built it from the record it edited (else the row is read
+/// from the document).
+pub(crate) type Written = (Document, Option<(LocalChange, Option<Row>)>);
+
+/// What an edit hands back: its change, and the projection row if it built one.
+pub(crate) type Edited = Option<(LocalChange, Option<Row>)>;
 
 impl Replica {
     /// Makes one local change durable: document + projections + change log + clock +
@@ -55,14 +61,14 @@ impl Replica {
             hlc: clock.hlc,
         };
         let (doc, change) = write(&tx, self.id, &change_meta)?;
-        let Some(change) = change else {
+        let Some((change, row)) = change else {
             // Nothing differed: dropping the transaction rolls back whatever `write` did.
             return Ok(doc);
         };
         if new {
             projection::save_new(&tx, &doc)?;
         } else {
-            projection::save_edit(&tx, &doc, &change.bytes)?;
+            projection::save_edit(&tx, &doc, &change.bytes, row)?;
         }
         if matches!(doc.kind, DocKind::Patient | DocKind::PatientLink) {
             duplicates::recompute(&tx)?;
@@ -104,7 +110,7 @@ impl Replica {
     ) -> Result<Document, ReplicaError> {
         self.commit(author, action, true, |conn, actor, meta| {
             let (doc, change) = make(conn, actor, meta)?;
-            Ok((doc, Some(change)))
+            Ok((doc, Some((change, None))))
         })
     }
 
@@ -123,6 +129,26 @@ impl Replica {
             ReplicaId,
             &ChangeMeta,
         ) -> Result<Option<LocalChange>, ReplicaError>,
+    ) -> Result<&Document, ReplicaError> {
+        self.commit_edit(id, kind, author, action, |conn, doc, actor, meta| {
+            Ok(change(conn, doc, actor, meta)?.map(|c| (c, None)))
+        })
+    }
+
+    /// [`Replica::commit_change`] whose `change` may also hand back the document's
+    /// projection row, built from the record it edited.
+    pub(crate) fn commit_edit(
+        &mut self,
+        id: DocId,
+        kind: DocKind,
+        author: &str,
+        action: Action,
+        change: impl FnOnce(
+            &Connection,
+            &mut Document,
+            ReplicaId,
+            &ChangeMeta,
+        ) -> Result<Edited, ReplicaError>,
     ) -> Result<&Document, ReplicaError> {
         // Taken out while it changes: a failed write drops it, half-changed, and the next
         // change loads the stored document again.

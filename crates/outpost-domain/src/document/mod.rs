@@ -286,6 +286,20 @@ impl Document {
         meta: &ChangeMeta,
         edit: impl FnOnce(&mut T) -> Result<(), DomainError>,
     ) -> Result<Option<LocalChange>, DomainError> {
+        Ok(self
+            .edit_keeping(actor, meta, edit)?
+            .map(|(change, _)| change))
+    }
+
+    /// [`Document::edit`], handing back the edited record with the change: what reading
+    /// the document again would give, without reading it again (a long note is read
+    /// once per save instead of twice).
+    pub fn edit_keeping<T: Hydrate + Reconcile>(
+        &mut self,
+        actor: ReplicaId,
+        meta: &ChangeMeta,
+        edit: impl FnOnce(&mut T) -> Result<(), DomainError>,
+    ) -> Result<Option<(LocalChange, T)>, DomainError> {
         if self.is_empty() {
             return Err(self.no_content());
         }
@@ -299,7 +313,7 @@ impl Document {
             return Ok(None);
         }
         let (hash, _) = tx.commit_with(meta.options());
-        local_change(&self.doc, hash)
+        Ok(local_change(&self.doc, hash)?.map(|change| (change, record)))
     }
 
     /// Every change with its author and clocks, dependencies first: the edit audit.

@@ -53,7 +53,7 @@ pub(super) fn row(doc: &impl ReadRecord) -> Result<Row, ReplicaError> {
     match doc.kind() {
         DocKind::Patient => patient(&PatientProjection::of(&doc.read_record()?)),
         DocKind::Vitals => super::vitals_row::row(&VitalsProjection::of(&doc.read_record()?)),
-        DocKind::Encounter => encounter(&EncounterProjection::of(
+        DocKind::Encounter => encounter_row(&EncounterProjection::of(
             &doc.read_record::<EncounterRecord>()?,
         )),
         DocKind::Handover => handover(&HandoverProjection::of(
@@ -88,7 +88,8 @@ fn patient(p: &PatientProjection) -> Result<Row, ReplicaError> {
     })
 }
 
-fn encounter(e: &EncounterProjection) -> Result<Row, ReplicaError> {
+/// The row of one encounter.
+pub(crate) fn encounter_row(e: &EncounterProjection) -> Result<Row, ReplicaError> {
     Ok(Row {
         sql: "INSERT OR REPLACE INTO encounters
                 (id, patient_id, template_id, template_version, status, encounter_date, detail)

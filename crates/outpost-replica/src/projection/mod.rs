@@ -10,6 +10,7 @@
 //! parallel and then writes them all in its one transaction.
 
 mod kinds;
+pub(crate) use kinds::{encounter_row, Row};
 pub(crate) mod vitals_row;
 
 use crate::duplicates;
@@ -40,10 +41,13 @@ pub(crate) fn save_new(conn: &Connection, doc: &Document) -> Result<(), ReplicaE
 /// Saves a stored document after local `change` (its bytes): the change is appended to the
 /// document's tail, or the document is compacted when the tail is full. Rebuilds what is
 /// derived from it.
+/// `row`: the document's projection row when the edit built it from the record it
+/// edited (else it is read from `doc`).
 pub(crate) fn save_edit(
     conn: &Connection,
     doc: &Document,
     change: &[u8],
+    row: Option<Row>,
 ) -> Result<(), ReplicaError> {
     let (tail, had_conflicts): (u32, bool) = conn
         .prepare_cached(
@@ -54,10 +58,15 @@ pub(crate) fn save_edit(
     // A local change is made on top of every value it replaces, so it can settle open
     // conflicts but never open one: a document that had none has none after it, and the
     // walk over its history for them is skipped.
-    let derived = if had_conflicts {
-        Derived::of(doc)?
-    } else {
-        Derived::without_conflicts(doc)?
+    let derived = match (had_conflicts, row) {
+        (true, _) => Derived::of(doc)?,
+        (false, Some(row)) => Derived {
+            id: doc.id.to_string(),
+            kind: doc.kind,
+            row,
+            conflicts: Vec::new(),
+        },
+        (false, None) => Derived::without_conflicts(doc)?,
     };
     Stored::edited_with(doc, tail, vec![change.to_vec()], derived)?.write(conn)
 }

@@ -172,7 +172,8 @@ impl Replica {
             crate::meta::parse(&template_id, "template id")?,
             DocKind::Template,
         )?;
-        self.commit_change(
+        let mut saved = None;
+        self.commit_edit(
             id,
             DocKind::Encounter,
             author,
@@ -181,11 +182,25 @@ impl Replica {
                 if crate::signing::is_signed(conn, id)? {
                     return Err(ReplicaError::Locked(id));
                 }
-                Ok(doc.edit(actor, meta, |r: &mut EncounterRecord| edit(r, &template))?)
+                let edited =
+                    doc.edit_keeping(actor, meta, |r: &mut EncounterRecord| edit(r, &template))?;
+                // The row and the answer come from the record just edited: the note is read
+                // from the document once per save, not again for the row and the answer.
+                edited
+                    .map(|(change, record)| {
+                        let projection = EncounterProjection::of(&record);
+                        let row = projection::encounter_row(&projection)?;
+                        saved = Some(projection);
+                        Ok((change, Some(row)))
+                    })
+                    .transpose()
             },
         )?;
-        // The projection the save just stored, rather than reading the document again.
-        stored_projection(&self.conn, id)
+        match saved {
+            Some(projection) => Ok(projection),
+            // Nothing differed: the stored projection is the current one.
+            None => stored_projection(&self.conn, id),
+        }
     }
 }
 
@@ -260,3 +275,6 @@ fn as_field(e: ReplicaError, field: &str) -> ReplicaError {
         other => other,
     }
 }
+
+#[cfg(test)]
+mod save_tests;

@@ -1,0 +1,134 @@
+//! An encounter save builds the stored projection row and its answer from the record it
+//! edited, not from a second read of the document: after every kind of save (a note typed,
+//! a field set, the status moved, a save that changes nothing) the answer, the stored row
+//! and a fresh read of the document agree.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use super::{projection_of, stored_projection};
+use crate::{Replica, TemplateEdit};
+use outpost_domain::document::encounter::{
+    EncounterProjection, EncounterStatus, EncounterType, FieldValue, NewEncounter, NoteKind,
+    NoteTexts,
+};
+use outpost_domain::document::template::{
+    FieldType, GridPos, TemplateContent, TemplateField, TemplateScope, TemplateSection,
+};
+use outpost_domain::ids::DocId;
+use outpost_domain::patient::{NewPatient, Sex};
+use std::collections::BTreeMap;
+
+fn chart() -> (tempfile::TempDir, Replica, DocId) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = Replica::create(dir.path()).unwrap();
+    let patient = r
+        .register_patient(
+            &NewPatient {
+                name: "Amara Okafor".into(),
+                date_of_birth: "1984-03-07".into(),
+                sex: Sex::Female,
+                mrn: "MRN-1".into(),
+            },
+            "desk.ana",
+        )
+        .unwrap();
+    let content = TemplateContent::new(
+        "Clinic",
+        "general",
+        EncounterType::FollowUp,
+        TemplateScope::Clinic,
+    );
+    let t = r.create_template(&content, "admin.sam").unwrap();
+    for edit in [
+        TemplateEdit::AddPage {
+            page_id: "main".into(),
+            title: "Main".into(),
+        },
+        TemplateEdit::AddSection {
+            page_id: "main".into(),
+            section: TemplateSection::new("obs", "Observations", GridPos::new(0, 0, 12, 2)),
+        },
+        TemplateEdit::AddField {
+            section_id: "obs".into(),
+            field: TemplateField::new(
+                "weight",
+                "Weight",
+                FieldType::Number {
+                    unit: "kg".into(),
+                    min: Some(0.0),
+                    max: Some(500.0),
+                },
+                GridPos::new(0, 0, 4, 1),
+            ),
+        },
+    ] {
+        r.edit_template(t.id, &edit, "admin.sam").unwrap();
+    }
+    r.publish_template(t.id, "admin.sam").unwrap();
+    let input = NewEncounter {
+        patient_id: patient.id,
+        provider: "dr.ito".into(),
+        date: "2026-11-22".into(),
+        encounter_type: EncounterType::FollowUp,
+        specialty: "general".into(),
+        template: r.template_pin(t.id, Some(1)).unwrap(),
+        fields: BTreeMap::new(),
+        notes: NoteTexts::default(),
+    };
+    let e = r.open_encounter(&input, "dr.ito").unwrap();
+    (dir, r, e.id)
+}
+
+fn agrees(r: &Replica, id: DocId, answer: &EncounterProjection) {
+    let read = projection_of(&crate::projection::load(&r.conn, id).unwrap().unwrap()).unwrap();
+    assert_eq!(answer, &read, "the answer is what the document holds");
+    assert_eq!(
+        &stored_projection(&r.conn, id).unwrap(),
+        answer,
+        "the stored row is what the document holds"
+    );
+}
+
+#[test]
+fn every_save_answers_and_stores_what_the_document_reads() {
+    let (_d, mut r, id) = chart();
+    let typed = r
+        .edit_encounter_note(id, NoteKind::History, "Chest pain since Tuesday.", "dr.ito")
+        .unwrap();
+    assert_eq!(typed.notes.history, "Chest pain since Tuesday.");
+    agrees(&r, id, &typed);
+
+    let weighed = r
+        .set_encounter_field(id, "weight", FieldValue::Number(72.5), "dr.ito")
+        .unwrap();
+    assert_eq!(weighed.fields["weight"], FieldValue::Number(72.5));
+    agrees(&r, id, &weighed);
+
+    let more = r
+        .edit_encounter_note(
+            id,
+            NoteKind::History,
+            "Chest pain since Tuesday, worse on exertion. Ñandú café.",
+            "dr.ito",
+        )
+        .unwrap();
+    agrees(&r, id, &more);
+
+    let moved = r
+        .set_encounter_status(id, EncounterStatus::InProgress, "dr.ito")
+        .unwrap();
+    assert_eq!(moved.status, EncounterStatus::InProgress);
+    agrees(&r, id, &moved);
+
+    let unchanged = r
+        .edit_encounter_note(
+            id,
+            NoteKind::History,
+            "Chest pain since Tuesday, worse on exertion. Ñandú café.",
+            "dr.ito",
+        )
+        .unwrap();
+    assert_eq!(
+        unchanged, moved,
+        "a save that changes nothing answers the stored record"
+    );
+}
