@@ -119,16 +119,9 @@ impl FreshDocument {
         vec![self.change.hash().to_string()]
     }
 
-    /// The change itself, as it was made (what is sent and what its hash covers).
+    /// The bytes to store the document as: the change itself, which `Document::load` reads.
     pub fn bytes(&self) -> &[u8] {
         self.change.raw_bytes()
-    }
-
-    /// The bytes to store the document as: the change with its larger columns compressed
-    /// the way Automerge compresses a save's (a vitals set's change: about 720 bytes
-    /// against 950). `Document::load` reads it, and so does [`super::parse_change`].
-    pub fn stored_bytes(&self) -> Vec<u8> {
-        self.change.clone().bytes().into_owned()
     }
 
     /// The same document built by the engine, for anything beyond reading the record.

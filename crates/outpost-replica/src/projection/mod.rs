@@ -173,11 +173,11 @@ impl Stored {
     }
 
     /// A new document read from its one change without the engine
-    /// ([`FreshDocument`]), stored as that change (compressed). It has no open conflicts:
-    /// one change cannot hold concurrent values.
+    /// ([`FreshDocument`]), stored as that change. It has no open conflicts: one change
+    /// cannot hold concurrent values.
     pub(crate) fn of_fresh(doc: &FreshDocument) -> Result<Self, ReplicaError> {
         Ok(Self {
-            body: Body::Whole(doc.stored_bytes()),
+            body: Body::Whole(doc.bytes().to_vec()),
             heads: json_of_heads(&doc.heads())?,
             derived: Derived {
                 id: doc.id.to_string(),

@@ -1,6 +1,7 @@
 //! The vitals projection row, kept small. Vitals sets are the most numerous records a
 //! clinic holds (tens of thousands), so their row stores each fact once: id, patient,
-//! time and status in their columns, and in `detail` only the rest, with each value under
+//! time (nanoseconds since 1970, UTC) and status in their columns, and in `detail` only
+//! the rest, with each value under
 //! its field name. A value's LOINC code and UCUM unit are the catalog's
 //! (`outpost_domain::vitals::SPECS`) for nearly every set; they are written out only for a
 //! value whose codes differ (or whose field the catalog does not know), so reading the row
@@ -9,7 +10,7 @@
 //! The domain's full projection as JSON was four times the size of this row (the codes
 //! and field names of eight observations, and the columns again).
 
-use super::{healing, kinds::Row, timestamp};
+use super::{healing, kinds::Row};
 use crate::error::ReplicaError;
 use chrono::{DateTime, Utc};
 use outpost_domain::ids::DocId;
@@ -46,6 +47,17 @@ fn status_word(s: VitalsStatus) -> &'static str {
     }
 }
 
+/// `t` as the `taken_at` column holds it. Nanoseconds since 1970 reach the years
+/// 1677–2262; a time outside them is refused rather than stored wrong.
+fn taken_at_nanos(t: DateTime<Utc>) -> Result<i64, ReplicaError> {
+    t.timestamp_nanos_opt().ok_or_else(|| {
+        ReplicaError::invalid(
+            "taken_at",
+            "a time between the years 1677 and 2262 (check the date the values were taken)",
+        )
+    })
+}
+
 /// The row of one vitals set.
 pub(super) fn row(v: &VitalsProjection) -> Result<Row, ReplicaError> {
     let codes = v
@@ -73,7 +85,7 @@ pub(super) fn row(v: &VitalsProjection) -> Result<Row, ReplicaError> {
         vec![
             Value::Text(v.id.to_string()),
             Value::Text(v.patient_id.to_string()),
-            Value::Text(timestamp(v.taken_at)),
+            Value::Integer(taken_at_nanos(v.taken_at)?),
             Value::Text(status_word(v.status).into()),
             Value::Text(super::to_detail(&compact)?),
         ],
@@ -91,7 +103,7 @@ fn stale(what: impl std::fmt::Display) -> ReplicaError {
 fn read(r: &rusqlite::Row<'_>) -> Result<VitalsProjection, ReplicaError> {
     let id: String = r.get(0)?;
     let patient: String = r.get(1)?;
-    let taken_at: String = r.get(2)?;
+    let taken_at: i64 = r.get(2)?;
     let status: String = r.get(3)?;
     let detail: String = r.get(4)?;
     let c: Compact = serde_json::from_str(&detail).map_err(stale)?;
@@ -114,9 +126,7 @@ fn read(r: &rusqlite::Row<'_>) -> Result<VitalsProjection, ReplicaError> {
     Ok(VitalsProjection {
         id: crate::meta::parse(&id, "vitals id")?,
         patient_id: crate::meta::parse(&patient, "patient id")?,
-        taken_at: DateTime::parse_from_rfc3339(&taken_at)
-            .map_err(stale)?
-            .with_timezone(&Utc),
+        taken_at: DateTime::<Utc>::from_timestamp_nanos(taken_at),
         taken_by: c.taken_by,
         status: if status == IN_ERROR {
             VitalsStatus::EnteredInError

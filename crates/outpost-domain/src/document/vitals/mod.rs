@@ -225,6 +225,12 @@ impl VitalsSet {
 /// A measurement more than this far in the future is a clock or typing error.
 const MAX_FUTURE_SKEW_MINUTES: i64 = 10;
 
+/// No vitals set is older than this: a date before it is a typing slip (and the
+/// workstation's vitals index holds times as nanoseconds since 1970, which reach 1677).
+fn earliest_taken_at() -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(-2_208_988_800, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
 impl NewVitals {
     fn values(&self) -> [(&'static VitalSpec, Option<f64>); 8] {
         [
@@ -285,6 +291,12 @@ impl NewVitals {
         let taken_at = self.taken_at.unwrap_or(now);
         if taken_at > now + Duration::minutes(MAX_FUTURE_SKEW_MINUTES) {
             errors.push(field("taken_at", "the time taken is in the future"));
+        }
+        if taken_at < earliest_taken_at() {
+            errors.push(field(
+                "taken_at",
+                "the time taken is before 1900; check the date the values were measured",
+            ));
         }
         let taken_by = taken_by.trim();
         if taken_by.is_empty() {
@@ -436,6 +448,17 @@ mod tests {
         inverted.systolic_mmhg = Some(70.0);
         inverted.diastolic_mmhg = Some(90.0);
         assert!(inverted.validate(DocId::new(), "n", now()).is_err());
+    }
+
+    #[test]
+    fn a_time_before_1900_is_refused() {
+        let mut v = normal();
+        v.taken_at =
+            Some(chrono::TimeZone::with_ymd_and_hms(&Utc, 1899, 12, 31, 23, 0, 0).unwrap());
+        let err = v.validate(DocId::new(), "n", now()).unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "taken_at");
+        v.taken_at = Some(chrono::TimeZone::with_ymd_and_hms(&Utc, 1900, 1, 1, 0, 0, 0).unwrap());
+        assert!(v.validate(DocId::new(), "n", now()).is_ok());
     }
 
     #[test]
