@@ -28,6 +28,8 @@ mod secret;
 mod signing;
 mod store;
 pub mod sync;
+#[cfg(test)]
+mod test_support;
 
 pub use audit_list::AuditFilter;
 pub use auth::sync::sync_users;

@@ -5,27 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use super::{latest_final, row, select};
-use crate::Replica;
+use crate::test_support::replica_with_patient;
 use outpost_domain::ids::DocId;
-use outpost_domain::patient::{NewPatient, Sex};
 use outpost_domain::vitals::{NewVitals, Observation, VitalsProjection, VitalsStatus};
-
-fn replica_with_patient() -> (tempfile::TempDir, Replica, DocId) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut r = Replica::create(dir.path()).unwrap();
-    let p = r
-        .register_patient(
-            &NewPatient {
-                name: "Amara Okafor".into(),
-                date_of_birth: "1984-03-07".into(),
-                sex: Sex::Female,
-                mrn: "MRN-1".into(),
-            },
-            "desk.ana",
-        )
-        .unwrap();
-    (dir, r, p.id)
-}
 
 fn every_value(patient_id: DocId) -> NewVitals {
     NewVitals {

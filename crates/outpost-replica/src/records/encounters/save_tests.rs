@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use super::{projection_of, stored_projection};
+use crate::test_support::replica_with_patient;
 use crate::{Replica, TemplateEdit};
 use outpost_domain::document::encounter::{
     EncounterProjection, EncounterStatus, EncounterType, FieldValue, NewEncounter, NoteKind,
@@ -14,23 +15,10 @@ use outpost_domain::document::template::{
     FieldType, GridPos, TemplateContent, TemplateField, TemplateScope, TemplateSection,
 };
 use outpost_domain::ids::DocId;
-use outpost_domain::patient::{NewPatient, Sex};
 use std::collections::BTreeMap;
 
 fn chart() -> (tempfile::TempDir, Replica, DocId) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut r = Replica::create(dir.path()).unwrap();
-    let patient = r
-        .register_patient(
-            &NewPatient {
-                name: "Amara Okafor".into(),
-                date_of_birth: "1984-03-07".into(),
-                sex: Sex::Female,
-                mrn: "MRN-1".into(),
-            },
-            "desk.ana",
-        )
-        .unwrap();
+    let (dir, mut r, patient) = replica_with_patient();
     let content = TemplateContent::new(
         "Clinic",
         "general",
@@ -65,7 +53,7 @@ fn chart() -> (tempfile::TempDir, Replica, DocId) {
     }
     r.publish_template(t.id, "admin.sam").unwrap();
     let input = NewEncounter {
-        patient_id: patient.id,
+        patient_id: patient,
         provider: "dr.ito".into(),
         date: "2026-11-22".into(),
         encounter_type: EncounterType::FollowUp,
@@ -88,6 +76,8 @@ fn agrees(r: &Replica, id: DocId, answer: &EncounterProjection) {
     );
 }
 
+const LONGER: &str = "Chest pain since Tuesday, worse on exertion. Ñandú café.";
+
 #[test]
 fn every_save_answers_and_stores_what_the_document_reads() {
     let (_d, mut r, id) = chart();
@@ -104,12 +94,7 @@ fn every_save_answers_and_stores_what_the_document_reads() {
     agrees(&r, id, &weighed);
 
     let more = r
-        .edit_encounter_note(
-            id,
-            NoteKind::History,
-            "Chest pain since Tuesday, worse on exertion. Ñandú café.",
-            "dr.ito",
-        )
+        .edit_encounter_note(id, NoteKind::History, LONGER, "dr.ito")
         .unwrap();
     agrees(&r, id, &more);
 
@@ -120,12 +105,7 @@ fn every_save_answers_and_stores_what_the_document_reads() {
     agrees(&r, id, &moved);
 
     let unchanged = r
-        .edit_encounter_note(
-            id,
-            NoteKind::History,
-            "Chest pain since Tuesday, worse on exertion. Ñandú café.",
-            "dr.ito",
-        )
+        .edit_encounter_note(id, NoteKind::History, LONGER, "dr.ito")
         .unwrap();
     assert_eq!(
         unchanged, moved,
