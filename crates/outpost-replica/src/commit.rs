@@ -23,14 +23,13 @@ use outpost_domain::ids::{DocId, ReplicaId};
 use outpost_domain::DomainError;
 use rusqlite::{params, Connection, TransactionBehavior};
 
-/// What a write function hands back: the document as it now is, and the change that made
-/// it so (`None` when nothing differed; then nothing is stored) with the document's
-/// projection row when the write built it from the record it edited (else the row is read
-/// from the document).
-pub(crate) type Written = (Document, Option<(LocalChange, Option<Row>)>);
-
-/// What an edit hands back: its change, and the projection row if it built one.
+/// What an edit hands back: the change it made (`None` when nothing differed; then nothing
+/// is stored), with the document's projection row when the edit built it from the record
+/// it edited (else the row is read from the document).
 pub(crate) type Edited = Option<(LocalChange, Option<Row>)>;
+
+/// What a write function hands back: the document as it now is, and what the edit made.
+pub(crate) type Written = (Document, Edited);
 
 impl Replica {
     /// Makes one local change durable: document + projections + change log + clock +

@@ -40,9 +40,8 @@ pub(crate) fn save_new(conn: &Connection, doc: &Document) -> Result<(), ReplicaE
 
 /// Saves a stored document after local `change` (its bytes): the change is appended to the
 /// document's tail, or the document is compacted when the tail is full. Rebuilds what is
-/// derived from it.
-/// `row`: the document's projection row when the edit built it from the record it
-/// edited (else it is read from `doc`).
+/// derived from it, taking `row` as the projection row when the edit built it from the
+/// record it edited (else the row is read from `doc`).
 pub(crate) fn save_edit(
     conn: &Connection,
     doc: &Document,
@@ -58,15 +57,18 @@ pub(crate) fn save_edit(
     // A local change is made on top of every value it replaces, so it can settle open
     // conflicts but never open one: a document that had none has none after it, and the
     // walk over its history for them is skipped.
-    let derived = match (had_conflicts, row) {
-        (true, _) => Derived::of(doc)?,
-        (false, Some(row)) => Derived {
-            id: doc.id.to_string(),
-            kind: doc.kind,
-            row,
-            conflicts: Vec::new(),
+    let derived = Derived {
+        id: doc.id.to_string(),
+        kind: doc.kind,
+        row: match row {
+            Some(row) => row,
+            None => kinds::row(doc)?,
         },
-        (false, None) => Derived::without_conflicts(doc)?,
+        conflicts: if had_conflicts {
+            crate::conflicts::rows(doc)?
+        } else {
+            Vec::new()
+        },
     };
     Stored::edited_with(doc, tail, vec![change.to_vec()], derived)?.write(conn)
 }
@@ -84,18 +86,10 @@ pub(crate) struct Derived {
 impl Derived {
     pub(crate) fn of(doc: &Document) -> Result<Self, ReplicaError> {
         Ok(Self {
-            conflicts: crate::conflicts::rows(doc)?,
-            ..Self::without_conflicts(doc)?
-        })
-    }
-
-    /// [`Derived::of`] a document known to hold no concurrent values.
-    fn without_conflicts(doc: &Document) -> Result<Self, ReplicaError> {
-        Ok(Self {
             id: doc.id.to_string(),
             kind: doc.kind,
             row: kinds::row(doc)?,
-            conflicts: Vec::new(),
+            conflicts: crate::conflicts::rows(doc)?,
         })
     }
 
