@@ -1,7 +1,8 @@
 //! One projection row per document, by kind. The domain computes each projection purely
 //! from the record (`PatientProjection::of`, `EncounterProjection::of`, ...); this file
 //! only maps it to the columns queries filter and sort on, plus the whole projection as
-//! JSON in `detail`. A row is computed without the database ([`row`]) and written
+//! JSON in `detail` (vitals sets and encounters have rows of their own, `vitals_row` and
+//! `encounter_row`). A row is computed without the database ([`row`]) and written
 //! separately ([`Row::write`]), so a pulled page can compute its rows in parallel.
 
 use super::to_detail;
@@ -53,7 +54,7 @@ pub(super) fn row(doc: &impl ReadRecord) -> Result<Row, ReplicaError> {
     match doc.kind() {
         DocKind::Patient => patient(&PatientProjection::of(&doc.read_record()?)),
         DocKind::Vitals => super::vitals_row::row(&VitalsProjection::of(&doc.read_record()?)),
-        DocKind::Encounter => encounter_row(&EncounterProjection::of(
+        DocKind::Encounter => super::encounter_row::row(&EncounterProjection::of(
             &doc.read_record::<EncounterRecord>()?,
         )),
         DocKind::Handover => handover(&HandoverProjection::of(
@@ -84,24 +85,6 @@ fn patient(p: &PatientProjection) -> Result<Row, ReplicaError> {
             Value::Integer(i64::from(p.provisional)),
             p.duplicate_key.clone().map_or(Value::Null, Value::Text),
             text(to_detail(p)?),
-        ],
-    })
-}
-
-/// The row of one encounter.
-pub(crate) fn encounter_row(e: &EncounterProjection) -> Result<Row, ReplicaError> {
-    Ok(Row {
-        sql: "INSERT OR REPLACE INTO encounters
-                (id, patient_id, template_id, template_version, status, encounter_date, detail)
-              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        values: vec![
-            text(e.id.to_string()),
-            text(e.patient_id.to_string()),
-            text(e.template.template_id.to_string()),
-            Value::Integer(crate::meta::to_i64(e.template.version)?),
-            text(word(&e.status)?),
-            text(e.date.as_str()),
-            text(to_detail(e)?),
         ],
     })
 }
@@ -166,7 +149,7 @@ fn saved_section(s: &SavedSection) -> Result<Row, ReplicaError> {
 }
 
 /// A unit enum's serde word (e.g. `in_progress`), for a status column.
-fn word<T: serde::Serialize>(value: &T) -> Result<String, ReplicaError> {
+pub(super) fn word<T: serde::Serialize>(value: &T) -> Result<String, ReplicaError> {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => Ok(s),
         other => Err(ReplicaError::Corrupt(format!(

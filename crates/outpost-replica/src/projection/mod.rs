@@ -9,8 +9,9 @@
 //! the document and needs no database, so a pulled page derives its documents in
 //! parallel and then writes them all in its one transaction.
 
+pub(crate) mod encounter_row;
 mod kinds;
-pub(crate) use kinds::{encounter_row, Row};
+pub(crate) use kinds::Row;
 pub(crate) mod vitals_row;
 
 use crate::duplicates;
@@ -25,8 +26,9 @@ use serde::Serialize;
 /// Version of the projection tables' content. Raising it makes every replica rebuild its
 /// projections from its documents the next time it opens. Raise it when a projection is
 /// computed differently; a projection whose JSON no longer reads as this build's type is
-/// rebuilt by itself the first time it is read ([`healing`]).
-pub(crate) const PROJECTION_VERSION: i64 = 1;
+/// rebuilt by itself the first time it is read ([`healing`]). 2: encounter rows without
+/// their notes (`encounter_row`).
+pub(crate) const PROJECTION_VERSION: i64 = 2;
 
 /// A document's tail is compacted into its saved bytes once it holds this many changes:
 /// long enough that compacting (a full save, which grows with the document) is rare

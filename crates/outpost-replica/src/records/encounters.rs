@@ -6,7 +6,7 @@
 
 use crate::audit::Action;
 use crate::error::ReplicaError;
-use crate::projection::{self, detail, details, vitals_row};
+use crate::projection::{self, encounter_row, vitals_row};
 use crate::records::vitals::{known_patient, set_of};
 use crate::replica::Replica;
 use outpost_domain::document::encounter::{
@@ -136,19 +136,15 @@ impl Replica {
         &self,
         patient: Option<DocId>,
     ) -> Result<Vec<EncounterProjection>, ReplicaError> {
-        let mut list = match patient {
-            Some(p) => details(
+        let listed = match patient {
+            Some(p) => encounter_row::select(
                 &self.conn,
-                "SELECT detail FROM encounters WHERE patient_id = ?1
-                 ORDER BY encounter_date DESC, id DESC",
+                "WHERE patient_id = ?1 ORDER BY encounter_date DESC, id DESC",
                 [p.to_string()],
             ),
-            None => details(
-                &self.conn,
-                "SELECT detail FROM encounters ORDER BY encounter_date DESC, id DESC",
-                [],
-            ),
+            None => encounter_row::select(&self.conn, "ORDER BY encounter_date DESC, id DESC", []),
         }?;
+        let mut list = encounter_row::with_notes(&self.conn, listed)?;
         crate::signing::show_signed_status(&self.conn, &mut list)?;
         Ok(list)
     }
@@ -189,7 +185,7 @@ impl Replica {
                 edited
                     .map(|(change, record)| {
                         let projection = EncounterProjection::of(&record);
-                        let row = projection::encounter_row(&projection)?;
+                        let row = encounter_row::row(&projection)?;
                         saved = Some(projection);
                         Ok((change, Some(row)))
                     })
@@ -241,17 +237,16 @@ fn prefilled(
     })
 }
 
-/// Encounter `id`'s stored projection row; "not found" when there is none.
+/// Encounter `id` as stored (its row, and its notes from the document); "not found" when
+/// there is none.
 fn stored_projection(conn: &Connection, id: DocId) -> Result<EncounterProjection, ReplicaError> {
-    detail(
-        conn,
-        "SELECT detail FROM encounters WHERE id = ?1",
-        [id.to_string()],
-    )?
-    .ok_or(ReplicaError::NotFound {
-        kind: "encounter",
-        id,
-    })
+    let listed = encounter_row::select(conn, "WHERE id = ?1", [id.to_string()])?;
+    encounter_row::with_notes(conn, listed)?
+        .pop()
+        .ok_or(ReplicaError::NotFound {
+            kind: "encounter",
+            id,
+        })
 }
 
 fn projection_of(doc: &Document) -> Result<EncounterProjection, ReplicaError> {

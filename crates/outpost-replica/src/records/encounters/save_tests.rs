@@ -5,66 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use super::{projection_of, stored_projection};
-use crate::test_support::replica_with_patient;
-use crate::{Replica, TemplateEdit};
+use crate::test_support::replica_with_encounter as chart;
+use crate::Replica;
 use outpost_domain::document::encounter::{
-    EncounterProjection, EncounterStatus, EncounterType, FieldValue, NewEncounter, NoteKind,
-    NoteTexts,
-};
-use outpost_domain::document::template::{
-    FieldType, GridPos, TemplateContent, TemplateField, TemplateScope, TemplateSection,
+    EncounterProjection, EncounterStatus, FieldValue, NoteKind,
 };
 use outpost_domain::ids::DocId;
-use std::collections::BTreeMap;
-
-fn chart() -> (tempfile::TempDir, Replica, DocId) {
-    let (dir, mut r, patient) = replica_with_patient();
-    let content = TemplateContent::new(
-        "Clinic",
-        "general",
-        EncounterType::FollowUp,
-        TemplateScope::Clinic,
-    );
-    let t = r.create_template(&content, "admin.sam").unwrap();
-    for edit in [
-        TemplateEdit::AddPage {
-            page_id: "main".into(),
-            title: "Main".into(),
-        },
-        TemplateEdit::AddSection {
-            page_id: "main".into(),
-            section: TemplateSection::new("obs", "Observations", GridPos::new(0, 0, 12, 2)),
-        },
-        TemplateEdit::AddField {
-            section_id: "obs".into(),
-            field: TemplateField::new(
-                "weight",
-                "Weight",
-                FieldType::Number {
-                    unit: "kg".into(),
-                    min: Some(0.0),
-                    max: Some(500.0),
-                },
-                GridPos::new(0, 0, 4, 1),
-            ),
-        },
-    ] {
-        r.edit_template(t.id, &edit, "admin.sam").unwrap();
-    }
-    r.publish_template(t.id, "admin.sam").unwrap();
-    let input = NewEncounter {
-        patient_id: patient,
-        provider: "dr.ito".into(),
-        date: "2026-11-22".into(),
-        encounter_type: EncounterType::FollowUp,
-        specialty: "general".into(),
-        template: r.template_pin(t.id, Some(1)).unwrap(),
-        fields: BTreeMap::new(),
-        notes: NoteTexts::default(),
-    };
-    let e = r.open_encounter(&input, "dr.ito").unwrap();
-    (dir, r, e.id)
-}
 
 fn agrees(r: &Replica, id: DocId, answer: &EncounterProjection) {
     let read = projection_of(&crate::projection::load(&r.conn, id).unwrap().unwrap()).unwrap();
