@@ -6,7 +6,7 @@
 //! So the row holds the header and fields, and an answer that shows notes reads them from
 //! the document ([`with_notes`]).
 
-use super::{healing, kinds::Row};
+use super::kinds::Row;
 use crate::error::ReplicaError;
 use outpost_domain::document::encounter::{
     EncounterProjection, EncounterRecord, EncounterStatus, EncounterType, FieldValue, NoteTexts,
@@ -115,16 +115,7 @@ pub(crate) fn select(
     rest: &str,
     params: impl rusqlite::Params + Clone,
 ) -> Result<Vec<Listed>, ReplicaError> {
-    let sql = format!("{COLUMNS} {rest}");
-    healing(conn, |conn| {
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params.clone())?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(read(r)?);
-        }
-        Ok(out)
-    })
+    super::select_rows(conn, &format!("{COLUMNS} {rest}"), params, read)
 }
 
 /// `listed` as projections, each with its notes read from its document.

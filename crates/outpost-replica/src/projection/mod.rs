@@ -375,6 +375,25 @@ pub(crate) fn healing<R>(
     }
 }
 
+/// The rows `sql` selects, in its order, each turned into a `T` by `read`; [`healing`] a
+/// stale projection. The projection tables' `select`s share it.
+pub(crate) fn select_rows<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params + Clone,
+    read: impl Fn(&rusqlite::Row<'_>) -> Result<T, ReplicaError>,
+) -> Result<Vec<T>, ReplicaError> {
+    healing(conn, |conn| {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(params.clone())?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(read(r)?);
+        }
+        Ok(out)
+    })
+}
+
 /// Fixed-width UTC text, so ordering the column orders the times.
 pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Nanos, true)

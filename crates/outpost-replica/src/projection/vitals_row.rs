@@ -10,7 +10,7 @@
 //! The domain's full projection as JSON was four times the size of this row (the codes
 //! and field names of eight observations, and the columns again).
 
-use super::{healing, kinds::Row};
+use super::kinds::Row;
 use crate::error::ReplicaError;
 use chrono::{DateTime, Utc};
 use outpost_domain::ids::DocId;
@@ -147,16 +147,7 @@ pub(crate) fn select(
     rest: &str,
     params: impl rusqlite::Params + Clone,
 ) -> Result<Vec<VitalsProjection>, ReplicaError> {
-    let sql = format!("{COLUMNS} {rest}");
-    healing(conn, |conn| {
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params.clone())?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(read(r)?);
-        }
-        Ok(out)
-    })
+    super::select_rows(conn, &format!("{COLUMNS} {rest}"), params, read)
 }
 
 /// A patient's latest vitals set that is `final`, if any.
