@@ -61,6 +61,7 @@ await runScenario("workstations", async () => {
   }
   await waitText("vitals-history", (t) => t.includes("T 37.9 °C") && t.includes("by nurse.e2e"), "list both sets");
   await shot("ws1-vitals-offline");
+  await checkOfflineBannerStaysInView();
 
   await browser.$(sel("tab-lists")).click();
   await browser.$(sel("allergies-add")).click();
@@ -187,3 +188,34 @@ await runScenario("workstations", async () => {
   await signOut();
   await closeApp();
 });
+
+/**
+ * Scrolled to the bottom of a chart, the offline banner is still on screen, not covered by
+ * the patient banner, which sticks below it (the regression: the patient banner stuck at
+ * a fixed offset under the header and slid over the offline banner).
+ */
+async function checkOfflineBannerStaysInView() {
+  const seen = await browser.execute(() => {
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    const offline = document.querySelector('[data-testid="offline-banner"]');
+    const patient = document.querySelector('[data-testid="patient-banner"]');
+    if (!offline || !patient) return null;
+    const o = offline.getBoundingClientRect();
+    const p = patient.getBoundingClientRect();
+    const hit = document.elementFromPoint(o.left + o.width / 2, o.top + o.height / 2);
+    return {
+      scrolled: window.scrollY,
+      offlineTop: o.top,
+      offlineBottom: o.bottom,
+      patientTop: p.top,
+      onTop: hit !== null && offline.contains(hit),
+    };
+  });
+  if (seen === null) throw new Error("the offline banner or the patient banner is missing from the chart");
+  log(`scrolled ${seen.scrolled}px: offline banner ${seen.offlineTop}-${seen.offlineBottom}px, patient banner at ${seen.patientTop}px`);
+  if (seen.scrolled <= 0) throw new Error("the chart did not scroll, so the banners' place while scrolling is not checked");
+  if (seen.offlineTop < 0 || !seen.onTop) throw new Error("scrolled down, the offline banner is off screen or covered");
+  if (seen.patientTop < seen.offlineBottom - 1) throw new Error("scrolled down, the patient banner slides over the offline banner");
+  await shot("ws1-chart-scrolled-offline", { screen: true });
+  await browser.execute(() => window.scrollTo(0, 0));
+}

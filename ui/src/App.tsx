@@ -4,13 +4,14 @@
 // ended. Everything about patients lives in <Workspace>, keyed by the session, so signing
 // out or switching user unmounts it and leaves none of the previous user's data in
 // memory or on screen. The header (clinic, sync badge, bootstrap progress, offline
-// banner) is always there.
+// banner) is always there, and stays on screen while a chart scrolls (<Masthead>).
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { api, onSignedOut } from "./api";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { SessionInfo } from "./bindings/SessionInfo";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import { BootstrapBar } from "./components/BootstrapBar";
+import { Masthead } from "./components/Masthead";
 import { OfflineBanner } from "./components/OfflineBanner";
 import { SignInScreen } from "./components/session/SignInScreen";
 import { SyncBadge } from "./components/SyncBadge";
@@ -87,7 +88,7 @@ export function App() {
 
   const startupError = infoError ?? info?.startup_error ?? null;
   const header = (nav: ReactNode) => (
-    <>
+    <Masthead>
       <header className="topbar">
         <div className="brand">
           <span className="logo" aria-hidden="true">
@@ -121,7 +122,7 @@ export function App() {
       </header>
       <BootstrapBar status={status} />
       <OfflineBanner status={status} />
-    </>
+    </Masthead>
   );
 
   if (startupError || !ready || !checked || !session) {
