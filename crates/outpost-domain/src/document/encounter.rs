@@ -14,6 +14,8 @@ mod projection;
 mod value;
 
 #[cfg(test)]
+mod kept_tests;
+#[cfg(test)]
 mod merge_tests;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -233,6 +235,15 @@ impl NewEncounter {
             Err(e) => errors.extend(pin_errors(e)),
         }
         check::finish(errors).map(|()| record)
+    }
+}
+
+/// An encounter is kept between its saves: its notes are what grows as a clinician types.
+impl crate::document::Keep for EncounterRecord {
+    fn written(&mut self) {
+        for which in NoteKind::ALL {
+            self.notes.get_mut(which).written();
+        }
     }
 }
 

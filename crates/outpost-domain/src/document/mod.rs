@@ -15,6 +15,8 @@
 //!   concurrent values are in conflict stays in conflict unless the edit sets it anew.
 //!   Nothing is written when nothing changed (`Ok(None)`); nothing is written when the edit
 //!   function refuses (`Err`).
+//!   [`Document::edit_kept`] does the same for records with long notes ([`Keep`]), starting
+//!   from the record its previous edit left while nothing else changed the document.
 //! - [`Document::apply_remote`] applies changes made elsewhere. It is idempotent and
 //!   refuses, leaving the document untouched, a batch holding a change whose dependencies
 //!   it lacks; the caller keeps such a change and retries once the dependencies arrived.
@@ -34,6 +36,7 @@ pub mod conflict;
 pub mod encounter;
 mod fresh;
 pub mod handover;
+mod kept;
 pub mod link;
 pub mod patient;
 mod remote;
@@ -56,6 +59,8 @@ use ts_rs::TS;
 pub use at::ChangeNode;
 pub use conflict::{Conflict, ConflictValue};
 pub use fresh::{FreshDocument, ReadRecord};
+pub use kept::Keep;
+use kept::Kept;
 pub use remote::parse_change;
 pub use resolution::Resolution;
 
@@ -198,6 +203,8 @@ pub struct Document {
     pub id: DocId,
     pub kind: DocKind,
     doc: Automerge,
+    /// The record the last [`Document::edit_kept`] left.
+    kept: Kept,
 }
 
 impl Document {
@@ -222,7 +229,15 @@ impl Document {
         let (hash, _) = tx.commit_with(meta.options());
         let change = local_change(&doc, hash)?
             .ok_or_else(|| DomainError::MalformedChange("the new record is empty".into()))?;
-        Ok((Self { id, kind, doc }, change))
+        Ok((
+            Self {
+                id,
+                kind,
+                doc,
+                kept: Kept::default(),
+            },
+            change,
+        ))
     }
 
     /// An empty document that remote changes will fill.
@@ -231,6 +246,7 @@ impl Document {
             id,
             kind,
             doc: Automerge::new(),
+            kept: Kept::default(),
         }
     }
 
@@ -240,6 +256,7 @@ impl Document {
             id,
             kind,
             doc: Automerge::load(bytes)?,
+            kept: Kept::default(),
         })
     }
 
@@ -300,20 +317,62 @@ impl Document {
         meta: &ChangeMeta,
         edit: impl FnOnce(&mut T) -> Result<(), DomainError>,
     ) -> Result<Option<(LocalChange, T)>, DomainError> {
+        let (change, record) = self.edit_from(actor, meta, None, edit)?;
+        Ok(change.map(|change| (change, record)))
+    }
+
+    /// [`Document::edit_keeping`] for a record kept between edits ([`Keep`]): starts from
+    /// the record the previous `edit_kept` left, while nothing else changed the document
+    /// since, instead of reading it again (see [`Keep`]).
+    pub fn edit_kept<T: Keep>(
+        &mut self,
+        actor: ReplicaId,
+        meta: &ChangeMeta,
+        edit: impl FnOnce(&mut T) -> Result<(), DomainError>,
+    ) -> Result<Option<(LocalChange, T)>, DomainError> {
+        let start = self.kept.take::<T>(&self.doc.get_heads());
+        let (change, mut record) = self.edit_from(actor, meta, start, edit)?;
+        record.written();
+        let heads = self.doc.get_heads();
+        Ok(match change {
+            None => {
+                self.kept.put(heads, record);
+                None
+            }
+            Some(change) => {
+                self.kept.put(heads, record.clone());
+                Some((change, record))
+            }
+        })
+    }
+
+    /// Edits `start`, or the record read from the document when there is none, and
+    /// writes what differs as one change; the record as edited either way. On `Err` the
+    /// document is unchanged.
+    fn edit_from<T: Hydrate + Reconcile>(
+        &mut self,
+        actor: ReplicaId,
+        meta: &ChangeMeta,
+        start: Option<T>,
+        edit: impl FnOnce(&mut T) -> Result<(), DomainError>,
+    ) -> Result<(Option<LocalChange>, T), DomainError> {
         if self.is_empty() {
             return Err(self.no_content());
         }
         self.doc.set_actor(actor.actor());
         let mut tx = self.doc.transaction();
-        let mut record: T = hydrate(&tx)?;
+        let mut record: T = match start {
+            Some(record) => record,
+            None => hydrate(&tx)?,
+        };
         edit(&mut record)?;
         reconcile(&mut Careful(&mut tx), &record)?;
         if tx.pending_ops() == 0 {
             tx.rollback();
-            return Ok(None);
+            return Ok((None, record));
         }
         let (hash, _) = tx.commit_with(meta.options());
-        Ok(local_change(&self.doc, hash)?.map(|change| (change, record)))
+        Ok((local_change(&self.doc, hash)?, record))
     }
 
     /// Every change with its author and clocks, dependencies first: the edit audit.

@@ -179,9 +179,10 @@ impl Replica {
                     return Err(ReplicaError::Locked(id));
                 }
                 let edited =
-                    doc.edit_keeping(actor, meta, |r: &mut EncounterRecord| edit(r, &template))?;
-                // The row and the answer come from the record just edited: the note is read
-                // from the document once per save, not again for the row and the answer.
+                    doc.edit_kept(actor, meta, |r: &mut EncounterRecord| edit(r, &template))?;
+                // The edit starts from the record the previous save left (kept with the
+                // document this replica holds decoded), and the row and the answer come from
+                // the record just edited: a save does not read the notes out of the document.
                 edited
                     .map(|(change, record)| {
                         let projection = EncounterProjection::of(&record);

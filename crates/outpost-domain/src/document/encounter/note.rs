@@ -59,6 +59,12 @@ impl Note {
     pub fn set(&mut self, text: impl Into<String>) {
         self.text = text.into();
     }
+
+    /// The text was just written to the document (reconciled and committed): the next
+    /// reconcile into that document is a splice against it.
+    pub(crate) fn written(&mut self) {
+        self.read_as = Some(self.text.clone());
+    }
 }
 
 impl From<&str> for Note {
