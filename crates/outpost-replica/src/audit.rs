@@ -58,11 +58,10 @@ impl Action {
 /// The last entry's seq and hash, if the chain has any sealed entry.
 fn last(conn: &Connection) -> Result<Option<(u64, String)>, ReplicaError> {
     let row: Option<(i64, String)> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT seq, hash FROM audit_log WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     row.map(|(s, h)| Ok((to_u64(s)?, h))).transpose()
 }
@@ -101,22 +100,22 @@ pub(crate) fn record_with_reason(
     if let Some(reason) = reason {
         entry = entry.with_reason(reason);
     }
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log (seq, at, actor, action, doc_id, prev_hash, hash, category,
                                 reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            to_i64(entry.seq)?,
-            entry.at,
-            entry.user,
-            entry.detail,
-            entry.record_id,
-            entry.prev_hash,
-            entry.hash,
-            entry.action.as_str(),
-            entry.reason,
-        ],
-    )?;
+    )?
+    .execute(params![
+        to_i64(entry.seq)?,
+        entry.at,
+        entry.user,
+        entry.detail,
+        entry.record_id,
+        entry.prev_hash,
+        entry.hash,
+        entry.action.as_str(),
+        entry.reason,
+    ])?;
     Ok(entry)
 }
 

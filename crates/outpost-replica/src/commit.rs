@@ -18,7 +18,7 @@ use crate::projection::Row;
 use crate::replica::Replica;
 use crate::{duplicates, peer_clock, projection};
 use chrono::Utc;
-use outpost_domain::document::{ChangeMeta, DocKind, Document, LocalChange};
+use outpost_domain::document::{ChangeMeta, DocKind, Document, Keep, LocalChange};
 use outpost_domain::ids::{DocId, ReplicaId};
 use outpost_domain::DomainError;
 use rusqlite::{params, Connection, TransactionBehavior};
@@ -72,23 +72,23 @@ impl Replica {
         if matches!(doc.kind, DocKind::Patient | DocKind::PatientLink) {
             duplicates::recompute(&tx)?;
         }
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO changes (replica_id, counter, doc_id, kind, bytes, digest, author,
                                   hlc_wall_ms, hlc_logical, wall_ms, pushed)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)",
-            params![
-                self.id.to_string(),
-                to_i64(clock.counter)?,
-                doc.id.to_string(),
-                doc.kind.as_str(),
-                change.bytes,
-                change.digest,
-                author,
-                clock.hlc.wall_ms,
-                clock.hlc.logical,
-                wall_ms,
-            ],
-        )?;
+        )?
+        .execute(params![
+            self.id.to_string(),
+            to_i64(clock.counter)?,
+            doc.id.to_string(),
+            doc.kind.as_str(),
+            change.bytes,
+            change.digest,
+            author,
+            clock.hlc.wall_ms,
+            clock.hlc.logical,
+            wall_ms,
+        ])?;
         meta::set_clock(&tx, clock)?;
         peer_clock::set(&tx, self.id, clock.counter)?;
         audit::append(&tx, now, author, action, doc.id)?;
@@ -161,16 +161,16 @@ impl Replica {
         Ok(self.docs.put(heads, doc))
     }
 
-    /// The record `T` that stored document `id` of `kind` holds, read from the kept copy
-    /// when its heads are still the stored ones (a template read at every save of an
-    /// encounter, say), else loaded and kept.
-    pub(crate) fn read_kept<T: autosurgeon::Hydrate>(
+    /// The record `T` that stored document `id` of `kind` holds, from the kept copy of the
+    /// document when its heads are still the stored ones (a template read at every save of
+    /// an encounter, say), else loaded and kept; the record itself is kept with it.
+    pub(crate) fn read_kept<T: Keep>(
         &mut self,
         id: DocId,
         kind: DocKind,
     ) -> Result<T, ReplicaError> {
-        let doc = current(&self.conn, id, kind, self.docs.take(id))?;
-        let record = doc.read()?;
+        let mut doc = current(&self.conn, id, kind, self.docs.take(id))?;
+        let record = doc.read_keeping()?;
         self.docs.put(projection::heads_json(&doc)?, doc);
         Ok(record)
     }

@@ -44,11 +44,9 @@ pub(crate) fn replica_id(conn: &Connection) -> Result<Option<ReplicaId>, Replica
 }
 
 pub(crate) fn clock(conn: &Connection) -> Result<Clock, ReplicaError> {
-    let (counter, wall_ms, logical): (i64, i64, i64) = conn.query_row(
-        "SELECT counter, hlc_wall_ms, hlc_logical FROM meta WHERE id = 1",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let (counter, wall_ms, logical): (i64, i64, i64) = conn
+        .prepare_cached("SELECT counter, hlc_wall_ms, hlc_logical FROM meta WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(Clock {
         counter: to_u64(counter)?,
         hlc: Hlc {
@@ -60,10 +58,14 @@ pub(crate) fn clock(conn: &Connection) -> Result<Clock, ReplicaError> {
 }
 
 pub(crate) fn set_clock(conn: &Connection, clock: Clock) -> Result<(), ReplicaError> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE meta SET counter = ?1, hlc_wall_ms = ?2, hlc_logical = ?3 WHERE id = 1",
-        params![to_i64(clock.counter)?, clock.hlc.wall_ms, clock.hlc.logical],
-    )?;
+    )?
+    .execute(params![
+        to_i64(clock.counter)?,
+        clock.hlc.wall_ms,
+        clock.hlc.logical
+    ])?;
     Ok(())
 }
 

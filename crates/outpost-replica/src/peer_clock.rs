@@ -19,10 +19,10 @@ pub(crate) fn load(conn: &Connection) -> Result<VersionVector, ReplicaError> {
 }
 
 pub(crate) fn set(conn: &Connection, replica: ReplicaId, counter: u64) -> Result<(), ReplicaError> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO peer_clock (replica_id, counter) VALUES (?1, ?2)
          ON CONFLICT (replica_id) DO UPDATE SET counter = excluded.counter",
-        params![replica.to_string(), to_i64(counter)?],
-    )?;
+    )?
+    .execute(params![replica.to_string(), to_i64(counter)?])?;
     Ok(())
 }

@@ -86,11 +86,8 @@ pub(crate) fn stored(
 /// Whether `encounter` has any signature here.
 pub(crate) fn is_signed(conn: &Connection, encounter: DocId) -> Result<bool, ReplicaError> {
     Ok(conn
-        .query_row(
-            "SELECT 1 FROM signatures WHERE encounter_id = ?1 LIMIT 1",
-            [encounter.to_string()],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM signatures WHERE encounter_id = ?1 LIMIT 1")?
+        .query_row([encounter.to_string()], |_| Ok(()))
         .optional()?
         .is_some())
 }

@@ -294,6 +294,19 @@ impl Document {
         Ok(hydrate(&snapshot::Snapshot::of(&self.doc))?)
     }
 
+    /// [`Document::read`] for a record kept between reads ([`Keep`]): a copy of the record
+    /// the previous `read_keeping` or [`Document::edit_kept`] left, while nothing changed
+    /// the document since; else read, and kept.
+    pub fn read_keeping<T: Keep>(&mut self) -> Result<T, DomainError> {
+        let heads = self.doc.get_heads();
+        let record = match self.kept.take::<T>(&heads) {
+            Some(record) => record,
+            None => self.read()?,
+        };
+        self.kept.put(heads, record.clone());
+        Ok(record)
+    }
+
     /// Changes the record: hydrates it, lets `edit` change it, writes what differs as one
     /// change made by `actor` with `meta`. `Ok(None)` when nothing differed; on `Err` the
     /// document is unchanged.

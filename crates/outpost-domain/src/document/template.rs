@@ -58,6 +58,13 @@ use crate::ids::DocId;
 use autosurgeon::{Hydrate, Reconcile};
 use std::collections::BTreeMap;
 
+/// A template is kept between reads: an encounter's every save checks its values against
+/// the template version it is charted on, and reading a template's pages, sections and
+/// fields out of its document cost more than the rest of the save's domain work.
+impl crate::document::Keep for TemplateRecord {
+    fn written(&mut self) {}
+}
+
 /// A template document's root.
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct TemplateRecord {

@@ -1,6 +1,7 @@
 //! Saves that start from the record the previous save left (`Document::edit_kept`) write
 //! exactly what saves that read the record first write, and see what other workstations
-//! wrote as soon as it arrives.
+//! wrote as soon as it arrives; so does a template read kept between saves
+//! (`Document::read_keeping`).
 
 use super::tests::new_encounter;
 use super::*;
@@ -125,4 +126,31 @@ fn a_kept_save_after_a_pull_keeps_what_the_other_workstation_typed() {
     assert_eq!(text(&a), "Dry cough for 3 days. No fever. Eating well.");
     exchange(&mut a, &mut b);
     assert_eq!(text(&b), text(&a));
+}
+
+#[test]
+fn a_kept_template_follows_a_change_pulled_since_it_was_read() {
+    let template = published_intake();
+    let (ra, rb) = (ReplicaId::new(), ReplicaId::new());
+    let (mut a, _) = Document::create(
+        ra,
+        template.id,
+        DocKind::Template,
+        &template,
+        &meta("admin.ana", 10_000),
+    )
+    .unwrap();
+    let mut b = replica_copy(&a);
+    assert_eq!(a.read_keeping::<TemplateRecord>().unwrap(), template);
+    // Read again while nothing changed: the kept copy, equal to reading.
+    assert_eq!(a.read_keeping::<TemplateRecord>().unwrap(), template);
+    b.edit(rb, &meta("admin.lee", 11_000), |t: &mut TemplateRecord| {
+        t.rename("Cardiology intake (revised)")
+    })
+    .unwrap()
+    .expect("the rename wrote a change");
+    exchange(&mut a, &mut b);
+    let read = a.read_keeping::<TemplateRecord>().unwrap();
+    assert_eq!(read.draft().name, "Cardiology intake (revised)");
+    assert_eq!(read, b.read::<TemplateRecord>().unwrap());
 }
