@@ -7,7 +7,7 @@ fn main() {
     println!("cargo:rerun-if-changed=../ui/dist");
     if !Path::new("../ui/dist/index.html").exists() {
         panic!(
-            "the front end is not built (ui/dist/index.html is missing): run `npm --prefix ui ci && npm --prefix ui run build` from the repository root, then build again"
+            "the front end is not built (ui/dist/index.html is missing): run `scripts/install-deps.sh && npm --prefix ui run build` from the repository root (the install step installs ui/'s npm packages the way its lock file needs), then build again"
         );
     }
     tauri_build::build();
