@@ -6,7 +6,7 @@
 // of sliding over them.
 import { useLayoutEffect, useRef, type ReactNode } from "react";
 
-export const MASTHEAD_HEIGHT_VAR = "--masthead-height";
+const MASTHEAD_HEIGHT_VAR = "--masthead-height";
 
 export function Masthead({ children }: { children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -23,7 +23,7 @@ export function Masthead({ children }: { children: ReactNode }) {
     return () => observer.disconnect();
   }, []);
   return (
-    <div className="masthead" ref={ref} data-testid="masthead">
+    <div className="masthead" ref={ref}>
       {children}
     </div>
   );

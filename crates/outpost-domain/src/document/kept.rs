@@ -16,7 +16,8 @@ use automerge::ChangeHash;
 use autosurgeon::{Hydrate, Reconcile};
 use std::any::Any;
 
-/// A record worth keeping between edits of its document (one with long notes).
+/// A record worth keeping between edits or reads of its document: one with long notes, or
+/// one read at every save of another record (a template).
 pub trait Keep: Hydrate + Reconcile + Clone + Send + Sync + 'static {
     /// Called once this record was reconciled into the document and committed: makes it
     /// equal to what reading the document would now give (a [`Note`](super::encounter::Note)

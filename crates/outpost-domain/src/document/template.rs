@@ -58,9 +58,9 @@ use crate::ids::DocId;
 use autosurgeon::{Hydrate, Reconcile};
 use std::collections::BTreeMap;
 
-/// A template is kept between reads: an encounter's every save checks its values against
-/// the template version it is charted on, and reading a template's pages, sections and
-/// fields out of its document cost more than the rest of the save's domain work.
+/// A template is kept between reads: every save of an encounter checks its values against
+/// the template version it is charted on, and reading the template's pages, sections and
+/// fields out of its document was about 9 % of a save's CPU (perf over benchmark row c).
 impl crate::document::Keep for TemplateRecord {
     fn written(&mut self) {}
 }
