@@ -6,8 +6,10 @@
 //!
 //! Each page is applied in one transaction: its documents (stored as served, after
 //! checking their heads; a document served as its one change is read from that change
-//! without building the engine's document, see `FreshDocument`), their projections, and the `bootstrap` row with the page's
-//! cursor and what is done. An interruption anywhere leaves the replica at the end of the
+//! without building the engine's document, see `FreshDocument`), their projections, and
+//! the `bootstrap` row with the page's cursor and what is done. Reading a page's documents
+//! needs no database ([`PreparedPage`]), so a sync round reads one page while the next
+//! one downloads. An interruption anywhere leaves the replica at the end of the
 //! last page applied, and the next round asks for the rest with the stored cursor, so
 //! nothing is downloaded twice. The last page also sets the version vector to `covers`.
 
@@ -121,27 +123,46 @@ impl Replica {
     /// Applies one bootstrap page in one transaction (see the module docs) and returns the
     /// progress after it. A document whose bytes do not load, or load to other heads than
     /// the page says, refuses the whole page.
-    #[tracing::instrument(skip_all, fields(documents = page.documents.len(), more = page.more))]
     pub fn apply_bootstrap_page(
         &mut self,
         page: &BootstrapResponse,
     ) -> Result<BootstrapProgress, ReplicaError> {
+        let ahead = ReadAhead::of(page);
+        self.apply_read_ahead(page, ahead)
+    }
+
+    /// [`Replica::apply_bootstrap_page`] with the page's documents already read (off the
+    /// replica's lock, while the next page downloads).
+    pub fn apply_prepared_bootstrap_page(
+        &mut self,
+        prepared: PreparedPage,
+    ) -> Result<BootstrapProgress, ReplicaError> {
+        self.apply_read_ahead(&prepared.page, prepared.ahead)
+    }
+
+    #[tracing::instrument(skip_all, fields(documents = page.documents.len(), more = page.more))]
+    fn apply_read_ahead(
+        &mut self,
+        page: &BootstrapResponse,
+        ahead: ReadAhead,
+    ) -> Result<BootstrapProgress, ReplicaError> {
+        if ahead.0.len() != page.documents.len() {
+            return Err(ReplicaError::Corrupt(
+                "a bootstrap page read ahead for other documents".into(),
+            ));
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut stored = Vec::with_capacity(page.documents.len());
-        for d in &page.documents {
-            stored.push(projection::stored(&tx, d.doc_id)?);
-        }
-        let jobs: Vec<(&BootstrapDocument, Option<LocalCopy>)> =
-            page.documents.iter().zip(stored).collect();
-        let mut ready = Vec::with_capacity(jobs.len());
-        for outcome in in_parallel(&jobs, |(d, local)| prepare(d, local.as_ref())) {
-            ready.push(outcome?);
-        }
         let mut patients: BTreeSet<DocId> = BTreeSet::new();
         let mut links_changed = false;
-        for (d, doc) in page.documents.iter().zip(&ready) {
+        for (d, read) in page.documents.iter().zip(ahead.0) {
+            // Read ahead as new documents; one stored here meanwhile (or before an
+            // interruption) is merged with its local copy instead.
+            let doc = match projection::stored(&tx, d.doc_id)? {
+                None => read?,
+                Some(local) => prepare(d, Some(&local))?,
+            };
             doc.write(&tx)?;
             match d.kind {
                 DocKind::Patient => {
@@ -199,6 +220,44 @@ impl Replica {
             total_bytes: page.total_bytes,
             finished,
         })
+    }
+}
+
+/// A bootstrap page with its documents read (loaded, heads checked, projections built)
+/// as documents new to this replica: the CPU-heavy half of applying a page, which needs no
+/// database, so a sync round does it on a worker thread while the next page downloads.
+/// Applying it ([`Replica::apply_prepared_bootstrap_page`]) stores what was read in one
+/// transaction, merging any document the replica holds by then with its local copy.
+pub struct PreparedPage {
+    page: BootstrapResponse,
+    ahead: ReadAhead,
+}
+
+impl PreparedPage {
+    /// Reads the page's documents, spread over the machine's cores.
+    #[tracing::instrument(skip_all, fields(documents = page.documents.len()))]
+    pub fn read(page: BootstrapResponse) -> Self {
+        let ahead = ReadAhead::of(&page);
+        Self { page, ahead }
+    }
+}
+
+impl std::fmt::Debug for PreparedPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedPage")
+            .field("documents", &self.page.documents.len())
+            .field("more", &self.page.more)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Each document of a page read as new to this replica, in the page's order; a document
+/// that does not read is kept as its error, which refuses the page when applied.
+struct ReadAhead(Vec<Result<Stored, ReplicaError>>);
+
+impl ReadAhead {
+    fn of(page: &BootstrapResponse) -> Self {
+        Self(in_parallel(&page.documents, |d| prepare(d, None)))
     }
 }
 

@@ -34,7 +34,7 @@ mod test_support;
 pub use audit_list::AuditFilter;
 pub use auth::sync::sync_users;
 pub use auth::{login_online_or_offline, CachedUser, SignedInVia, SESSION_HOURS};
-pub use bootstrap::{BootstrapProgress, BootstrapStage};
+pub use bootstrap::{BootstrapProgress, BootstrapStage, PreparedPage};
 pub use clock::Clock;
 pub use conflicts::OpenConflict;
 pub use duplicates::DuplicateCandidate;

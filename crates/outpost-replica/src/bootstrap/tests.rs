@@ -1,7 +1,7 @@
 //! Applying bootstrap pages: documents land with their projections and progress, the last
 //! page sets the version vector to what the snapshot covers, and a page holding a document
 //! whose bytes do not match the heads the server named is refused whole (nothing stored,
-//! progress unchanged).
+//! progress unchanged); a page read ahead keeps what was stored while it was read.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use super::BootstrapStage;
@@ -102,4 +102,71 @@ fn pages_store_documents_and_the_last_sets_the_version_vector() {
     assert!(heads
         .iter()
         .any(|(id, h)| *id == last.documents[0].doc_id && *h == last.documents[0].heads));
+}
+
+/// A page is read ahead as new documents while the page before it is stored; a document
+/// that the replica holds by the time the read-ahead page is stored (here: stored by the
+/// page before, then edited at this workstation) is merged with that copy, not replaced
+/// by what was read ahead.
+#[test]
+fn a_page_read_ahead_merges_a_document_stored_meanwhile_and_keeps_its_local_edit() {
+    use crate::PreparedPage;
+    use outpost_domain::document::patient::{
+        update_demographics, DemographicsUpdate, PatientRecord,
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = Replica::create(dir.path()).unwrap();
+    let author = ReplicaId::new();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let first = served(0, author);
+    let id = first.doc_id;
+    // The server's copy gained a phone number after the first page was cut.
+    let mut doc = Document::load(id, first.kind, &first.bytes.0).unwrap();
+    let phone = DemographicsUpdate {
+        phone: Some("+233 20 555 0101".into()),
+        ..DemographicsUpdate::default()
+    };
+    let meta = ChangeMeta {
+        author: "desk.ana".into(),
+        wall_ms: 2,
+        hlc: Hlc {
+            wall_ms: 2,
+            logical: 0,
+        },
+    };
+    doc.edit::<PatientRecord>(author, &meta, |p| update_demographics(p, &phone, today))
+        .unwrap()
+        .unwrap();
+    let newer = BootstrapDocument {
+        doc_id: id,
+        kind: doc.kind,
+        bytes: Bytes(doc.save()),
+        heads: doc.heads(),
+    };
+    let mut covers = VersionVector::default();
+    covers.0.insert(author, 2);
+
+    let ahead = PreparedPage::read(page(vec![newer], &covers, false));
+    r.apply_bootstrap_page(&page(vec![first], &covers, true))
+        .unwrap();
+    let address = DemographicsUpdate {
+        address: Some("12 Ring Road, Accra".into()),
+        ..DemographicsUpdate::default()
+    };
+    r.edit_patient(id, &address, "nurse.kofi").unwrap();
+
+    let done = r.apply_prepared_bootstrap_page(ahead).unwrap();
+    assert!(done.finished);
+    let p = r.patient_details(id).unwrap().patient;
+    assert_eq!(
+        p.phone.as_deref(),
+        Some("+233 20 555 0101"),
+        "the server's edit"
+    );
+    assert_eq!(
+        p.address.as_deref(),
+        Some("12 Ring Road, Accra"),
+        "the edit made here is kept"
+    );
 }

@@ -45,6 +45,8 @@ pub enum SyncError {
     Protocol(String),
     #[error("an earlier failure left the replica unusable in this process; restart the app")]
     Poisoned,
+    #[error("the app is shutting down; the next sync goes on from the last page stored")]
+    ShuttingDown,
 }
 
 impl SyncError {
