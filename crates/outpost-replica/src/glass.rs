@@ -137,6 +137,17 @@ impl Replica {
         Err(ReplicaError::Restricted { patient })
     }
 
+    /// Whether [`Replica::check_chart_access`] lets `patient`'s chart open now; a chart
+    /// that needs a reason (or someone signed in) says no. For lists across patients,
+    /// which leave out what the user may not open instead of failing.
+    pub fn may_open_chart(&self, patient: DocId) -> Result<bool, ReplicaError> {
+        match self.check_chart_access(patient) {
+            Ok(()) => Ok(true),
+            Err(ReplicaError::Restricted { .. } | ReplicaError::NotSignedIn) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The signed-in user's unexpired break-the-glass access to `patient`, if any.
     pub fn glass_access(&self, patient: DocId) -> Result<Option<GlassAccess>, ReplicaError> {
         let now = self.clock.now();

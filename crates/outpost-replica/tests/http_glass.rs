@@ -3,8 +3,8 @@
 //! they give a reason, the access then granted ends on time (the replica's clock is set,
 //! nobody waits), and the break-the-glass entry with its reason reaches the server at the
 //! next sync and is listed to admins as an alert. The surgeon who charted the patient
-//! opens the chart without a reason. Three wrong signing passwords raise an alert the
-//! same way.
+//! opens the chart without a reason. The chart's encounter and vitals lists open only as
+//! the chart does. Three wrong signing passwords raise an alert the same way.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
@@ -12,7 +12,7 @@ mod server;
 mod staff;
 
 use chrono::{DateTime, Duration, Utc};
-use common::{new_patient, operative_template};
+use common::{new_patient, normal_vitals, operative_template};
 use outpost_replica::outpost_domain::audit::AuditAction;
 use outpost_replica::outpost_domain::credentials::Password;
 use outpost_replica::outpost_domain::document::encounter::{
@@ -224,6 +224,94 @@ async fn break_the_glass_needs_a_reason_expires_on_time_and_reaches_the_admins()
         .unwrap();
     sync_round(&b).await;
     b.lock().unwrap().patient_details(patient).unwrap();
+}
+
+/// Regression: the encounter and vitals lists of a restricted chart were served without
+/// the chart's check, notes included, to anyone signed in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restricted_charts_encounter_and_vitals_lists_open_only_as_the_chart_does() {
+    let s = TestServer::start().await;
+    let clinic = clinic(&s).await;
+    let (_da, a) = workstation(&s, clinic, "dr.osei").await;
+    let (_db, b) = workstation(&s, clinic, "dr.mensah").await;
+    let (patient, encounter, vitals, other_encounter) = {
+        let mut r = a.lock().unwrap();
+        let (patient, encounter) = charted_patient(&mut r);
+        let vitals = r
+            .record_vitals(&normal_vitals(patient), "dr.osei")
+            .unwrap()
+            .id;
+        let other = r
+            .register_patient(&new_patient("Kofi Boateng", "MRN-2"), "dr.osei")
+            .unwrap();
+        let t = operative_template(&mut r);
+        let pin = r.template_pin(t, Some(1)).unwrap();
+        let other_encounter = r
+            .open_encounter(
+                &NewEncounter {
+                    patient_id: other.id,
+                    provider: "dr.osei".into(),
+                    date: "2026-12-02".into(),
+                    encounter_type: EncounterType::Operative,
+                    specialty: "surgery".into(),
+                    template: pin,
+                    fields: BTreeMap::new(),
+                    notes: NoteTexts::default(),
+                },
+                "dr.osei",
+            )
+            .unwrap()
+            .id;
+        (patient, encounter, vitals, other_encounter)
+    };
+    sync_round(&a).await;
+    outpost_sync_server::oversight::set_restricted(&s.db, clinic, patient, true)
+        .await
+        .unwrap();
+    sync_round(&a).await;
+    sync_round(&b).await;
+
+    let listed = |r: &Replica| -> Vec<DocId> {
+        r.list_encounters(None)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect()
+    };
+    {
+        let a = a.lock().unwrap();
+        assert_eq!(a.list_encounters(Some(patient)).unwrap().len(), 1);
+        assert_eq!(a.vitals_history(patient).unwrap().len(), 1);
+        assert_eq!(listed(&a).len(), 2, "the surgeon cares for both patients");
+    }
+    let t0 = Utc::now();
+    let mut r = b.lock().unwrap();
+    r.set_clock(at(t0));
+    let restricted =
+        |e: ReplicaError| matches!(e, ReplicaError::Restricted { patient: p } if p == patient);
+    assert!(restricted(r.list_encounters(Some(patient)).unwrap_err()));
+    assert!(restricted(r.vitals_history(patient).unwrap_err()));
+    assert!(restricted(r.list_vitals(patient).unwrap_err()));
+
+    assert_eq!(
+        listed(&r),
+        vec![other_encounter],
+        "the list of all leaves the restricted chart's encounter out"
+    );
+    assert!(!r.may_open_chart(patient).unwrap());
+
+    r.break_the_glass(patient, "Transferred in, records needed now")
+        .unwrap();
+    assert_eq!(r.list_encounters(Some(patient)).unwrap()[0].id, encounter);
+    assert_eq!(r.list_vitals(patient).unwrap()[0].id, vitals);
+    r.vitals(vitals).unwrap();
+    assert_eq!(listed(&r).len(), 2);
+
+    // The access ends on time, and the lists close with the chart.
+    r.set_clock(at(t0 + Duration::minutes(30)));
+    assert!(restricted(r.list_encounters(Some(patient)).unwrap_err()));
+    assert!(restricted(r.vitals_history(patient).unwrap_err()));
+    assert_eq!(listed(&r), vec![other_encounter]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -35,13 +35,16 @@ pub async fn list_conflicts(state: State<'_, AppState>) -> Result<Vec<ConflictIt
                 .into_iter()
                 // Only records the role may read, so no one sees a name they could not open.
                 .filter(|c| permits(role, c.kind, Action::Read))
-                .map(|c| {
-                    let (record, patient_id) = describe(r, &c)?;
-                    Ok(ConflictItem {
+                .filter_map(|c| match describe(r, &c) {
+                    Ok((record, patient_id)) => Some(Ok(ConflictItem {
                         conflict: c,
                         record,
                         patient_id,
-                    })
+                    })),
+                    // A restricted chart's records (and the values in conflict) show only
+                    // to someone who may open that chart.
+                    Err(ReplicaError::Restricted { .. }) => None,
+                    Err(e) => Some(Err(e)),
                 })
                 .collect()
         })
@@ -87,7 +90,12 @@ fn patient_label(r: &Replica, id: DocId) -> String {
 
 fn describe(r: &Replica, c: &OpenConflict) -> Result<(String, Option<DocId>), ReplicaError> {
     Ok(match c.kind {
-        DocKind::Patient => (patient_label(r, c.doc_id), Some(c.doc_id)),
+        DocKind::Patient => {
+            if !r.may_open_chart(c.doc_id)? {
+                return Err(ReplicaError::Restricted { patient: c.doc_id });
+            }
+            (patient_label(r, c.doc_id), Some(c.doc_id))
+        }
         DocKind::Encounter => {
             let e = r.encounter(c.doc_id)?;
             let who = patient_label(r, e.patient_id);

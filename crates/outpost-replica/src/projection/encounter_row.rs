@@ -41,6 +41,11 @@ pub(crate) struct Listed {
 }
 
 impl Listed {
+    /// The patient the encounter is about.
+    pub(crate) fn patient_id(&self) -> DocId {
+        self.patient_id
+    }
+
     /// The projection, with `notes` (read from the document).
     fn with(self, notes: NoteTexts) -> EncounterProjection {
         let Detail {

@@ -18,7 +18,7 @@ use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::DocId;
 use outpost_domain::DomainError;
 use rusqlite::{Connection, OptionalExtension};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 impl Replica {
     /// The pin for a new encounter on template `template_id`: version `version`, or the
@@ -131,19 +131,43 @@ impl Replica {
         Ok(view)
     }
 
-    /// Encounters, newest date first: a patient's, or all.
+    /// Encounters, newest date first: a patient's, or all. A restricted patient's are part
+    /// of their chart: asking for them is refused as opening the chart is
+    /// ([`ReplicaError::Restricted`]), and the list of all leaves them out.
     pub fn list_encounters(
         &self,
         patient: Option<DocId>,
     ) -> Result<Vec<EncounterProjection>, ReplicaError> {
         let listed = match patient {
-            Some(p) => encounter_row::select(
-                &self.conn,
-                "WHERE patient_id = ?1 ORDER BY encounter_date DESC, id DESC",
-                [p.to_string()],
-            ),
-            None => encounter_row::select(&self.conn, "ORDER BY encounter_date DESC, id DESC", []),
-        }?;
+            Some(p) => {
+                self.check_chart_access(p)?;
+                encounter_row::select(
+                    &self.conn,
+                    "WHERE patient_id = ?1 ORDER BY encounter_date DESC, id DESC",
+                    [p.to_string()],
+                )?
+            }
+            None => {
+                let all =
+                    encounter_row::select(&self.conn, "ORDER BY encounter_date DESC, id DESC", [])?;
+                let mut may: HashMap<DocId, bool> = HashMap::new();
+                let mut open = Vec::with_capacity(all.len());
+                for e in all {
+                    let allowed = match may.get(&e.patient_id()) {
+                        Some(allowed) => *allowed,
+                        None => {
+                            let allowed = self.may_open_chart(e.patient_id())?;
+                            may.insert(e.patient_id(), allowed);
+                            allowed
+                        }
+                    };
+                    if allowed {
+                        open.push(e);
+                    }
+                }
+                open
+            }
+        };
         let mut list = encounter_row::with_notes(&self.conn, listed)?;
         crate::signing::show_signed_status(&self.conn, &mut list)?;
         Ok(list)

@@ -77,8 +77,11 @@ impl Replica {
     }
 
     /// Like [`Replica::list_vitals`], with position, notes and the entered-in-error reason.
+    /// A restricted patient's vitals are part of their chart: refused as opening the chart
+    /// is ([`ReplicaError::Restricted`]).
     #[tracing::instrument(skip_all)]
     pub fn vitals_history(&self, patient_id: DocId) -> Result<Vec<VitalsProjection>, ReplicaError> {
+        self.check_chart_access(patient_id)?;
         vitals_row::select(
             &self.conn,
             "WHERE patient_id = ?1 ORDER BY taken_at DESC, id DESC",
@@ -86,14 +89,16 @@ impl Replica {
         )
     }
 
-    /// One vitals set.
+    /// One vitals set; refused as its patient's chart is when that is restricted.
     pub fn vitals(&self, id: DocId) -> Result<VitalsProjection, ReplicaError> {
-        vitals_row::select(&self.conn, "WHERE id = ?1", [id.to_string()])?
+        let set = vitals_row::select(&self.conn, "WHERE id = ?1", [id.to_string()])?
             .pop()
             .ok_or(ReplicaError::NotFound {
                 kind: "vitals set",
                 id,
-            })
+            })?;
+        self.check_chart_access(set.patient_id)?;
+        Ok(set)
     }
 }
 
