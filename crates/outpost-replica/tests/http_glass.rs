@@ -31,27 +31,32 @@ use std::sync::Mutex;
 
 /// A patient with an operative encounter by dr.osei (their care relationship).
 fn charted_patient(r: &mut Replica) -> (DocId, DocId) {
-    let t = operative_template(r);
     let p = r
         .register_patient(&new_patient("Amara Okafor", "MRN-1"), "dr.osei")
         .unwrap();
-    let e = r
-        .open_encounter(
-            &NewEncounter {
-                patient_id: p.id,
-                provider: "dr.osei".into(),
-                date: "2026-12-03".into(),
-                encounter_type: EncounterType::Operative,
-                specialty: "surgery".into(),
-                template: r.template_pin(t, Some(1)).unwrap(),
-                fields: BTreeMap::new(),
-                notes: NoteTexts::default(),
-            },
-            "dr.osei",
-        )
-        .unwrap()
-        .id;
+    let e = operative_encounter(r, p.id, "2026-12-03");
     (p.id, e)
+}
+
+/// An operative encounter of `patient` by dr.osei on `date`.
+fn operative_encounter(r: &mut Replica, patient: DocId, date: &str) -> DocId {
+    let t = operative_template(r);
+    let template = r.template_pin(t, Some(1)).unwrap();
+    r.open_encounter(
+        &NewEncounter {
+            patient_id: patient,
+            provider: "dr.osei".into(),
+            date: date.into(),
+            encounter_type: EncounterType::Operative,
+            specialty: "surgery".into(),
+            template,
+            fields: BTreeMap::new(),
+            notes: NoteTexts::default(),
+        },
+        "dr.osei",
+    )
+    .unwrap()
+    .id
 }
 
 fn at(now: DateTime<Utc>) -> Clock {
@@ -244,24 +249,7 @@ async fn a_restricted_charts_encounter_and_vitals_lists_open_only_as_the_chart_d
         let other = r
             .register_patient(&new_patient("Kofi Boateng", "MRN-2"), "dr.osei")
             .unwrap();
-        let t = operative_template(&mut r);
-        let pin = r.template_pin(t, Some(1)).unwrap();
-        let other_encounter = r
-            .open_encounter(
-                &NewEncounter {
-                    patient_id: other.id,
-                    provider: "dr.osei".into(),
-                    date: "2026-12-02".into(),
-                    encounter_type: EncounterType::Operative,
-                    specialty: "surgery".into(),
-                    template: pin,
-                    fields: BTreeMap::new(),
-                    notes: NoteTexts::default(),
-                },
-                "dr.osei",
-            )
-            .unwrap()
-            .id;
+        let other_encounter = operative_encounter(&mut r, other.id, "2026-12-02");
         (patient, encounter, vitals, other_encounter)
     };
     sync_round(&a).await;
