@@ -149,6 +149,7 @@ impl Replica {
             &ChangeMeta,
         ) -> Result<Edited, ReplicaError>,
     ) -> Result<&Document, ReplicaError> {
+        self.check_record_access(id, kind)?;
         // Taken out while it changes: a failed write drops it, half-changed, and the next
         // change loads the stored document again.
         let cached = self.docs.take(id);

@@ -14,6 +14,7 @@ use crate::error::ReplicaError;
 use crate::replica::Replica;
 use chrono::{DateTime, Duration, Utc};
 use outpost_domain::audit::{AuditAction, MAX_AUDIT_REASON_CHARS};
+use outpost_domain::document::DocKind;
 use outpost_domain::ids::DocId;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -48,17 +49,33 @@ const SAME_PERSON: &str = "WITH RECURSIVE same(id) AS (
     )";
 
 fn is_restricted(conn: &Connection, patient: DocId) -> Result<bool, ReplicaError> {
+    // Asked before every write to a chart: kept prepared.
     Ok(conn
-        .query_row(
-            &format!(
-                "{SAME_PERSON} SELECT 1 FROM restricted_patients
-                 WHERE patient_id IN (SELECT id FROM same) LIMIT 1"
-            ),
-            [patient.to_string()],
-            |_| Ok(()),
-        )
+        .prepare_cached(&format!(
+            "{SAME_PERSON} SELECT 1 FROM restricted_patients
+             WHERE patient_id IN (SELECT id FROM same) LIMIT 1"
+        ))?
+        .query_row([patient.to_string()], |_| Ok(()))
         .optional()?
         .is_some())
+}
+
+/// The patient whose chart record `id` of `kind` belongs to, if it is a chart record
+/// stored here (a patient, an encounter, a vitals set).
+fn chart_of(conn: &Connection, id: DocId, kind: DocKind) -> Result<Option<DocId>, ReplicaError> {
+    let sql = match kind {
+        DocKind::Patient => return Ok(Some(id)),
+        DocKind::Encounter => "SELECT patient_id FROM encounters WHERE id = ?1",
+        DocKind::Vitals => "SELECT patient_id FROM vitals WHERE id = ?1",
+        _ => return Ok(None),
+    };
+    let patient: Option<String> = conn
+        .prepare_cached(sql)?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    patient
+        .map(|p| crate::meta::parse(&p, "patient id"))
+        .transpose()
 }
 
 /// The care relationship: `username` is the provider of one of the patient's encounters
@@ -135,6 +152,16 @@ impl Replica {
             return Ok(());
         }
         Err(ReplicaError::Restricted { patient })
+    }
+
+    /// Refuses writing to record `id` of `kind` when it belongs to a chart the signed-in
+    /// user may not open ([`Replica::check_chart_access`]): a write hands back the record,
+    /// and writing into a chart is opening it.
+    pub(crate) fn check_record_access(&self, id: DocId, kind: DocKind) -> Result<(), ReplicaError> {
+        match chart_of(&self.conn, id, kind)? {
+            Some(patient) => self.check_chart_access(patient),
+            None => Ok(()),
+        }
     }
 
     /// Whether [`Replica::check_chart_access`] lets `patient`'s chart open now; a chart

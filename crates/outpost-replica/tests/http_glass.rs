@@ -3,8 +3,8 @@
 //! they give a reason, the access then granted ends on time (the replica's clock is set,
 //! nobody waits), and the break-the-glass entry with its reason reaches the server at the
 //! next sync and is listed to admins as an alert. The surgeon who charted the patient
-//! opens the chart without a reason. The chart's encounter and vitals lists open only as
-//! the chart does. Three wrong signing passwords raise an alert the same way.
+//! opens the chart without a reason. The chart's encounter and vitals lists, and writes
+//! into the chart, open only as the chart does. Three wrong signing passwords raise an alert the same way.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
@@ -16,8 +16,9 @@ use common::{new_patient, normal_vitals, operative_template};
 use outpost_replica::outpost_domain::audit::AuditAction;
 use outpost_replica::outpost_domain::credentials::Password;
 use outpost_replica::outpost_domain::document::encounter::{
-    EncounterType, NewEncounter, NoteTexts,
+    EncounterType, NewEncounter, NoteKind, NoteTexts,
 };
+use outpost_replica::outpost_domain::document::patient::DemographicsUpdate;
 use outpost_replica::outpost_domain::ids::DocId;
 use outpost_replica::outpost_domain::protocol::admin::{AuditQuery, AuditRecord};
 use outpost_replica::outpost_domain::protocol::users::LoginRequest;
@@ -232,14 +233,15 @@ async fn break_the_glass_needs_a_reason_expires_on_time_and_reaches_the_admins()
 }
 
 /// Regression: the encounter and vitals lists of a restricted chart were served without
-/// the chart's check, notes included, to anyone signed in.
+/// the chart's check, notes included, to anyone signed in, and anyone could write into
+/// the chart (each write handing the record back).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restricted_charts_encounter_and_vitals_lists_open_only_as_the_chart_does() {
+async fn a_restricted_charts_lists_and_writes_open_only_as_the_chart_does() {
     let s = TestServer::start().await;
     let clinic = clinic(&s).await;
     let (_da, a) = workstation(&s, clinic, "dr.osei").await;
     let (_db, b) = workstation(&s, clinic, "dr.mensah").await;
-    let (patient, encounter, vitals, other_encounter) = {
+    let (patient, encounter, vitals, other, other_encounter) = {
         let mut r = a.lock().unwrap();
         let (patient, encounter) = charted_patient(&mut r);
         let vitals = r
@@ -250,7 +252,7 @@ async fn a_restricted_charts_encounter_and_vitals_lists_open_only_as_the_chart_d
             .register_patient(&new_patient("Kofi Boateng", "MRN-2"), "dr.osei")
             .unwrap();
         let other_encounter = operative_encounter(&mut r, other.id, "2026-12-02");
-        (patient, encounter, vitals, other_encounter)
+        (patient, encounter, vitals, other.id, other_encounter)
     };
     sync_round(&a).await;
     outpost_sync_server::oversight::set_restricted(&s.db, clinic, patient, true)
@@ -288,10 +290,61 @@ async fn a_restricted_charts_encounter_and_vitals_lists_open_only_as_the_chart_d
     );
     assert!(!r.may_open_chart(patient).unwrap());
 
+    // Writing into the chart is opening it (a write hands the record back): refused too,
+    // and nothing is stored.
+    let doctor = "dr.mensah";
+    assert!(restricted(
+        r.record_vitals(&normal_vitals(patient), doctor)
+            .unwrap_err()
+    ));
+    let phone = DemographicsUpdate {
+        phone: Some("+233 20 000 0000".into()),
+        ..DemographicsUpdate::default()
+    };
+    assert!(restricted(
+        r.edit_patient(patient, &phone, doctor).unwrap_err()
+    ));
+    assert!(restricted(
+        r.edit_encounter_note(encounter, NoteKind::Plan, "Discharge", doctor)
+            .unwrap_err()
+    ));
+    assert!(restricted(
+        r.mark_vitals_entered_in_error(vitals, "wrong patient", doctor)
+            .unwrap_err()
+    ));
+    let t = operative_template(&mut r);
+    let pin = r.template_pin(t, Some(1)).unwrap();
+    let opened = r.open_encounter(
+        &NewEncounter {
+            patient_id: patient,
+            provider: doctor.into(),
+            date: "2026-12-04".into(),
+            encounter_type: EncounterType::Operative,
+            specialty: "surgery".into(),
+            template: pin,
+            fields: BTreeMap::new(),
+            notes: NoteTexts::default(),
+        },
+        doctor,
+    );
+    assert!(restricted(opened.unwrap_err()));
+    // Writes to a chart that is not restricted go on as before.
+    r.record_vitals(&normal_vitals(other), doctor).unwrap();
+
     r.break_the_glass(patient, "Transferred in, records needed now")
         .unwrap();
+    assert_eq!(
+        r.list_vitals(patient).unwrap().len(),
+        1,
+        "nothing was stored"
+    );
+    assert_eq!(r.list_encounters(Some(patient)).unwrap().len(), 1);
+    assert_eq!(r.patient_details(patient).unwrap().patient.phone, None);
+    r.record_vitals(&normal_vitals(patient), doctor).unwrap();
+    r.edit_encounter_note(encounter, NoteKind::Plan, "Discharge", doctor)
+        .unwrap();
+    assert_eq!(r.list_vitals(patient).unwrap().len(), 2);
     assert_eq!(r.list_encounters(Some(patient)).unwrap()[0].id, encounter);
-    assert_eq!(r.list_vitals(patient).unwrap()[0].id, vitals);
     r.vitals(vitals).unwrap();
     assert_eq!(listed(&r).len(), 2);
 

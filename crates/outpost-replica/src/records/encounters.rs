@@ -45,6 +45,7 @@ impl Replica {
         input: &NewEncounter,
         author: &str,
     ) -> Result<EncounterProjection, ReplicaError> {
+        self.check_chart_access(input.patient_id)?;
         let id = DocId::new();
         let doc = self.commit_new(author, Action::OPEN_ENCOUNTER, |conn, actor, meta| {
             let template = template_record(conn, input.template.template_id)

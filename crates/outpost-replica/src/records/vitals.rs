@@ -36,6 +36,7 @@ impl Replica {
         author: &str,
     ) -> Result<VitalsProjection, ReplicaError> {
         let author = crate::commit::checked_author(author)?.to_owned();
+        self.check_chart_access(input.patient_id)?;
         let set = input.validate(DocId::new(), &author, Utc::now())?;
         let record = VitalsRecord::new(&set, position, notes)?;
         let doc = self.commit_new(&author, Action::RECORD_VITALS, |conn, actor, meta| {
