@@ -146,11 +146,6 @@ impl Replica {
         page: &BootstrapResponse,
         ahead: ReadAhead,
     ) -> Result<BootstrapProgress, ReplicaError> {
-        if ahead.0.len() != page.documents.len() {
-            return Err(ReplicaError::Corrupt(
-                "a bootstrap page read ahead for other documents".into(),
-            ));
-        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

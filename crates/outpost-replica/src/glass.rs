@@ -175,6 +175,15 @@ impl Replica {
         }
     }
 
+    /// [`Replica::may_open_chart`] for record `id` of `kind`: the chart it belongs to, if
+    /// it belongs to one (a patient, an encounter, a vitals set); any other record opens.
+    pub fn may_open_record(&self, id: DocId, kind: DocKind) -> Result<bool, ReplicaError> {
+        match chart_of(&self.conn, id, kind)? {
+            Some(patient) => self.may_open_chart(patient),
+            None => Ok(true),
+        }
+    }
+
     /// The signed-in user's unexpired break-the-glass access to `patient`, if any.
     pub fn glass_access(&self, patient: DocId) -> Result<Option<GlassAccess>, ReplicaError> {
         let now = self.clock.now();

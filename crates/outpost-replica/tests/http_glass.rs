@@ -19,6 +19,7 @@ use outpost_replica::outpost_domain::document::encounter::{
     EncounterType, NewEncounter, NoteKind, NoteTexts,
 };
 use outpost_replica::outpost_domain::document::patient::DemographicsUpdate;
+use outpost_replica::outpost_domain::document::DocKind;
 use outpost_replica::outpost_domain::ids::DocId;
 use outpost_replica::outpost_domain::protocol::admin::{AuditQuery, AuditRecord};
 use outpost_replica::outpost_domain::protocol::users::LoginRequest;
@@ -289,6 +290,10 @@ async fn a_restricted_charts_lists_and_writes_open_only_as_the_chart_does() {
         "the list of all leaves the restricted chart's encounter out"
     );
     assert!(!r.may_open_chart(patient).unwrap());
+    assert!(!r.may_open_record(vitals, DocKind::Vitals).unwrap());
+    assert!(r
+        .may_open_record(other_encounter, DocKind::Encounter)
+        .unwrap());
 
     // Writing into the chart is opening it (a write hands the record back): refused too,
     // and nothing is stored.

@@ -18,7 +18,7 @@ use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::DocId;
 use outpost_domain::DomainError;
 use rusqlite::{Connection, OptionalExtension};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 impl Replica {
     /// The pin for a new encounter on template `template_id`: version `version`, or the
@@ -149,24 +149,17 @@ impl Replica {
                 )?
             }
             None => {
-                let all =
+                let mut all =
                     encounter_row::select(&self.conn, "ORDER BY encounter_date DESC, id DESC", [])?;
-                let mut may: HashMap<DocId, bool> = HashMap::new();
-                let mut open = Vec::with_capacity(all.len());
-                for e in all {
-                    let allowed = match may.get(&e.patient_id()) {
-                        Some(allowed) => *allowed,
-                        None => {
-                            let allowed = self.may_open_chart(e.patient_id())?;
-                            may.insert(e.patient_id(), allowed);
-                            allowed
-                        }
-                    };
-                    if allowed {
-                        open.push(e);
+                let patients: BTreeSet<DocId> = all.iter().map(|e| e.patient_id()).collect();
+                let mut closed = BTreeSet::new();
+                for p in patients {
+                    if !self.may_open_chart(p)? {
+                        closed.insert(p);
                     }
                 }
-                open
+                all.retain(|e| !closed.contains(&e.patient_id()));
+                all
             }
         };
         let mut list = encounter_row::with_notes(&self.conn, listed)?;
