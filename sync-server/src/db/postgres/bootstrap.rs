@@ -76,16 +76,25 @@ async fn snapshot(
     conn: &mut PgConnection,
     clinic: ClinicId,
 ) -> Result<BootstrapCursor, ServerError> {
-    let seq: i64 =
-        sqlx::query_scalar("SELECT COALESCE(max(server_seq), 0) FROM changes WHERE clinic_id = $1")
-            .bind(clinic.0)
-            .fetch_one(&mut *conn)
-            .await?;
+    // Each highest value is the first entry of a backward walk of a key, so neither read
+    // grows with the clinic's history whatever the planner's statistics say.
+    let seq: i64 = sqlx::query_scalar(
+        "SELECT server_seq FROM changes WHERE clinic_id = $1 ORDER BY server_seq DESC LIMIT 1",
+    )
+    .bind(clinic.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .unwrap_or(0);
     // Applied counters are contiguous per replica (a held replica's stop at its first
-    // quarantined change), so the highest one is what the documents cover.
+    // quarantined change), so the highest one is what the documents cover. Every change
+    // was pushed by a device bound to its replica, and devices are never deleted.
     let rows = sqlx::query(
-        "SELECT replica_id, max(counter) AS counter FROM changes \
-         WHERE clinic_id = $1 GROUP BY replica_id",
+        "SELECT d.replica_id, c.counter \
+         FROM (SELECT DISTINCT replica_id FROM devices WHERE clinic_id = $1) d \
+         CROSS JOIN LATERAL ( \
+           SELECT counter FROM changes WHERE clinic_id = $1 AND replica_id = d.replica_id \
+           ORDER BY counter DESC LIMIT 1 \
+         ) c",
     )
     .bind(clinic.0)
     .fetch_all(&mut *conn)

@@ -17,9 +17,11 @@ fn uuids(ids: &[DocId]) -> Vec<uuid::Uuid> {
 }
 
 /// The clinic's copies of `ids`, locked until the transaction ends so concurrent pushes
-/// to the same document take turns (locked in id order, so they cannot deadlock), and
-/// which of `ids` exist in a clinic other than `clinic` (the tenant check of a push), in
-/// one statement.
+/// to the same document take turns (locked in the order of `ids`, which the caller sorts,
+/// so they cannot deadlock), and which of `ids` exist in a clinic other than `clinic` (the
+/// tenant check of a push), in one statement. Each id is looked up by key (a lateral
+/// lookup per id): filtering the clinic's documents by `doc_id = ANY(..)` let the planner,
+/// with stale statistics, scan every document of the clinic and of the others per push.
 pub(super) async fn lock(
     conn: &mut PgConnection,
     clinic: ClinicId,
@@ -27,10 +29,16 @@ pub(super) async fn lock(
 ) -> Result<(StoredDocs, HashSet<DocId>), ServerError> {
     let rows = sqlx::query(
         "WITH mine AS ( \
-           SELECT doc_id, kind, bytes FROM documents \
-           WHERE clinic_id = $1 AND doc_id = ANY($2) ORDER BY doc_id FOR UPDATE \
+           SELECT d.doc_id, d.kind, d.bytes FROM unnest($2::uuid[]) AS i(doc_id) \
+           CROSS JOIN LATERAL ( \
+             SELECT doc_id, kind, bytes FROM documents \
+             WHERE clinic_id = $1 AND doc_id = i.doc_id FOR UPDATE \
+           ) d \
          ), theirs AS ( \
-           SELECT DISTINCT doc_id FROM documents WHERE doc_id = ANY($2) AND clinic_id <> $1 \
+           SELECT i.doc_id FROM unnest($2::uuid[]) AS i(doc_id) \
+           CROSS JOIN LATERAL ( \
+             SELECT 1 FROM documents WHERE doc_id = i.doc_id AND clinic_id <> $1 LIMIT 1 \
+           ) t \
          ) \
          SELECT doc_id, kind, bytes, true AS mine FROM mine \
          UNION ALL SELECT doc_id, NULL, NULL, false FROM theirs",

@@ -2,7 +2,9 @@
 //! is locked (so it sees every earlier push of the replica that committed): the highest
 //! counter received from the replica (applied or quarantined), the replica's quarantine so
 //! far, and the roles of the batch's authors who may write on this device (an active user
-//! of the clinic who signed in on it).
+//! of the clinic who signed in on it). The highest counter is the first entry of a
+//! backward walk of the key (`ORDER BY counter DESC LIMIT 1`): `MAX(counter)` let the
+//! planner, with stale statistics, read every change the replica ever pushed.
 
 use super::authors::Authors;
 use crate::db::Device;
@@ -28,8 +30,11 @@ pub(super) async fn read(
     let named = Authors::named(batch);
     let row = sqlx::query(
         "SELECT GREATEST( \
-             (SELECT COALESCE(MAX(counter), 0) FROM changes WHERE clinic_id = $1 AND replica_id = $2), \
-             (SELECT COALESCE(MAX(counter), 0) FROM quarantine WHERE clinic_id = $1 AND replica_id = $2) \
+             (SELECT counter FROM changes WHERE clinic_id = $1 AND replica_id = $2 \
+              ORDER BY counter DESC LIMIT 1), \
+             (SELECT counter FROM quarantine WHERE clinic_id = $1 AND replica_id = $2 \
+              ORDER BY counter DESC LIMIT 1), \
+             0 \
          ) AS stored, q.since, q.docs, a.names, a.roles \
          FROM (SELECT min(counter) AS since, COALESCE(array_agg(DISTINCT doc_id), '{}') AS docs \
                FROM quarantine WHERE clinic_id = $1 AND replica_id = $2) q, \
