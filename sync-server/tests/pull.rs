@@ -187,3 +187,39 @@ async fn changes_of_a_revoked_device_stay_available_to_the_clinic() {
         ca
     );
 }
+
+/// Regression: while the planner's statistics were stale (a new server, a clinic that had
+/// just grown), finding where a pull starts walked every change of every replica of the
+/// clinic and filtered the counter afterwards, so even a workstation that lacked nothing
+/// made Postgres read the clinic's whole history. A workstation that lacks the last 100 of
+/// 2,000 changes, and one that lacks nothing, now make it read about that many rows.
+#[tokio::test]
+async fn a_pull_reads_what_the_caller_lacks_not_the_history() {
+    let s = Server::start_on_one_connection().await;
+    // Statistics as a server has them before autovacuum has looked at its tables.
+    sqlx::query("ALTER TABLE changes SET (autovacuum_enabled = false)")
+        .execute(s.db.pool())
+        .await
+        .unwrap();
+    let clinic = s.clinic("Riverside Clinic").await;
+    let (a, b) = (s.device(clinic).await, s.device(clinic).await);
+    let total = 4 * MAX_BATCH as u64;
+    for from in (1..=total).step_by(MAX_BATCH) {
+        let batch = changes(a.replica, from, from + MAX_BATCH as u64 - 1);
+        assert_eq!(s.push(&a, &batch).await.0, StatusCode::OK);
+    }
+
+    for (have, lacks) in [(total - 100, 100), (total, 0)] {
+        let (seq, idx) = s.rows_read("changes").await;
+        let mut vector = VersionVector::default();
+        vector.0.insert(a.replica, have);
+        let page = s.pull(&b, &vector, 500).await;
+        assert_eq!(page.changes.len(), lacks);
+        let (seq_after, idx_after) = s.rows_read("changes").await;
+        let read = (seq_after - seq, idx_after - idx);
+        assert!(
+            read.0 + read.1 < 2 * lacks as i64 + 50,
+            "a pull lacking {lacks} of {total} changes read {read:?} (scanned, through an index)"
+        );
+    }
+}

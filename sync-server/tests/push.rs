@@ -177,39 +177,6 @@ async fn concurrent_pushes_of_one_replica_store_each_change_once() {
     assert_eq!(s.stored_changes().await, 22);
 }
 
-/// Rows of `table` Postgres has read so far through sequential scans, and index entries
-/// it has read through any of the table's indexes, as its statistics report them.
-async fn rows_read(s: &Server, table: &str) -> (i64, i64) {
-    sqlx::query_as(
-        "SELECT t.seq_tup_read, \
-                (SELECT sum(i.idx_tup_read)::bigint FROM pg_stat_user_indexes i \
-                 WHERE i.relid = t.relid) \
-         FROM pg_stat_user_tables t WHERE t.relname = $1",
-    )
-    .bind(table)
-    .fetch_one(s.db.pool())
-    .await
-    .unwrap()
-}
-
-/// Waits until the statistics show `documents` rows inserted (backends report them when
-/// they go idle, at most once a second).
-async fn documents_inserted_reach(s: &Server, n: i64) {
-    for _ in 0..100 {
-        let inserted: i64 = sqlx::query_scalar(
-            "SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 'documents'",
-        )
-        .fetch_one(s.db.pool())
-        .await
-        .unwrap();
-        if inserted >= n {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the statistics never showed {n} documents inserted");
-}
-
 /// Regression: while the planner's statistics were stale (a new server, a clinic that had
 /// just grown, before autovacuum looked), a push found its replica's last counter by
 /// reading every change the replica had pushed, and locked its documents by scanning
@@ -218,7 +185,7 @@ async fn documents_inserted_reach(s: &Server, n: i64) {
 /// up by key.
 #[tokio::test]
 async fn a_push_reads_the_documents_it_names_not_the_whole_clinic() {
-    let s = Server::start().await;
+    let s = Server::start_on_one_connection().await;
     for table in ["changes", "documents"] {
         // Statistics as a server has them before autovacuum has looked at its tables.
         sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -235,19 +202,17 @@ async fn a_push_reads_the_documents_it_names_not_the_whole_clinic() {
         let batch = changes(a.replica, from, from + MAX_BATCH as u64 - 1);
         assert_eq!(s.push(&a, &batch).await.0, StatusCode::OK);
     }
-    documents_inserted_reach(&s, earlier as i64).await;
-    let (docs_seq, docs_idx) = rows_read(&s, "documents").await;
-    let (changes_seq, changes_idx) = rows_read(&s, "changes").await;
+    let (docs_seq, docs_idx) = s.rows_read("documents").await;
+    let (changes_seq, changes_idx) = s.rows_read("changes").await;
 
     // A workstation's usual batch: 100 changes.
     let (status, body) = s
         .push(&a, &changes(a.replica, earlier + 1, earlier + 100))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    documents_inserted_reach(&s, earlier as i64 + 100).await;
 
-    let (docs_seq_after, docs_idx_after) = rows_read(&s, "documents").await;
-    let (changes_seq_after, changes_idx_after) = rows_read(&s, "changes").await;
+    let (docs_seq_after, docs_idx_after) = s.rows_read("documents").await;
+    let (changes_seq_after, changes_idx_after) = s.rows_read("changes").await;
     let read = [
         ("documents, scanned", docs_seq_after - docs_seq),
         ("documents, through an index", docs_idx_after - docs_idx),

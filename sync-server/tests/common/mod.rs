@@ -273,6 +273,44 @@ impl Server {
             .collect()
     }
 
+    /// A server whose pool holds one connection, so every request and every query of the
+    /// test runs on one Postgres backend: what [`Self::rows_read`] needs.
+    pub async fn start_on_one_connection() -> Server {
+        let pg = PgCluster::start().expect("postgres starts");
+        let pool = outpost_sync_server::config::PoolSettings {
+            max_connections: 1,
+            ..Default::default()
+        };
+        let db = PgDatabase::connect_with(&pg.url(), &pool)
+            .await
+            .expect("connects");
+        outpost_sync_server::migrate(&db).await.expect("migrates");
+        let app = outpost_sync_server::app(AppState::new(db.clone()));
+        Server { db, app, pg }
+    }
+
+    /// Rows of `table` Postgres has read so far through sequential scans, and index
+    /// entries it has read through any of the table's indexes, as its statistics report
+    /// them. A backend reports what it read when it goes idle, at most once a second, so
+    /// this asks the pool's backend to report before reading: exact only on a server
+    /// started with [`Self::start_on_one_connection`].
+    pub async fn rows_read(&self, table: &str) -> (i64, i64) {
+        sqlx::query("SELECT pg_stat_force_next_flush()")
+            .execute(self.db.pool())
+            .await
+            .unwrap();
+        sqlx::query_as(
+            "SELECT t.seq_tup_read, \
+                    (SELECT sum(i.idx_tup_read)::bigint FROM pg_stat_user_indexes i \
+                     WHERE i.relid = t.relid) \
+             FROM pg_stat_user_tables t WHERE t.relname = $1",
+        )
+        .bind(table)
+        .fetch_one(self.db.pool())
+        .await
+        .unwrap()
+    }
+
     /// How many changes the database holds, across all clinics.
     pub async fn stored_changes(&self) -> i64 {
         sqlx::query_scalar("SELECT count(*) FROM changes")

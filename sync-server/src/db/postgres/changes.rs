@@ -256,7 +256,10 @@ async fn insert_applied(
 /// the history everyone has: for each replica of the clinic (every change was pushed by
 /// a device bound to its replica, and devices are never deleted) it finds the arrival of
 /// the first change the caller lacks; nothing the caller lacks arrived earlier, because
-/// each replica's counters are stored contiguously and in arrival order.
+/// each replica's counters are stored contiguously and in arrival order. That first change
+/// is looked up by its key, one replica at a time (a lateral lookup; `LIMIT 1` keeps the
+/// planner from folding it into a join): joined plainly, a planner with stale statistics
+/// walked every change of every replica and filtered the counter afterwards.
 const PULL_SQL: &str = "
 WITH vv AS (
     SELECT * FROM unnest($2::uuid[], $3::bigint[]) AS t(replica_id, counter)
@@ -264,8 +267,12 @@ WITH vv AS (
     SELECT min(c.server_seq) AS seq
     FROM (SELECT DISTINCT replica_id FROM devices WHERE clinic_id = $1) d
     LEFT JOIN vv ON vv.replica_id = d.replica_id
-    JOIN changes c ON c.clinic_id = $1 AND c.replica_id = d.replica_id
-                  AND c.counter = COALESCE(vv.counter, 0) + 1
+    CROSS JOIN LATERAL (
+        SELECT server_seq FROM changes
+        WHERE clinic_id = $1 AND replica_id = d.replica_id
+          AND counter = COALESCE(vv.counter, 0) + 1
+        LIMIT 1
+    ) c
 )
 SELECT c.replica_id, c.counter, c.doc_id, c.kind, c.digest, c.bytes, c.received_at
 FROM changes c
