@@ -26,24 +26,40 @@ pub(super) async fn page(
     limit: usize,
 ) -> Result<BootstrapResponse, ServerError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        .execute(&mut *tx)
-        .await?;
+    // No sorting in this transaction: a page must walk the primary key from its cursor and
+    // stop after `limit` documents. With stale statistics (a new server, a clinic just
+    // loaded) the planner took the clinic's documents through `documents_by_created` and
+    // sorted them all, for every page: a bootstrap read the clinic once per page.
+    sqlx::raw_sql(
+        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL enable_sort = off",
+    )
+    .execute(&mut *tx)
+    .await?;
     let cursor = match after {
         Some(c) => c.clone(),
         None => snapshot(&mut tx, clinic).await?,
     };
-    let rows = sqlx::query(
+    // Two statements rather than `($3 IS NULL OR doc_id > $3)`: a plan made for any cursor
+    // (Postgres' generic plan, after a few pages) cannot start the key walk at the cursor
+    // through an OR, and would read all the documents before it again.
+    let first = cursor.after_doc.is_none();
+    let query = sqlx::query(if first {
         "SELECT doc_id, kind, bytes, heads FROM documents \
-         WHERE clinic_id = $1 AND created_seq <= $2 AND ($3::uuid IS NULL OR doc_id > $3) \
-         ORDER BY doc_id LIMIT $4",
-    )
+         WHERE clinic_id = $1 AND created_seq <= $2 \
+         ORDER BY doc_id LIMIT $3"
+    } else {
+        "SELECT doc_id, kind, bytes, heads FROM documents \
+         WHERE clinic_id = $1 AND created_seq <= $2 AND doc_id > $4 \
+         ORDER BY doc_id LIMIT $3"
+    })
     .bind(clinic.0)
     .bind(to_i64(cursor.snapshot_seq))
-    .bind(cursor.after_doc.map(|d| d.0))
-    .bind(i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1))
-    .fetch_all(&mut *tx)
-    .await?;
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1));
+    let query = match cursor.after_doc {
+        Some(after) => query.bind(after.0),
+        None => query,
+    };
+    let rows = query.fetch_all(&mut *tx).await?;
     tx.commit().await?;
     let mut fetched = Vec::with_capacity(rows.len());
     for r in rows {
