@@ -183,18 +183,11 @@ async fn a_device_of_another_clinic_gets_nothing() {
 /// totals and once for its page.
 #[tokio::test]
 async fn a_bootstrap_page_reads_its_documents_not_those_before_it() {
-    let s = Server::start_on_one_connection().await;
-    // Statistics as a server has them before autovacuum has looked at its tables.
-    sqlx::query("ALTER TABLE documents SET (autovacuum_enabled = false)")
-        .execute(s.db.pool())
-        .await
-        .unwrap();
+    let s = Server::start_with_stale_statistics().await;
     let clinic = s.clinic("Riverside Clinic").await;
     let (a, new) = (s.device(clinic).await, s.device(clinic).await);
     let total = 2_000;
-    for from in (1..=total).step_by(500) {
-        push_ok(&s, &a, &common::changes(a.replica, from, from + 499)).await;
-    }
+    s.push_many(&a, total).await;
 
     let (seq, idx) = s.rows_read("documents").await;
     let mut after = None;

@@ -274,8 +274,10 @@ impl Server {
     }
 
     /// A server whose pool holds one connection, so every request and every query of the
-    /// test runs on one Postgres backend: what [`Self::rows_read`] needs.
-    pub async fn start_on_one_connection() -> Server {
+    /// test runs on one Postgres backend (what [`Self::rows_read`] needs), and whose
+    /// `changes` and `documents` keep the planner statistics of a new server: autovacuum
+    /// never looks at them.
+    pub async fn start_with_stale_statistics() -> Server {
         let pg = PgCluster::start().expect("postgres starts");
         let pool = outpost_sync_server::config::PoolSettings {
             max_connections: 1,
@@ -285,15 +287,33 @@ impl Server {
             .await
             .expect("connects");
         outpost_sync_server::migrate(&db).await.expect("migrates");
+        sqlx::raw_sql(
+            "ALTER TABLE changes SET (autovacuum_enabled = false); \
+             ALTER TABLE documents SET (autovacuum_enabled = false)",
+        )
+        .execute(db.pool())
+        .await
+        .unwrap();
         let app = outpost_sync_server::app(AppState::new(db.clone()));
         Server { db, app, pg }
+    }
+
+    /// Pushes changes `1..=n` of `d` (a new patient each), in the largest batches.
+    pub async fn push_many(&self, d: &Device, n: u64) {
+        let batch = outpost_domain::protocol::MAX_BATCH as u64;
+        for from in (1..=n).step_by(batch as usize) {
+            let (status, body) = self
+                .push(d, &changes(d.replica, from, n.min(from + batch - 1)))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
     }
 
     /// Rows of `table` Postgres has read so far through sequential scans, and index
     /// entries it has read through any of the table's indexes, as its statistics report
     /// them. A backend reports what it read when it goes idle, at most once a second, so
     /// this asks the pool's backend to report before reading: exact only on a server
-    /// started with [`Self::start_on_one_connection`].
+    /// started with [`Self::start_with_stale_statistics`].
     pub async fn rows_read(&self, table: &str) -> (i64, i64) {
         sqlx::query("SELECT pg_stat_force_next_flush()")
             .execute(self.db.pool())
