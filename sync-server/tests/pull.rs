@@ -191,8 +191,10 @@ async fn changes_of_a_revoked_device_stay_available_to_the_clinic() {
 /// Regression: while the planner's statistics were stale (a new server, a clinic that had
 /// just grown), finding where a pull starts walked every change of every replica of the
 /// clinic and filtered the counter afterwards, so even a workstation that lacked nothing
-/// made Postgres read the clinic's whole history. A workstation that lacks the last 100 of
-/// 2,000 changes, and one that lacks nothing, now make it read about that many rows.
+/// made Postgres read the clinic's whole history; and each page of a long catch-up took
+/// every change from where the caller started and sorted them (2,000 changes in pages of
+/// 100: 10,534 rows read, now 2,039). A workstation that lacks the last 100 of 2,000
+/// changes, and one that lacks nothing, now make it read about that many rows.
 #[tokio::test]
 async fn a_pull_reads_what_the_caller_lacks_not_the_history() {
     let s = Server::start_with_stale_statistics().await;
@@ -200,6 +202,17 @@ async fn a_pull_reads_what_the_caller_lacks_not_the_history() {
     let (a, b) = (s.device(clinic).await, s.device(clinic).await);
     let total = 2_000;
     s.push_many(&a, total).await;
+
+    // All of it, in pages of 100: each page reads its own changes, not all that follow.
+    let (seq, idx) = s.rows_read("changes").await;
+    let (all, _) = s.pull_all(&b, &VersionVector::default(), 100).await;
+    assert_eq!(all.len(), total as usize);
+    let (seq_after, idx_after) = s.rows_read("changes").await;
+    let read = seq_after - seq + idx_after - idx;
+    assert!(
+        read < 3 * total as i64,
+        "pulling {total} changes in pages of 100 read {read} rows of changes"
+    );
 
     for (have, lacks) in [(total - 100, 100), (total, 0)] {
         let (seq, idx) = s.rows_read("changes").await;

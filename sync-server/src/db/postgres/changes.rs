@@ -292,13 +292,22 @@ pub(super) async fn pull(
 ) -> Result<PullPage, ServerError> {
     let replicas: Vec<uuid::Uuid> = have.0.keys().map(|r| r.0).collect();
     let counters: Vec<i64> = have.0.values().map(|c| to_i64(*c)).collect();
+    // No sorting: a page walks `changes_by_seq` from where the caller starts and stops
+    // after `limit` rows. With stale statistics the planner took every change from the
+    // start on and sorted them, for every page: a long catch-up read the rest of the
+    // history once per page.
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL enable_sort = off")
+        .execute(&mut *tx)
+        .await?;
     let rows = sqlx::query(PULL_SQL)
         .bind(clinic.0)
         .bind(&replicas)
         .bind(&counters)
         .bind(i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1))
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
+    tx.commit().await?;
     let more = rows.len() > limit;
     let mut changes = Vec::with_capacity(rows.len().min(limit));
     for r in rows.iter().take(limit) {
