@@ -11,7 +11,7 @@
 // sometimes drops the first press after a page change).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { app, browser, closeApp, launch, log, openChart, runScenario, sel, shot, signIn, signOut, type, waitAllSynced, waitText, work, ws1, ws2 } from "./lib.mjs";
+import { app, browser, closeApp, launch, log, openChart, openTemplate, runScenario, sel, shot, signIn, signOut, type, waitAllSynced, waitText, work, ws1, ws2 } from "./lib.mjs";
 
 const ROW = 34 + 8; // DesignerCanvas row height plus margin, in pixels
 const { name: patient } = JSON.parse(readFileSync(join(work, "sentinel.json"), "utf8"));
@@ -150,8 +150,7 @@ await runScenario("designer", async () => {
   await launch(ws2);
   await signIn("admin.e2e");
   await waitAllSynced("pull the encounter");
-  await browser.$(sel("nav-templates")).click();
-  await browser.$(sel(`template-${template}`)).click();
+  await openTemplate(template);
   await waitText("versions-" + template, (t) => t.includes("v1: 1 encounter"), "count the encounter on version 1", 30_000);
   await waitText("designer-section-iop", (t) => t.includes("Intraocular pressure"), "show the iop section");
   // A real pointer drag of the section's title, two rows down and six columns left.
@@ -234,8 +233,7 @@ await runScenario("designer", async () => {
   // ---- The section the admin saved on workstation 2 is in the library here too. -----------
   await signIn("admin.e2e");
   await waitAllSynced("pull the saved library section");
-  await browser.$(sel("nav-templates")).click();
-  await browser.$(sel(`template-${template}`)).click();
+  await openTemplate(template);
   const saved = await waitText(
     "clinic-sections",
     (t) => t.includes("Visual acuity") && t.includes("Acuity with comments") && t.includes("Saved by admin.e2e"),

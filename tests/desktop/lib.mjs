@@ -131,6 +131,29 @@ export async function openChart(name) {
   await waitText("selected-patient", (t) => t.includes(name), "open the chart");
 }
 
+/**
+ * Opens template `name` in the designer. The template list re-renders when a sync lands,
+ * which can swallow a click (the designer scenario once failed with the list still
+ * showing "Choose a template"), so it clicks again until the designer is open.
+ */
+export async function openTemplate(name) {
+  await browser.$(sel("nav-templates")).click();
+  try {
+    await browser.waitUntil(
+      async () => {
+        if (await browser.$(sel("designer")).isExisting()) return true;
+        const button = await browser.$(sel(`template-${name}`));
+        if (await button.isExisting()) await button.click().catch(() => {});
+        return false;
+      },
+      { timeout: SYNC_TIMEOUT_MS, interval: 500 },
+    );
+  } catch {
+    throw new Error(`the designer never opened template ${name}`);
+  }
+  log(`opened template ${name}`);
+}
+
 export async function bodyText() {
   return browser.$("body").getText();
 }
