@@ -281,3 +281,71 @@ async fn concurrent_pushes_editing_one_document_both_reach_the_servers_copy() {
     .unwrap();
     assert_eq!(row, (record.phone.clone(), record.address.clone()));
 }
+
+/// A patient's row lists its own active allergens, whatever the other patients of the same
+/// push have: the rows of one push are written in one statement, each patient's allergens
+/// a slice of one array (this pins the slicing: an empty list, a neighbour's, punctuation).
+#[tokio::test]
+async fn each_patient_row_of_one_push_lists_that_patients_active_allergens() {
+    use outpost_domain::ids::EntryId;
+    use outpost_domain::patient::{
+        add_allergy, refute_allergy, AllergyInput, AllergySeverity, AllergyStatus,
+    };
+    let s = Server::start().await;
+    let clinic = s.clinic("Riverside Clinic").await;
+    let a = s.device(clinic).await;
+    let mut desk = Desk::new(a.replica);
+    let allergy = |allergen: &str| AllergyInput {
+        allergen: allergen.into(),
+        reaction: None,
+        severity: AllergySeverity::Moderate,
+        status: AllergyStatus::Active,
+    };
+    let mut batch = Vec::new();
+    let mut expected = Vec::new();
+    for allergens in [
+        vec![],
+        vec!["Penicillin", "Latex, \"natural\" rubber {dipped}"],
+        vec![],
+        vec!["Peanut", "Sulfa drugs", "Shellfish"],
+    ] {
+        let (mut doc, created) = desk.patient("nurse.test");
+        batch.push(created);
+        let refuted = EntryId::new();
+        let local = doc
+            .edit(a.replica, &meta("nurse.test"), |r: &mut PatientRecord| {
+                add_allergy(r, refuted, &allergy("Aspirin"))?;
+                refute_allergy(r, refuted)?;
+                for allergen in &allergens {
+                    add_allergy(r, EntryId::new(), &allergy(allergen))?;
+                }
+                Ok(())
+            })
+            .unwrap()
+            .unwrap();
+        batch.push(desk.wire(&doc, local));
+        let mut active: Vec<String> = allergens.iter().map(|a| a.to_string()).collect();
+        active.sort();
+        expected.push((doc.id.0, active));
+    }
+    push_ok(&s, &a, &batch).await;
+
+    for (patient, active) in expected {
+        let (mut stored, count): (Vec<String>, i32) = sqlx::query_as(
+            "SELECT active_allergens, allergy_count FROM report_patients \
+             WHERE clinic_id = $1 AND patient_id = $2",
+        )
+        .bind(clinic.0)
+        .bind(patient)
+        .fetch_one(s.db.pool())
+        .await
+        .unwrap();
+        stored.sort();
+        assert_eq!(stored, active, "active allergens of {patient}");
+        assert_eq!(
+            count as usize,
+            active.len() + 1,
+            "the refuted one is counted"
+        );
+    }
+}

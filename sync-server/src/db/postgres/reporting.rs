@@ -126,19 +126,26 @@ async fn patient_rows(
     let phones: Vec<Option<&str>> = patients.iter().map(|p| p.phone.as_deref()).collect();
     let addresses: Vec<Option<&str>> = patients.iter().map(|p| p.address.as_deref()).collect();
     let allergy_counts: Vec<i32> = patients.iter().map(|p| count(p.allergies.len())).collect();
-    let allergens: Vec<serde_json::Value> = patients
-        .iter()
-        .map(|p| serde_json::json!(p.active_allergens))
-        .collect();
+    // Every patient's active allergens in one flat array, each patient's its slice
+    // `[from:through]` (1-based, inclusive; empty when through < from): reading a JSON
+    // array per row cost a subquery per patient.
+    let mut allergens: Vec<&str> = Vec::new();
+    let mut from: Vec<i32> = Vec::with_capacity(patients.len());
+    let mut through: Vec<i32> = Vec::with_capacity(patients.len());
+    for p in patients {
+        from.push(count(allergens.len() + 1));
+        allergens.extend(p.active_allergens.iter().map(String::as_str));
+        through.push(count(allergens.len()));
+    }
     sqlx::query(
         "INSERT INTO report_patients (clinic_id, patient_id, name, date_of_birth, sex, mrn, \
              provisional, phone, address, allergy_count, active_allergens) \
          SELECT $1, u.id, u.name, u.born, u.sex, u.mrn, u.provisional, u.phone, u.address, \
-                u.allergy_count, ARRAY(SELECT jsonb_array_elements_text(u.allergens)) \
+                u.allergy_count, ($11::text[])[u.allergens_from:u.allergens_through] \
          FROM unnest($2::uuid[], $3::text[], $4::date[], $5::text[], $6::text[], \
-                     $7::bool[], $8::text[], $9::text[], $10::int[], $11::jsonb[]) \
+                     $7::bool[], $8::text[], $9::text[], $10::int[], $12::int[], $13::int[]) \
               AS u(id, name, born, sex, mrn, provisional, phone, address, allergy_count, \
-                   allergens) \
+                   allergens_from, allergens_through) \
          ON CONFLICT (clinic_id, patient_id) DO UPDATE SET name = EXCLUDED.name, \
              date_of_birth = EXCLUDED.date_of_birth, sex = EXCLUDED.sex, mrn = EXCLUDED.mrn, \
              provisional = EXCLUDED.provisional, phone = EXCLUDED.phone, \
@@ -156,6 +163,8 @@ async fn patient_rows(
     .bind(&addresses)
     .bind(&allergy_counts)
     .bind(&allergens)
+    .bind(&from)
+    .bind(&through)
     .execute(conn)
     .await?;
     Ok(())
