@@ -1,6 +1,7 @@
 // Desktop e2e of break-the-glass (issue 7): run.sh has restricted the patient the surgeon
 // charted in signing.mjs. A doctor who is not that patient's provider signs in on
-// workstation 1: opening the chart shows the restricted-record panel instead of the chart;
+// workstation 1: the patient list shows the patient marked restricted, without vitals;
+// opening the chart shows the restricted-record panel instead of the chart;
 // without a reason nothing opens; with one the chart opens with a notice of until when.
 // An admin then opens Alerts on the same workstation, types their password again, and
 // sees the access with who and why; run.sh also checks the server's own listing.
@@ -17,6 +18,12 @@ await runScenario("glass", async () => {
   await waitAllSynced("learn which patients are restricted");
   await browser.$(sel("nav-patients")).click();
   await browser.waitUntil(async () => (await rowOf(name)) !== null, { timeout: 30_000, timeoutMsg: `the patient list never showed ${name}` });
+  // Listed, so it can be found, but without the chart's vitals and allergens.
+  await browser.waitUntil(async () => {
+    const row = await rowOf(name);
+    return row !== null && (await row.$(sel("patient-row-vitals")).getText()).includes("restricted chart");
+  }, { timeout: 30_000, timeoutMsg: `the patient list showed the restricted chart's vitals for ${name}` });
+  await shot("glass-listed", { screen: true });
   await (await rowOf(name)).$(sel("patient-row-name")).click();
   const panel = await waitText("break-the-glass", (t) => t.includes("Restricted record") && t.includes("give a reason"), "ask for a reason instead of opening the chart");
   if ((await browser.$(sel("selected-patient")).isExisting())) throw new Error(`the restricted chart opened without a reason: ${panel}`);

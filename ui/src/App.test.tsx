@@ -28,6 +28,7 @@ const patients: PatientSummary[] = [
     provisional: false,
     active_allergens: [],
     merged: [],
+    restricted: false,
     latest_vitals: {
       id: "0190f0a0-0000-7000-8000-0000000000aa",
       patient_id: PID,
@@ -41,10 +42,15 @@ const patients: PatientSummary[] = [
       ],
     },
   },
-  { id: "0190f0a0-0000-7000-8000-000000000002", name: "Ben Tal", date_of_birth: "1990-01-02", sex: "male", mrn: "MRN-002", provisional: false, active_allergens: [], merged: [], latest_vitals: null },
+  { id: "0190f0a0-0000-7000-8000-000000000002", name: "Ben Tal", date_of_birth: "1990-01-02", sex: "male", mrn: "MRN-002", provisional: false, active_allergens: [], merged: [], latest_vitals: null, restricted: false },
 ];
 
-function shell(statuses: SyncStatus[], appInfo: AppInfo = info, session: SessionInfo | null = sessionOf("nurse", "nurse.kim", "Kim Ade")) {
+function shell(
+  statuses: SyncStatus[],
+  appInfo: AppInfo = info,
+  session: SessionInfo | null = sessionOf("nurse", "nurse.kim", "Kim Ade"),
+  listed: PatientSummary[] = patients,
+) {
   let n = 0;
   const calls: string[] = [];
   mockIPC((cmd, args) => {
@@ -58,8 +64,8 @@ function shell(statuses: SyncStatus[], appInfo: AppInfo = info, session: Session
         return statuses[Math.min(n++, statuses.length - 1)];
       case "search_patients": {
         const q = (args as { query: string }).query.toLowerCase();
-        const hits = patients.filter((p) => q === "" || p.name.toLowerCase().split(" ").some((w) => w.startsWith(q)));
-        return { patients: hits, more: false, total: patients.length };
+        const hits = listed.filter((p) => q === "" || p.name.toLowerCase().split(" ").some((w) => w.startsWith(q)));
+        return { patients: hits, more: false, total: listed.length };
       }
       case "vital_ranges":
         return [{ field: "temperature_c", label: "temperature", unit: "°C", min: 30, min_exclusive: false, max: 45, range_text: "between 30 and 45 °C" }];
@@ -89,6 +95,29 @@ describe("app", () => {
     expect(rows[0]?.textContent).toContain("Amara Okafor");
     expect(rows[0]?.textContent).toContain("T 36.8 °C · BP 120/80");
     expect(rows[1]?.textContent).toContain("no vitals yet");
+  });
+
+  it("lists a restricted patient whose chart is closed without vitals, saying why", async () => {
+    const closed: PatientSummary = {
+      id: "0190f0a0-0000-7000-8000-000000000003",
+      name: "Cara Venn",
+      date_of_birth: "1970-05-06",
+      sex: "female",
+      mrn: "MRN-003",
+      provisional: false,
+      active_allergens: [],
+      merged: [],
+      latest_vitals: null,
+      restricted: true,
+    };
+    shell([{ state: "online", pending_changes: 0, last_sync_at: null, last_error: null }], info, undefined, [...patients, closed]);
+    render(<App />);
+    const rows = await screen.findAllByTestId("patient-row");
+    expect(rows).toHaveLength(3);
+    expect(rows[2]?.textContent).toContain("Cara Venn");
+    expect(rows[2]?.textContent).toContain("restricted");
+    expect(rows[2]?.textContent).not.toContain("no vitals yet");
+    expect(rows[0]?.textContent).not.toContain("restricted");
   });
 
   it("polls status so the badge follows the sync engine", async () => {

@@ -60,6 +60,13 @@ fn is_restricted(conn: &Connection, patient: DocId) -> Result<bool, ReplicaError
         .is_some())
 }
 
+/// Whether any patient is restricted on this workstation (as of the last sync).
+pub(crate) fn any_restricted(conn: &Connection) -> Result<bool, ReplicaError> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM restricted_patients)")?
+        .query_row([], |r| r.get(0))?)
+}
+
 /// The patient whose chart record `id` of `kind` belongs to, if it is a chart record
 /// stored here (a patient, an encounter, a vitals set).
 fn chart_of(conn: &Connection, id: DocId, kind: DocKind) -> Result<Option<DocId>, ReplicaError> {

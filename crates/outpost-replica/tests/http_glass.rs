@@ -4,7 +4,9 @@
 //! nobody waits), and the break-the-glass entry with its reason reaches the server at the
 //! next sync and is listed to admins as an alert. The surgeon who charted the patient
 //! opens the chart without a reason. The chart's encounter and vitals lists, and writes
-//! into the chart, open only as the chart does. Three wrong signing passwords raise an alert the same way.
+//! into the chart, open only as the chart does, and the patient list shows a restricted
+//! patient without the chart's allergens and vitals. Three wrong signing passwords raise an
+//! alert the same way.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
@@ -358,6 +360,108 @@ async fn a_restricted_charts_lists_and_writes_open_only_as_the_chart_does() {
     assert!(restricted(r.list_encounters(Some(patient)).unwrap_err()));
     assert!(restricted(r.vitals_history(patient).unwrap_err()));
     assert_eq!(listed(&r), vec![other_encounter]);
+}
+
+/// Regression: the patient list and search showed a restricted patient's allergens and
+/// latest vitals to anyone signed in, while the chart they come from stayed closed. The
+/// patient is still listed (to be found, and the glass broken); the row carries them only
+/// while the chart would open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_patient_list_withholds_a_restricted_charts_allergens_and_vitals() {
+    use outpost_replica::outpost_domain::document::patient::{
+        AllergyInput, AllergySeverity, AllergyStatus,
+    };
+    let s = TestServer::start().await;
+    let clinic = clinic(&s).await;
+    let (_da, a) = workstation(&s, clinic, "dr.osei").await;
+    let (_db, b) = workstation(&s, clinic, "dr.mensah").await;
+    let (patient, other) = {
+        let mut r = a.lock().unwrap();
+        let (patient, _) = charted_patient(&mut r);
+        let other = r
+            .register_patient(&new_patient("Kofi Boateng", "MRN-2"), "dr.osei")
+            .unwrap()
+            .id;
+        for p in [patient, other] {
+            let allergy = AllergyInput {
+                allergen: "Penicillin".into(),
+                reaction: Some("Hives".into()),
+                severity: AllergySeverity::Severe,
+                status: AllergyStatus::Active,
+            };
+            r.add_allergy(p, &allergy, "dr.osei").unwrap();
+            r.record_vitals(&normal_vitals(p), "dr.osei").unwrap();
+        }
+        (patient, other)
+    };
+    sync_round(&a).await;
+    outpost_sync_server::oversight::set_restricted(&s.db, clinic, patient, true)
+        .await
+        .unwrap();
+    sync_round(&a).await;
+    sync_round(&b).await;
+
+    // (restricted, allergens, has vitals) of each listed patient, by the list and by the
+    // search, which must agree.
+    type Row = (bool, Vec<String>, bool);
+    let rows = |r: &Replica| -> BTreeMap<DocId, Row> {
+        let listed: BTreeMap<DocId, Row> = r
+            .list_patients()
+            .unwrap()
+            .into_iter()
+            .map(|p| {
+                let row = (p.restricted, p.active_allergens, p.latest_vitals.is_some());
+                (p.patient.id, row)
+            })
+            .collect();
+        let searched: BTreeMap<DocId, Row> = r
+            .search_patients("", 50)
+            .unwrap()
+            .patients
+            .into_iter()
+            .map(|p| {
+                let row = (p.restricted, p.active_allergens, p.latest_vitals.is_some());
+                (p.patient.id, row)
+            })
+            .collect();
+        assert_eq!(
+            listed, searched,
+            "the list and the search show the same rows"
+        );
+        listed
+    };
+    let open = (false, vec!["Penicillin".to_string()], true);
+    let withheld = (true, Vec::new(), false);
+
+    // The surgeon who charted the patient cares for them: nothing is withheld.
+    {
+        let a = a.lock().unwrap();
+        let seen = rows(&a);
+        assert_eq!(seen[&patient], open);
+        assert_eq!(seen[&other], open);
+    }
+    let t0 = Utc::now();
+    let mut r = b.lock().unwrap();
+    r.set_clock(at(t0));
+    let seen = rows(&r);
+    assert_eq!(
+        seen[&patient], withheld,
+        "listed, without the chart's details"
+    );
+    assert_eq!(
+        seen[&other], open,
+        "an unrestricted patient is listed as before"
+    );
+
+    r.break_the_glass(patient, "Unconscious on arrival, allergies needed")
+        .unwrap();
+    assert_eq!(rows(&r)[&patient], open);
+    r.set_clock(at(t0 + Duration::minutes(30)));
+    assert_eq!(
+        rows(&r)[&patient],
+        withheld,
+        "closed again when the access ends"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

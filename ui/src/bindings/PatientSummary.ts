@@ -18,4 +18,9 @@ active_allergens: Array<string>,
 /**
  * Patients merged into this one (hidden from the list themselves).
  */
-merged: Array<DocId>, latest_vitals: VitalsSet | null, id: DocId, name: string, date_of_birth: string, sex: Sex, mrn: string, };
+merged: Array<DocId>, latest_vitals: VitalsSet | null, 
+/**
+ * Restricted, and the signed-in user may not open the chart now: `active_allergens`
+ * and `latest_vitals` are left empty until they break the glass.
+ */
+restricted: boolean, id: DocId, name: string, date_of_birth: string, sex: Sex, mrn: string, };

@@ -132,9 +132,17 @@ export function PatientSearch({ selectedId, onSelect, refresh }: Props) {
                 {p.mrn}
                 {p.provisional ? <span className="tag provisional"> provisional</span> : null}
               </td>
-              <td className={p.latest_vitals ? "vitals" : "vitals none"} data-testid="patient-row-vitals">
-                {vitalsSummary(p.latest_vitals)}
-              </td>
+              {p.restricted ? (
+                <td className="vitals none" data-testid="patient-row-vitals">
+                  <span className="tag restricted" title="Open the chart and give a reason to see it">
+                    restricted chart
+                  </span>
+                </td>
+              ) : (
+                <td className={p.latest_vitals ? "vitals" : "vitals none"} data-testid="patient-row-vitals">
+                  {vitalsSummary(p.latest_vitals)}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

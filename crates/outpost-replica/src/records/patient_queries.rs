@@ -1,8 +1,11 @@
 //! Patient reads for the screens and the CLI, answered from the projection tables. The
 //! patient list hides patients merged into another and shows them under their survivor.
+//! A restricted patient stays listed (to be found, and the glass broken), but a row the
+//! signed-in user may not open carries no allergens and no vitals: those are the chart's.
 
 use crate::duplicates::{merged_under, survivors};
 use crate::error::ReplicaError;
+use crate::glass::any_restricted;
 use crate::projection::{detail, details, vitals_row};
 use crate::records::patients::summary;
 use crate::records::vitals::set_of;
@@ -12,6 +15,7 @@ use outpost_domain::link::PatientLink;
 use outpost_domain::patient::{Patient, PatientProjection};
 use outpost_domain::vitals::VitalsSet;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 use ts_rs::TS;
 
 /// A row of the patient list: the patient and their most recent valid vitals.
@@ -27,6 +31,10 @@ pub struct PatientSummary {
     /// Patients merged into this one (hidden from the list themselves).
     pub merged: Vec<DocId>,
     pub latest_vitals: Option<VitalsSet>,
+    /// Restricted, and the signed-in user may not open the chart now: `active_allergens`
+    /// and `latest_vitals` are left empty until they break the glass.
+    #[serde(default)]
+    pub restricted: bool,
 }
 
 /// Everything about one patient.
@@ -56,20 +64,10 @@ impl Replica {
         )?;
         let into = survivors(&self.conn)?;
         let under = merged_under(&into);
+        let rows = SummaryRows::new(self, &under)?;
         all.into_iter()
             .filter(|p| !into.contains_key(&p.id))
-            .map(|p| {
-                Ok(PatientSummary {
-                    patient: summary(&p),
-                    provisional: p.provisional,
-                    active_allergens: p.active_allergens.clone(),
-                    merged: under
-                        .get(&p.id)
-                        .map(|s| s.iter().copied().collect())
-                        .unwrap_or_default(),
-                    latest_vitals: self.latest_vitals(p.id)?,
-                })
-            })
+            .map(|p| rows.of(&p))
             .collect()
     }
 
@@ -107,9 +105,52 @@ impl Replica {
         )?
         .ok_or(ReplicaError::PatientNotFound(id))
     }
+}
 
-    fn latest_vitals(&self, patient: DocId) -> Result<Option<VitalsSet>, ReplicaError> {
-        let latest = vitals_row::latest_final(&self.conn, patient)?;
-        Ok(latest.as_ref().map(set_of))
+/// Builds the list's rows: each patient's own, and what a row of a chart closed to the
+/// signed-in user leaves out (see the module docs).
+pub(crate) struct SummaryRows<'a> {
+    replica: &'a Replica,
+    under: &'a BTreeMap<DocId, BTreeSet<DocId>>,
+    /// Whether any patient is restricted here; most clinics have none, and then no row
+    /// asks.
+    any_restricted: bool,
+}
+
+impl<'a> SummaryRows<'a> {
+    pub(crate) fn new(
+        replica: &'a Replica,
+        under: &'a BTreeMap<DocId, BTreeSet<DocId>>,
+    ) -> Result<Self, ReplicaError> {
+        Ok(Self {
+            replica,
+            under,
+            any_restricted: any_restricted(&replica.conn)?,
+        })
+    }
+
+    pub(crate) fn of(&self, p: &PatientProjection) -> Result<PatientSummary, ReplicaError> {
+        let closed = self.any_restricted && !self.replica.may_open_chart(p.id)?;
+        let latest = if closed {
+            None
+        } else {
+            vitals_row::latest_final(&self.replica.conn, p.id)?
+        };
+        Ok(PatientSummary {
+            patient: summary(p),
+            provisional: p.provisional,
+            active_allergens: if closed {
+                Vec::new()
+            } else {
+                p.active_allergens.clone()
+            },
+            merged: self
+                .under
+                .get(&p.id)
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default(),
+            latest_vitals: latest.as_ref().map(set_of),
+            restricted: closed,
+        })
     }
 }

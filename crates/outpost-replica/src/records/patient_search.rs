@@ -6,14 +6,10 @@
 
 use crate::duplicates::{merged_under, survivors};
 use crate::error::ReplicaError;
-use crate::projection::{details, vitals_row};
-use crate::records::patient_queries::PatientSummary;
-use crate::records::patients::summary;
-use crate::records::vitals::set_of;
+use crate::projection::details;
+use crate::records::patient_queries::{PatientSummary, SummaryRows};
 use crate::replica::Replica;
-use outpost_domain::ids::DocId;
 use outpost_domain::patient::PatientProjection;
-use outpost_domain::vitals::VitalsSet;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -51,20 +47,10 @@ impl Replica {
         let mut live = found.into_iter().filter(|p| !into.contains_key(&p.id));
         let page: Vec<PatientProjection> = live.by_ref().take(limit).collect();
         let more = live.next().is_some();
+        let rows = SummaryRows::new(self, &under)?;
         let patients = page
-            .into_iter()
-            .map(|p| {
-                Ok(PatientSummary {
-                    patient: summary(&p),
-                    provisional: p.provisional,
-                    active_allergens: p.active_allergens.clone(),
-                    merged: under
-                        .get(&p.id)
-                        .map(|s| s.iter().copied().collect())
-                        .unwrap_or_default(),
-                    latest_vitals: latest_valid_vitals(self, p.id)?,
-                })
-            })
+            .iter()
+            .map(|p| rows.of(p))
             .collect::<Result<Vec<_>, ReplicaError>>()?;
         let all: i64 = self
             .conn
@@ -123,11 +109,6 @@ fn escape_like(word: &str) -> String {
         out.push(c);
     }
     out
-}
-
-fn latest_valid_vitals(r: &Replica, patient: DocId) -> Result<Option<VitalsSet>, ReplicaError> {
-    let latest = vitals_row::latest_final(&r.conn, patient)?;
-    Ok(latest.as_ref().map(set_of))
 }
 
 #[cfg(test)]

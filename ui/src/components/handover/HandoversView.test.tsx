@@ -47,7 +47,7 @@ function shell() {
       case "list_handovers":
         return [handover(acked)];
       case "search_patients":
-        return { patients: [{ id: PID, name: "Amara Okafor", mrn: "MRN-1", date_of_birth: "1984-03-07", sex: "female", provisional: false, active_allergens: [], merged: [], latest_vitals: null }], more: false, total: 1 };
+        return { patients: [{ id: PID, name: "Amara Okafor", mrn: "MRN-1", date_of_birth: "1984-03-07", sex: "female", provisional: false, active_allergens: [], merged: [], latest_vitals: null, restricted: false }], more: false, total: 1 };
       case "acknowledge_handover_item":
         acked = true;
         return handover(true);

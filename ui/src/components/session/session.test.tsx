@@ -28,6 +28,7 @@ const patient: PatientSummary = {
   active_allergens: [],
   merged: [],
   latest_vitals: null,
+  restricted: false,
 };
 
 interface Shell {
