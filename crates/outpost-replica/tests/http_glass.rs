@@ -22,7 +22,7 @@ use outpost_replica::outpost_domain::document::encounter::{
 };
 use outpost_replica::outpost_domain::document::patient::DemographicsUpdate;
 use outpost_replica::outpost_domain::document::DocKind;
-use outpost_replica::outpost_domain::ids::DocId;
+use outpost_replica::outpost_domain::ids::{ClinicId, DocId};
 use outpost_replica::outpost_domain::protocol::admin::{AuditQuery, AuditRecord};
 use outpost_replica::outpost_domain::protocol::users::LoginRequest;
 use outpost_replica::outpost_domain::signature::SignatureMeaning;
@@ -63,6 +63,23 @@ fn operative_encounter(r: &mut Replica, patient: DocId, date: &str) -> DocId {
     .id
 }
 
+/// Sends what workstation `a` wrote, has an admin restrict `patient` on the server, and
+/// lets both workstations learn it.
+async fn restrict(
+    s: &TestServer,
+    clinic: ClinicId,
+    patient: DocId,
+    a: &Mutex<Replica>,
+    b: &Mutex<Replica>,
+) {
+    sync_round(a).await;
+    outpost_sync_server::oversight::set_restricted(&s.db, clinic, patient, true)
+        .await
+        .unwrap();
+    sync_round(a).await;
+    sync_round(b).await;
+}
+
 fn at(now: DateTime<Utc>) -> Clock {
     Clock::from_fn(move || now)
 }
@@ -98,12 +115,7 @@ async fn break_the_glass_needs_a_reason_expires_on_time_and_reaches_the_admins()
     let (_da, a) = workstation(&s, clinic, "dr.osei").await;
     let (_db, b) = workstation(&s, clinic, "dr.mensah").await;
     let (patient, encounter) = charted_patient(&mut a.lock().unwrap());
-    sync_round(&a).await;
-    outpost_sync_server::oversight::set_restricted(&s.db, clinic, patient, true)
-        .await
-        .unwrap();
-    sync_round(&a).await;
-    sync_round(&b).await;
+    restrict(&s, clinic, patient, &a, &b).await;
 
     // The surgeon who charted the patient has a care relationship: no reason asked.
     {
@@ -257,12 +269,7 @@ async fn a_restricted_charts_lists_and_writes_open_only_as_the_chart_does() {
         let other_encounter = operative_encounter(&mut r, other.id, "2026-12-02");
         (patient, encounter, vitals, other.id, other_encounter)
     };
-    sync_round(&a).await;
-    outpost_sync_server::oversight::set_restricted(&s.db, clinic, patient, true)
-        .await
-        .unwrap();
-    sync_round(&a).await;
-    sync_round(&b).await;
+    restrict(&s, clinic, patient, &a, &b).await;
 
     let listed = |r: &Replica| -> Vec<DocId> {
         r.list_encounters(None)
@@ -394,12 +401,7 @@ async fn the_patient_list_withholds_a_restricted_charts_allergens_and_vitals() {
         }
         (patient, other)
     };
-    sync_round(&a).await;
-    outpost_sync_server::oversight::set_restricted(&s.db, clinic, patient, true)
-        .await
-        .unwrap();
-    sync_round(&a).await;
-    sync_round(&b).await;
+    restrict(&s, clinic, patient, &a, &b).await;
 
     // (restricted, allergens, has vitals) of each listed patient, by the list and by the
     // search, which must agree.
