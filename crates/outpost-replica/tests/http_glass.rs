@@ -27,7 +27,7 @@ use outpost_replica::outpost_domain::protocol::admin::{AuditQuery, AuditRecord};
 use outpost_replica::outpost_domain::protocol::users::LoginRequest;
 use outpost_replica::outpost_domain::signature::SignatureMeaning;
 use outpost_replica::sync::{transport_for, TransportError};
-use outpost_replica::{AuditFilter, Clock, Replica, ReplicaError};
+use outpost_replica::{AuditFilter, Clock, PatientSummary, Replica, ReplicaError};
 use server::{TestServer, PASSWORD};
 use staff::{clinic, sync_round, workstation};
 use std::collections::BTreeMap;
@@ -406,26 +406,18 @@ async fn the_patient_list_withholds_a_restricted_charts_allergens_and_vitals() {
     // (restricted, allergens, has vitals) of each listed patient, by the list and by the
     // search, which must agree.
     type Row = (bool, Vec<String>, bool);
+    let by_id = |summaries: Vec<PatientSummary>| -> BTreeMap<DocId, Row> {
+        summaries
+            .into_iter()
+            .map(|p| {
+                let row = (p.restricted, p.active_allergens, p.latest_vitals.is_some());
+                (p.patient.id, row)
+            })
+            .collect()
+    };
     let rows = |r: &Replica| -> BTreeMap<DocId, Row> {
-        let listed: BTreeMap<DocId, Row> = r
-            .list_patients()
-            .unwrap()
-            .into_iter()
-            .map(|p| {
-                let row = (p.restricted, p.active_allergens, p.latest_vitals.is_some());
-                (p.patient.id, row)
-            })
-            .collect();
-        let searched: BTreeMap<DocId, Row> = r
-            .search_patients("", 50)
-            .unwrap()
-            .patients
-            .into_iter()
-            .map(|p| {
-                let row = (p.restricted, p.active_allergens, p.latest_vitals.is_some());
-                (p.patient.id, row)
-            })
-            .collect();
+        let listed = by_id(r.list_patients().unwrap());
+        let searched = by_id(r.search_patients("", 50).unwrap().patients);
         assert_eq!(
             listed, searched,
             "the list and the search show the same rows"

@@ -131,19 +131,18 @@ impl<'a> SummaryRows<'a> {
 
     pub(crate) fn of(&self, p: &PatientProjection) -> Result<PatientSummary, ReplicaError> {
         let closed = self.any_restricted && !self.replica.may_open_chart(p.id)?;
-        let latest = if closed {
-            None
+        let (active_allergens, latest) = if closed {
+            (Vec::new(), None)
         } else {
-            vitals_row::latest_final(&self.replica.conn, p.id)?
+            (
+                p.active_allergens.clone(),
+                vitals_row::latest_final(&self.replica.conn, p.id)?,
+            )
         };
         Ok(PatientSummary {
             patient: summary(p),
             provisional: p.provisional,
-            active_allergens: if closed {
-                Vec::new()
-            } else {
-                p.active_allergens.clone()
-            },
+            active_allergens,
             merged: self
                 .under
                 .get(&p.id)
