@@ -31,17 +31,19 @@ use super::{DocKind, Document};
 use crate::error::DomainError;
 use crate::ids::DocId;
 use automerge::iter::{ListRange, MapRange};
-use automerge::legacy::{ElementId, Key, ObjectId, OpType};
 use automerge::transaction::Transactable;
 use automerge::{
     ActorId, AutoCommit, Automerge, AutomergeError, Change, ChangeHash, ObjId, ObjType, Parents,
     Prop, ScalarValue, Value, ROOT as ENGINE_ROOT,
 };
 use autosurgeon::{hydrate, Hydrate, ReadDoc};
+use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ops::RangeBounds;
 use std::sync::OnceLock;
+
+mod ops;
+use ops::{Action, OpKey};
 
 /// A value and the counter of the operation that wrote it (its id, as the engine reports).
 type Entry = (Value<'static>, u64);
@@ -57,11 +59,14 @@ enum Object {
     Seq(ObjType, Vec<Entry>),
 }
 
-/// While reading the operations: every value not yet superseded, per place.
-enum Building {
-    Map(HashMap<String, Vec<Entry>>),
-    /// Elements in order: (the inserting operation's counter, values at the element).
-    Seq(ObjType, Vec<(u64, Vec<Entry>)>),
+/// While reading the operations: the value at each place, if any. One change cannot hold
+/// concurrent values, so a second value at a place its operation does not supersede makes
+/// the view give up (the engine then reads the change).
+enum Building<'a> {
+    /// Keys borrowed from the change's bytes until the object is finished.
+    Map(HashMap<&'a str, Option<Entry>>),
+    /// Elements in order: (the inserting operation's counter, the value at the element).
+    Seq(ObjType, Vec<(u64, Option<Entry>)>),
 }
 
 /// A brand-new document made of one change, read without the engine (see module docs).
@@ -92,7 +97,7 @@ impl FreshDocument {
             return Err(Box::new(change));
         }
         let actor = change.actor_id().clone();
-        let Some(objects) = visible_objects(&change, &actor) else {
+        let Some(objects) = visible_objects(&change) else {
             return Err(Box::new(change));
         };
         Ok(Self {
@@ -160,70 +165,56 @@ impl FreshDocument {
 
 /// Every object's visible entries after the change's operations, or `None` when an
 /// operation is beyond what the view describes (the engine then applies the change).
-fn visible_objects(change: &Change, actor: &ActorId) -> Option<HashMap<u64, Object>> {
+fn visible_objects(change: &Change) -> Option<HashMap<u64, Object>> {
+    let read = ops::read(change.raw_bytes())?;
     let mut objects: HashMap<u64, Building> = HashMap::new();
     objects.insert(ROOT, Building::Map(HashMap::new()));
     let start = change.start_op().get();
-    for (i, op) in change.decode().operations.into_iter().enumerate() {
+    for (i, op) in read.ops.into_iter().enumerate() {
         let counter = start + i as u64;
-        let value = match &op.action {
-            OpType::Make(ty @ (ObjType::Map | ObjType::List | ObjType::Text)) => {
-                Some(Value::Object(*ty))
-            }
-            OpType::Put(ScalarValue::Counter(_)) => return None,
-            OpType::Put(scalar) => Some(Value::Scalar(Cow::Owned(scalar.clone()))),
-            OpType::Delete => None,
-            _ => return None,
+        let value = match op.action {
+            Action::Make(ty) => Some(Value::Object(ty)),
+            Action::Put(scalar) => Some(Value::Scalar(Cow::Owned(scalar))),
+            Action::Delete => None,
         };
-        let obj = match &op.obj {
-            ObjectId::Root => ROOT,
-            ObjectId::Id(id) if id.actor() == actor => id.counter(),
-            ObjectId::Id(_) => return None,
-        };
-        let preds: Vec<u64> = op
-            .pred
-            .iter()
-            .map(|p| (p.actor() == actor).then_some(p.counter()))
-            .collect::<Option<_>>()?;
-        let values: &mut Vec<Entry> = match (objects.get_mut(&obj)?, &op.key) {
-            (Building::Map(map), Key::Map(key)) if !op.insert => {
-                map.entry(key.to_string()).or_default()
-            }
-            (Building::Seq(_, items), Key::Seq(after)) if op.insert => {
+        let preds = read.preds.get(op.preds)?;
+        let slot: &mut Option<Entry> = match (objects.get_mut(&op.obj)?, op.key) {
+            (Building::Map(map), OpKey::Map(key)) if !op.insert => map.entry(key).or_default(),
+            (Building::Seq(_, items), OpKey::Seq(after)) if op.insert => {
                 if !preds.is_empty() || value.is_none() {
                     return None;
                 }
                 // In one change every element inserted before has a lower counter, so the
                 // new one goes right after the element it names.
                 let at = match after {
-                    ElementId::Head => 0,
-                    ElementId::Id(id) if id.actor() == actor => {
-                        items.iter().rposition(|(c, _)| *c == id.counter())? + 1
-                    }
-                    ElementId::Id(_) => return None,
+                    0 => 0,
+                    after => items.iter().rposition(|(c, _)| *c == after)? + 1,
                 };
-                items.insert(at, (counter, Vec::new()));
+                items.insert(at, (counter, None));
                 &mut items[at].1
             }
-            (Building::Seq(_, items), Key::Seq(ElementId::Id(id)))
-                if !op.insert && id.actor() == actor =>
-            {
-                let at = items.iter().rposition(|(c, _)| *c == id.counter())?;
+            (Building::Seq(_, items), OpKey::Seq(at)) if !op.insert && at != 0 => {
+                let at = items.iter().rposition(|(c, _)| *c == at)?;
                 &mut items[at].1
             }
             _ => return None,
         };
         for pred in preds {
-            let at = values.iter().position(|(_, c)| *c == pred)?;
-            values.remove(at);
+            match slot {
+                Some((_, c)) if c == pred => *slot = None,
+                _ => return None,
+            }
         }
         if let Some(value) = value {
+            if slot.is_some() {
+                return None;
+            }
             let made = match &value {
                 Value::Object(ObjType::Map) => Some(Building::Map(HashMap::new())),
                 Value::Object(ty) => Some(Building::Seq(*ty, Vec::new())),
                 Value::Scalar(_) => None,
             };
-            values.push((value, counter));
+            *slot = Some((value, counter));
             if let Some(made) = made {
                 if objects.insert(counter, made).is_some() {
                     return None;
@@ -237,36 +228,25 @@ fn visible_objects(change: &Change, actor: &ActorId) -> Option<HashMap<u64, Obje
         .collect()
 }
 
-/// The visible entries of a built object: at most one value per place, and text made of
-/// strings only; `None` otherwise.
-fn finish(building: Building) -> Option<Object> {
-    fn one(mut values: Vec<Entry>) -> Option<Option<Entry>> {
-        match values.len() {
-            0 => Some(None),
-            1 => Some(values.pop()),
-            _ => None,
-        }
-    }
+/// The visible entries of a built object, with text made of strings only; `None`
+/// otherwise.
+fn finish(building: Building<'_>) -> Option<Object> {
     match building {
         Building::Map(map) => {
-            let mut out = HashMap::with_capacity(map.len());
-            for (key, values) in map {
-                if let Some(entry) = one(values)? {
-                    out.insert(key, entry);
-                }
-            }
+            let out = map
+                .into_iter()
+                .filter_map(|(key, entry)| Some((key.to_owned(), entry?)))
+                .collect();
             Some(Object::Map(out, OnceLock::new()))
         }
         Building::Seq(ty, items) => {
             let mut out = Vec::with_capacity(items.len());
-            for (_, values) in items {
-                if let Some(entry) = one(values)? {
-                    let is_str = matches!(&entry.0, Value::Scalar(s) if s.is_str());
-                    if ty == ObjType::Text && !is_str {
-                        return None;
-                    }
-                    out.push(entry);
+            for entry in items.into_iter().filter_map(|(_, entry)| entry) {
+                let is_str = matches!(&entry.0, Value::Scalar(s) if s.is_str());
+                if ty == ObjType::Text && !is_str {
+                    return None;
                 }
+                out.push(entry);
             }
             Some(Object::Seq(ty, out))
         }
