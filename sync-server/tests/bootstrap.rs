@@ -128,8 +128,8 @@ async fn pages_and_a_resume_serve_each_document_once_with_the_totals_of_the_firs
     let served_bytes: usize = served.iter().map(|d| d.bytes.0.len()).sum();
     assert_eq!(served_bytes as u64, stored_bytes as u64);
 
-    // Each document is a compacted save that loads with the heads it came with, and holds
-    // everything the snapshot covers.
+    // Each document (a compacted save, or the one change that made it) loads with the heads
+    // it came with, and holds everything the snapshot covers.
     let by_id: BTreeMap<DocId, Document> = served
         .iter()
         .map(|d| {

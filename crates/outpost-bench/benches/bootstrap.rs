@@ -6,10 +6,10 @@
 //! beforehand (the network is not in the measure).
 //!
 //! Each record here is one document made by one change, as a workstation creates it. The
-//! server stores and serves a patient or vitals set made of one change as that change
-//! (which `Document::load` reads like a save, and the replica reads without the engine),
-//! and an encounter as a compacted save; the measured row serves them so. A second row
-//! serves every document as a compacted save, for comparison.
+//! server stores and serves a document made of one change as that change (which
+//! `Document::load` reads like a save, and the replica reads without the engine); the
+//! measured row serves them so. A second row serves every document as a compacted save,
+//! for comparison.
 //!
 //!   scripts/with-keyring.sh cargo bench -p outpost-bench --bench bootstrap
 
@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use outpost_bench::samples::{self, meta};
 use outpost_bench::{median, report};
 use outpost_domain::document::encounter::EncounterProjection;
-use outpost_domain::document::{DocKind, Document, LocalChange};
+use outpost_domain::document::{Document, LocalChange};
 use outpost_domain::ids::{DocId, ReplicaId};
 use outpost_domain::patient::{NewPatient, Sex};
 use outpost_domain::protocol::{BootstrapCursor, BootstrapDocument, BootstrapResponse, Bytes};
@@ -55,15 +55,10 @@ fn record(doc: &Document, change: LocalChange, key: String, json: String) -> Rec
         bytes: Bytes(bytes),
         heads: doc.heads(),
     };
-    // As the server stores a document one push created: patients and vitals as the change
-    // (a workstation reads them from it without the engine), encounters compacted.
-    let as_served = if doc.kind == DocKind::Encounter {
-        doc.save()
-    } else {
-        change.bytes
-    };
+    // As the server stores a document one push created: as the change (a workstation reads
+    // it without the engine).
     Record {
-        doc: served(as_served),
+        doc: served(change.bytes),
         saved: served(doc.save()),
         key,
         json,

@@ -1,9 +1,8 @@
 //! A document as the judgement of a push holds it. How nearly every record reaches the
 //! server is one push that creates it with one change depending on nothing; such a
-//! document is read straight from that change ([`FreshDocument`]) and, for the kinds a
-//! workstation also reads that way, stored as the change's bytes, which `Document::load`
-//! reads back to the same document, so the engine's op set is never built and no
-//! compacted save is made. Every other document —
+//! document is read straight from that change ([`FreshDocument`]) and stored as the
+//! change's bytes, which `Document::load` reads back to the same document, so the engine's
+//! op set is never built and no compacted save is made. Every other document —
 //! one the server held, one whose first change the fast path does not describe, one the
 //! same batch changes again — is built by the engine ([`Document`]).
 
@@ -37,16 +36,14 @@ impl Working {
         }
     }
 
-    /// The bytes to store: the one change of a fresh patient, vitals set or patient link
-    /// (a workstation reads those from the change fastest), a compacted save otherwise.
-    /// Encounters, templates and handovers read from their change without the engine too,
-    /// but a workstation loads their compacted save a little faster (a 300-character note:
-    /// 217 against 238 µs, `cargo run --release -p outpost-bench --example
-    /// encounter_read`), and a bootstrap serves what is stored.
+    /// The bytes to store: a fresh document's one change (a workstation reads a record
+    /// fastest from it, without the engine: an encounter with a 300-character note 160 µs
+    /// against 255 µs from a compacted save, `cargo run --release -p outpost-bench
+    /// --example encounter_read`), a compacted save otherwise. A bootstrap serves what is
+    /// stored.
     pub fn bytes(&self) -> Result<Cow<'_, [u8]>, DomainError> {
         match self {
-            Self::Fresh(d) if stored_as_change(d.kind) => Ok(Cow::Borrowed(d.bytes())),
-            Self::Fresh(d) => Ok(Cow::Owned(Document::load(d.id, d.kind, d.bytes())?.save())),
+            Self::Fresh(d) => Ok(Cow::Borrowed(d.bytes())),
             Self::Engine(d) => Ok(Cow::Owned(d.save())),
         }
     }
@@ -63,14 +60,6 @@ impl Working {
     pub fn read<T: autosurgeon::Hydrate>(&self) -> Result<T, DomainError> {
         self.read_record()
     }
-}
-
-/// Kinds a workstation reads faster from their one change than from a compacted save.
-fn stored_as_change(kind: DocKind) -> bool {
-    matches!(
-        kind,
-        DocKind::Patient | DocKind::Vitals | DocKind::PatientLink
-    )
 }
 
 impl ReadRecord for Working {
