@@ -19,7 +19,7 @@ use crate::projection::{self, Stored, StoredDoc};
 use crate::remote::in_parallel;
 use crate::replica::Replica;
 use crate::{duplicates, peer_clock};
-use outpost_domain::document::{parse_change, DocKind, Document, FreshDocument};
+use outpost_domain::document::{DocKind, Document, FreshDocument};
 use outpost_domain::ids::DocId;
 use outpost_domain::protocol::{BootstrapCursor, BootstrapDocument, BootstrapResponse};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -269,13 +269,11 @@ fn prepare(d: &BootstrapDocument, local: Option<&LocalCopy>) -> Result<Stored, R
     if local.is_none() {
         // A document made of one change is served as that change (how the server stores
         // a document a push created): read it without building the engine's document.
-        if let Ok(change) = parse_change(&d.bytes.0) {
-            if let Ok(fresh) = FreshDocument::of(d.doc_id, d.kind, change) {
-                if fresh.heads() != heads {
-                    return Err(wrong_heads());
-                }
-                return Stored::of_fresh(&fresh);
+        if let Some(fresh) = FreshDocument::from_bytes(d.doc_id, d.kind, &d.bytes.0) {
+            if fresh.heads() != heads {
+                return Err(wrong_heads());
             }
+            return Stored::of_fresh(&fresh);
         }
     }
     let served = Document::load(d.doc_id, d.kind, &d.bytes.0).map_err(|e| bad(e.to_string()))?;

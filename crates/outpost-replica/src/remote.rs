@@ -222,6 +222,16 @@ impl Job<'_> {
             }
         }
         let refused = |e: DomainError| ReplicaError::BadRemoteChange(format!("document {id}: {e}"));
+        // How every record arrives first: one change that depends on nothing, read from its
+        // bytes without the engine parsing or building anything when it qualifies (the
+        // server had the engine parse and judge it).
+        if let (None, [(index, bytes)]) = (&self.stored, self.changes.as_slice()) {
+            if let Some(fresh) = FreshDocument::from_bytes(id, self.kind, bytes) {
+                let hlcs = fresh.meta().map(|m| (*index, m.hlc)).into_iter().collect();
+                let stored = Stored::of_fresh(&fresh)?;
+                return Ok(Applied { stored, hlcs });
+            }
+        }
         let mut parsed: Vec<_> = Vec::with_capacity(self.changes.len());
         let mut hlcs = Vec::new();
         for (index, bytes) in &self.changes {
@@ -232,20 +242,11 @@ impl Job<'_> {
             parsed.push(change);
         }
         let stored = match &self.stored {
-            // How every record arrives first: one change that depends on nothing, read
-            // without building the engine's document when it qualifies.
+            // One change the fast path does not describe (or a foreign, compressed form of
+            // one): the engine applies it, stored as the change.
             None if parsed.len() == 1 => {
-                let change = parsed
-                    .pop()
-                    .ok_or_else(|| refused(DomainError::MalformedChange("no change".into())))?;
-                match FreshDocument::of(id, self.kind, change) {
-                    Ok(fresh) => Stored::of_fresh(&fresh)?,
-                    Err(change) => {
-                        let (doc, bytes) =
-                            Document::from_remote(id, self.kind, vec![*change]).map_err(refused)?;
-                        Stored::of(&doc, bytes, true)?
-                    }
-                }
+                let (doc, bytes) = Document::from_remote(id, self.kind, parsed).map_err(refused)?;
+                Stored::of(&doc, bytes, true)?
             }
             // Made and edited before this pull (an encounter charted in several saves):
             // stored as a compacted save, which holds each operation once in compressed

@@ -27,7 +27,7 @@
 //!   the document the engine would build (same heads); a property test checks, for random
 //!   records of every kind, that the record read here equals the engine's read.
 
-use super::{DocKind, Document};
+use super::{parse_change, ChangeMeta, DocKind, Document};
 use crate::error::DomainError;
 use crate::ids::DocId;
 use automerge::iter::{ListRange, MapRange};
@@ -39,11 +39,11 @@ use automerge::{
 use autosurgeon::{hydrate, Hydrate, ReadDoc};
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
-use std::ops::RangeBounds;
+use std::ops::{Range, RangeBounds};
 use std::sync::OnceLock;
 
 mod ops;
-use ops::{Action, OpKey};
+use ops::{Action, ChangeOps, OpKey};
 
 /// A value and the counter of the operation that wrote it (its id, as the engine reports).
 type Entry = (Value<'static>, u64);
@@ -73,9 +73,15 @@ enum Building<'a> {
 pub struct FreshDocument {
     pub id: DocId,
     pub kind: DocKind,
-    change: Change,
+    /// The change's bytes, as stored.
+    bytes: Vec<u8>,
+    hash: ChangeHash,
     actor: ActorId,
+    /// Where the change's message (Outpost's author and clocks) lies in `bytes`.
+    message: Range<usize>,
     objects: HashMap<u64, Object>,
+    /// The change as the engine parses it: given, or parsed the first time it is needed.
+    change: OnceLock<Result<Change, String>>,
     engine: OnceLock<Result<Automerge, String>>,
 }
 
@@ -84,7 +90,7 @@ impl std::fmt::Debug for FreshDocument {
         f.debug_struct("FreshDocument")
             .field("id", &self.id)
             .field("kind", &self.kind)
-            .field("hash", &self.change.hash())
+            .field("hash", &self.hash)
             .finish_non_exhaustive()
     }
 }
@@ -93,19 +99,52 @@ impl FreshDocument {
     /// The document `change` alone makes, when it qualifies for reading without the
     /// engine (see the module docs); otherwise the change back, for the engine to apply.
     pub fn of(id: DocId, kind: DocKind, change: Change) -> Result<Self, Box<Change>> {
-        if !change.deps().is_empty() || !change.other_actor_ids().is_empty() {
-            return Err(Box::new(change));
+        match Self::build(id, kind, change.raw_bytes().to_vec(), Some(change.hash())) {
+            Some(fresh) => {
+                let _ = fresh.change.set(Ok(change));
+                Ok(fresh)
+            }
+            None => Err(Box::new(change)),
         }
-        let actor = change.actor_id().clone();
-        let Some(objects) = visible_objects(&change) else {
-            return Err(Box::new(change));
+    }
+
+    /// The document the change `bytes` alone makes, read without the engine parsing the
+    /// change first: for a workstation reading what the server (which has the engine parse
+    /// and judge every change) sends. `None` when the change does not qualify (see the
+    /// module docs) or its checksum does not match; the caller then parses it with the
+    /// engine ([`super::parse_change`]) and takes [`FreshDocument::of`] or the engine.
+    pub fn from_bytes(id: DocId, kind: DocKind, bytes: &[u8]) -> Option<Self> {
+        Self::build(id, kind, bytes.to_vec(), None)
+    }
+
+    fn build(id: DocId, kind: DocKind, bytes: Vec<u8>, hash: Option<ChangeHash>) -> Option<Self> {
+        let chunk = ops::read(&bytes)?;
+        if chunk.deps != 0 {
+            return None;
+        }
+        let hash = match hash {
+            Some(hash) => hash,
+            None => {
+                // The hash covers the chunk after its magic bytes and checksum; the checksum
+                // is the hash's first four bytes.
+                let digest = ring::digest::digest(&ring::digest::SHA256, bytes.get(8..)?);
+                let hash = ChangeHash::try_from(digest.as_ref()).ok()?;
+                (bytes.get(4..8)? == &hash.0[..4]).then_some(hash)?
+            }
         };
-        Ok(Self {
+        let actor = ActorId::from(chunk.actor);
+        let at = chunk.message.as_ptr() as usize - bytes.as_ptr() as usize;
+        let message = at..at + chunk.message.len();
+        let objects = visible_objects(chunk.ops, chunk.start_op)?;
+        Some(Self {
             id,
             kind,
-            change,
+            bytes,
+            hash,
             actor,
+            message,
             objects,
+            change: OnceLock::new(),
             engine: OnceLock::new(),
         })
     }
@@ -121,24 +160,38 @@ impl FreshDocument {
 
     /// Heads as [`Document::heads`] reports them: the change's hash.
     pub fn heads(&self) -> Vec<String> {
-        vec![self.change.hash().to_string()]
+        vec![self.hash.to_string()]
+    }
+
+    /// The author and clocks the change carries, as [`ChangeMeta::of_change`] reads them.
+    pub fn meta(&self) -> Option<ChangeMeta> {
+        let message = std::str::from_utf8(self.bytes.get(self.message.clone())?).ok()?;
+        ChangeMeta::of_message(message)
     }
 
     /// The bytes to store the document as: the change itself, which `Document::load` reads.
     pub fn bytes(&self) -> &[u8] {
-        self.change.raw_bytes()
+        &self.bytes
     }
 
     /// The same document built by the engine, for anything beyond reading the record.
     pub fn into_document(self) -> Result<Document, DomainError> {
-        Ok(Document::from_remote(self.id, self.kind, vec![self.change])?.0)
+        let change = match self.change.into_inner() {
+            Some(Ok(change)) => change,
+            _ => parse_change(&self.bytes)?,
+        };
+        Ok(Document::from_remote(self.id, self.kind, vec![change])?.0)
     }
 
     fn engine(&self) -> &Automerge {
         static EMPTY: OnceLock<Automerge> = OnceLock::new();
         let built = self.engine.get_or_init(|| {
+            let change = self
+                .change
+                .get_or_init(|| parse_change(&self.bytes).map_err(|e| e.to_string()))
+                .clone()?;
             let mut doc = Automerge::new();
-            doc.apply_changes([self.change.clone()])
+            doc.apply_changes([change])
                 .map(|()| doc)
                 .map_err(|e| e.to_string())
         });
@@ -165,11 +218,9 @@ impl FreshDocument {
 
 /// Every object's visible entries after the change's operations, or `None` when an
 /// operation is beyond what the view describes (the engine then applies the change).
-fn visible_objects(change: &Change) -> Option<HashMap<u64, Object>> {
-    let read = ops::read(change.raw_bytes())?;
+fn visible_objects(read: ChangeOps<'_>, start: u64) -> Option<HashMap<u64, Object>> {
     let mut objects: HashMap<u64, Building> = HashMap::new();
     objects.insert(ROOT, Building::Map(HashMap::new()));
-    let start = change.start_op().get();
     for (i, op) in read.ops.into_iter().enumerate() {
         let counter = start + i as u64;
         let value = match op.action {
@@ -299,7 +350,7 @@ impl ReadDoc for FreshDocument {
         Self: 'b;
 
     fn get_heads(&self) -> Vec<ChangeHash> {
-        vec![self.change.hash()]
+        vec![self.hash]
     }
 
     fn get<P: Into<Prop>>(

@@ -8,11 +8,13 @@
 //! chunk's columns as the binary format lays them out (uLEB/sLEB run-length, delta and
 //! boolean columns, value metadata) into flat vectors, borrowing map keys from the bytes.
 //!
-//! It only ever reads changes the engine has already parsed and verified (the caller holds
-//! an `automerge::Change`), and it is strict: compressed columns, columns it does not know,
-//! other actors, marks, counters beyond the change and anything malformed give `None`, and
-//! the caller falls back to the engine's decode. Tests check it against `Change::decode()`
-//! on random records of every kind and on changes with every shape the fast path takes.
+//! It reads the chunk's header too, so a workstation can read a pulled record without
+//! the engine parsing the change first (the server, which judges every change, still has
+//! the engine parse it). It is strict: compressed columns, columns it does not know or out
+//! of order, other actors, marks, counters, LEB128 numbers longer than needed and anything
+//! malformed give `None`, and the caller falls back to the engine. Tests check it against
+//! the engine's parse and `Change::decode()` on random changes, and that on damaged bytes
+//! it never reads what the engine refuses or reads differently.
 
 use automerge::{ObjType, ScalarValue};
 use std::ops::Range;
@@ -76,27 +78,38 @@ const PRED_CTR: u32 = 0x73;
 const EXPAND: u32 = 0x94;
 const MARK_NAME: u32 = 0xa5;
 
-/// The operations of the uncompressed change chunk `bytes`, or `None` (see module docs).
-pub(super) fn read(bytes: &[u8]) -> Option<ChangeOps<'_>> {
+/// A change chunk as the fast path reads it: its header fields and its operations.
+#[derive(Debug)]
+pub(super) struct Chunk<'a> {
+    /// How many changes it depends on.
+    pub(super) deps: usize,
+    pub(super) actor: &'a [u8],
+    pub(super) start_op: u64,
+    pub(super) message: &'a str,
+    pub(super) ops: ChangeOps<'a>,
+}
+
+/// The uncompressed change chunk `bytes` (nothing after it), or `None` (see module docs).
+pub(super) fn read(bytes: &[u8]) -> Option<Chunk<'_>> {
     let mut r = Reader::new(bytes);
     if r.take(4)? != MAGIC {
         return None;
     }
-    r.take(4)?; // checksum, verified by the engine's parse
+    r.take(4)?; // checksum: the caller compares it with the hash it computes
     if r.byte()? != CHUNK_CHANGE {
         return None;
     }
-    let len = usize::try_from(r.uleb()?).ok()?;
-    let mut r = Reader::new(r.take(len)?);
+    let len = r.len()?;
+    let mut r = Reader::new(r.rest_exactly(len)?);
     let deps = r.len()?;
     r.take(deps.checked_mul(32)?)?;
-    let actor = r.len()?;
-    r.take(actor)?;
+    let actor_len = r.len()?;
+    let actor = r.take(actor_len)?;
     r.uleb()?; // seq
-    r.uleb()?; // start op
+    let start_op = r.uleb().filter(|op| *op > 0)?;
     r.sleb()?; // time
-    let message = r.len()?;
-    r.take(message)?;
+    let message_len = r.len()?;
+    let message = std::str::from_utf8(r.take(message_len)?).ok()?;
     if r.uleb()? != 0 {
         return None; // other actors
     }
@@ -105,6 +118,10 @@ pub(super) fn read(bytes: &[u8]) -> Option<ChangeOps<'_>> {
     for _ in 0..columns {
         let spec = u32::try_from(r.uleb()?).ok()?;
         let len = r.len()?;
+        // Each column once, in the order of their specifications, as the engine writes them.
+        if specs.last().is_some_and(|(last, _)| *last >= spec) {
+            return None;
+        }
         specs.push((spec, len));
     }
     let mut cols = Columns::default();
@@ -132,7 +149,14 @@ pub(super) fn read(bytes: &[u8]) -> Option<ChangeOps<'_>> {
         };
         *slot = data;
     }
-    cols.ops()
+    // What is left is the change's extra bytes (Outpost writes none; the engine keeps them).
+    Some(Chunk {
+        deps,
+        actor,
+        start_op,
+        message,
+        ops: cols.ops()?,
+    })
 }
 
 /// The raw bytes of each column (empty when the change leaves a column out).
@@ -375,37 +399,59 @@ impl<'a> Reader<'a> {
         Some(head)
     }
 
-    fn uleb(&mut self) -> Option<u64> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = self.byte()?;
-            let bits = u64::from(byte & 0x7f);
-            if shift == 63 && bits > 1 {
-                return None;
-            }
-            value |= bits << shift;
-            if byte & 0x80 == 0 {
-                return Some(value);
-            }
-        }
-        None
+    /// All that is left, when it is exactly `n` bytes.
+    fn rest_exactly(&mut self, n: usize) -> Option<&'a [u8]> {
+        (self.bytes.len() == n).then(|| std::mem::take(&mut self.bytes))
     }
 
-    fn sleb(&mut self) -> Option<i64> {
-        let mut value = 0i64;
+    /// An unsigned LEB128 number, refused when it is longer than it needs to be or does
+    /// not fit 64 bits (as the engine's parser refuses it).
+    fn uleb(&mut self) -> Option<u64> {
+        let mut value = 0u64;
         let mut shift = 0u32;
         loop {
             let byte = self.byte()?;
-            if shift >= 64 {
+            if shift == 63 && byte > 1 {
+                return None;
+            }
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return (shift == 0 || byte != 0).then_some(value);
+            }
+            shift += 7;
+            if shift > 63 {
+                return None;
+            }
+        }
+    }
+
+    /// A signed LEB128 number, refused when it is longer than it needs to be or does not
+    /// fit 64 bits.
+    fn sleb(&mut self) -> Option<i64> {
+        let mut value = 0i64;
+        let mut shift = 0u32;
+        let mut prev = 0u8;
+        loop {
+            let byte = self.byte()?;
+            if shift == 63 && byte != 0 && byte != 0x7f {
                 return None;
             }
             value |= i64::from(byte & 0x7f) << shift;
-            shift += 7;
             if byte & 0x80 == 0 {
-                if shift < 64 && byte & 0x40 != 0 {
-                    value |= -1i64 << shift;
+                let overlong = shift > 0
+                    && ((byte == 0 && prev & 0x40 == 0) || (byte == 0x7f && prev & 0x40 != 0));
+                if overlong {
+                    return None;
+                }
+                if shift + 7 < 64 && byte & 0x40 != 0 {
+                    value |= -1i64 << (shift + 7);
                 }
                 return Some(value);
+            }
+            prev = byte;
+            shift += 7;
+            if shift > 63 {
+                return None;
             }
         }
     }

@@ -51,6 +51,15 @@ fn same_both_ways<T: Hydrate + PartialEq + Debug>(created: (Document, Vec<u8>)) 
     let ours: T = fresh.read().unwrap();
     let reference: T = engine.read().unwrap();
     assert_eq!(ours, reference);
+    // Read from the bytes alone, without the engine parsing the change: the same.
+    let unparsed = FreshDocument::from_bytes(id, kind, &bytes)
+        .expect("a record's first change is read from its bytes");
+    assert_eq!(unparsed.read::<T>().unwrap(), reference);
+    assert_eq!(unparsed.heads(), engine.heads());
+    assert_eq!(unparsed.bytes(), fresh.bytes());
+    let parsed = parse_change(&bytes).unwrap();
+    assert_eq!(unparsed.meta(), ChangeMeta::of_change(&parsed));
+    assert!(unparsed.meta().is_some());
     assert_eq!(fresh.heads(), engine.heads());
     assert_eq!(fresh.heads(), original.heads());
     assert_eq!(fresh.bytes(), stored.as_slice());
@@ -279,11 +288,42 @@ fn a_change_the_view_does_not_describe_is_left_to_the_engine() {
         .unwrap();
     tx.commit();
     let counter = doc.get_changes(&[]).pop().unwrap().clone();
-    assert!(FreshDocument::of(DocId::new(), DocKind::Patient, counter).is_err());
+    let id = DocId::new();
+    assert!(FreshDocument::from_bytes(id, DocKind::Patient, counter.raw_bytes()).is_none());
+    assert!(FreshDocument::of(id, DocKind::Patient, counter).is_err());
     let mut tx = doc.transaction();
     tx.put(ROOT, "name", "Amara").unwrap();
     tx.commit();
     let with_deps = doc.get_changes(&[]).pop().unwrap().clone();
     assert!(!with_deps.deps().is_empty());
+    assert!(FreshDocument::from_bytes(id, DocKind::Patient, with_deps.raw_bytes()).is_none());
     assert!(FreshDocument::of(DocId::new(), DocKind::Patient, with_deps).is_err());
+}
+
+#[test]
+fn bytes_whose_checksum_does_not_match_their_hash_are_left_to_the_engine() {
+    let record = PatientRegistration {
+        name: "Amara Okafor".into(),
+        date_of_birth: "1984-02-29".into(),
+        sex: Sex::Female,
+        mrn: None,
+        phone: None,
+        address: None,
+        emergency_contact: None,
+    }
+    .validate(
+        DocId::new(),
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        Some("P-1-7"),
+    )
+    .unwrap();
+    let (_, change) = Document::create_patient_record(ReplicaId::new(), &record, &meta(1)).unwrap();
+    let id = DocId::new();
+    assert!(FreshDocument::from_bytes(id, DocKind::Patient, &change.bytes).is_some());
+    let mut damaged = change.bytes.clone();
+    damaged[4] ^= 0xff;
+    assert!(FreshDocument::from_bytes(id, DocKind::Patient, &damaged).is_none());
+    let mut trailing = change.bytes.clone();
+    trailing.push(0);
+    assert!(FreshDocument::from_bytes(id, DocKind::Patient, &trailing).is_none());
 }
