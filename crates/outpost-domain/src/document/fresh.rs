@@ -2,13 +2,15 @@
 //! every record starts: `Document::create` makes one change) is read without building the
 //! engine's op set. Applying such a change to an empty Automerge document costs about 60 us
 //! and reading the record from it another 25 us, while the state of a document made of one
-//! change is exactly that change's operations: [`FreshDocument`] reads them once
-//! ([`Change::decode`]) into each object's visible entries and answers autosurgeon's reads
+//! change is exactly that change's operations: [`FreshDocument`] reads them once, straight
+//! from the change's columns ([`ops`]), into each object's visible entries; a workstation
+//! reads them from the bytes alone ([`FreshDocument::from_bytes`]), without the engine
+//! parsing the change either. It answers autosurgeon's reads
 //! ([`autosurgeon::ReadDoc`]) from those, so the record types stay the schema.
 //!
 //! This is a guarded fast path with the engine as the reference, not a second engine:
-//! - only a change the rules below fully describe qualifies ([`FreshDocument::of`] says
-//!   `None` otherwise, and the caller applies it with the engine): no dependencies, one
+//! - only a change the rules below fully describe qualifies ([`FreshDocument::of`] and
+//!   [`FreshDocument::from_bytes`] say no otherwise, and the caller applies it with the engine): no dependencies, one
 //!   actor, only map/list/text objects, plain puts, inserts and deletes, each superseding
 //!   only operations of this change at the same place, and at most one value left at any
 //!   map key or list element (one change cannot hold concurrent values);
