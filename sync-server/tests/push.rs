@@ -214,3 +214,59 @@ async fn a_push_reads_the_documents_it_names_not_the_whole_clinic() {
         );
     }
 }
+
+/// A document a push creates that another transaction creates meanwhile (it was not there
+/// for the push to lock) fails the push whole as busy, storing nothing; the workstation's
+/// retry then finds the document and stores its change. Pins the plain insert of created
+/// documents (no `ON CONFLICT`): the key's violation must answer 503 `busy`, not 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_created_meanwhile_fails_the_push_as_busy_and_the_retry_stores_it() {
+    let s = Server::start().await;
+    let clinic = s.clinic("Riverside Clinic").await;
+    let a = s.device(clinic).await;
+    let c = change(a.replica, 1);
+    let doc = outpost_domain::document::Document::load(c.doc_id, c.kind, &c.bytes.0).unwrap();
+
+    // Another transaction creates the same document and holds its key uncommitted.
+    let pool = s.db.pool();
+    let mut other = pool.begin().await.unwrap();
+    sqlx::query(
+        "INSERT INTO documents (clinic_id, doc_id, kind, bytes, heads, created_seq, updated_seq) \
+         VALUES ($1, $2, 'patient', $3, $4, 0, 0)",
+    )
+    .bind(clinic.0)
+    .bind(c.doc_id.0)
+    .bind(&c.bytes.0)
+    .bind(doc.heads())
+    .execute(&mut *other)
+    .await
+    .unwrap();
+
+    let commit_once_the_push_waits = async {
+        for _ in 0..1_000 {
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'",
+            )
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            if waiting > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        other.commit().await.unwrap();
+    };
+    let ((status, body), ()) = tokio::join!(
+        s.push(&a, std::slice::from_ref(&c)),
+        commit_once_the_push_waits
+    );
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["code"], "busy", "{body}");
+    assert_eq!(s.stored_changes().await, 0);
+
+    let (status, body) = s.push(&a, std::slice::from_ref(&c)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({ "stored_through": 1 }));
+    assert_eq!(s.stored_changes().await, 1);
+}

@@ -114,7 +114,7 @@ fn device_from(row: &PgRow) -> Result<Device, sqlx::Error> {
     })
 }
 
-fn is_violation_of(e: &sqlx::Error, constraint: &str) -> bool {
+pub(super) fn is_violation_of(e: &sqlx::Error, constraint: &str) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.constraint() == Some(constraint))
 }
 

@@ -37,7 +37,7 @@ impl Working {
     }
 
     /// The bytes to store: a fresh document's one change (a workstation reads a record
-    /// fastest from it, without the engine: an encounter with a 300-character note 160 µs
+    /// fastest from it, without the engine: an encounter with a 300-character note 85 µs
     /// against 255 µs from a compacted save, `cargo run --release -p outpost-bench
     /// --example encounter_read`), a compacted save otherwise. A bootstrap serves what is
     /// stored.

@@ -9,7 +9,7 @@
 //! change out with its `received_at`.
 
 use super::device_lock::{lock_live_device, Lock};
-use super::{documents, quarantine, reporting};
+use super::{documents, is_violation_of, quarantine, reporting};
 use crate::db::{Device, PullPage, PushOutcome};
 use crate::error::ServerError;
 use crate::push::{first_conflict, split_at_stored, CheckedChange};
@@ -208,7 +208,7 @@ async fn insert_applied(
         .changed
         .iter()
         .partition(|d| judged.created.contains(&d.id()));
-    let rows = documents::Rows::of(&created)?;
+    let rows = documents::Rows::created(&created)?;
     let saved = sqlx::query(concat!(
         "WITH ch AS ( \
            INSERT INTO changes (clinic_id, replica_id, counter, doc_id, kind, digest, bytes, device_id) \
@@ -216,11 +216,10 @@ async fn insert_applied(
            FROM unnest($4::bigint[], $5::uuid[], $6::text[], $7::text[], $8::bytea[]) \
                 WITH ORDINALITY AS u(counter, doc_id, kind, digest, bytes, ord) \
            ORDER BY u.ord \
-           RETURNING doc_id, server_seq \
+           RETURNING doc_id, server_seq, bytes \
          ), ",
         documents::create_ctes!(),
-        " SELECT l.doc_id, l.seq, c.doc_id IS NOT NULL AS inserted \
-          FROM latest l LEFT JOIN created c ON c.doc_id = l.doc_id"
+        " SELECT doc_id, seq FROM latest"
     ))
     .bind(device.clinic_id.0)
     .bind(device.replica_id.0)
@@ -232,22 +231,22 @@ async fn insert_applied(
     .bind(&bytes)
     .bind(&rows.ids)
     .bind(&rows.kinds)
-    .bind(&rows.bytes)
+    .bind(rows.byte_slices())
     .bind(&rows.heads)
     .fetch_all(&mut *tx)
-    .await?;
+    .await
+    .map_err(|e| {
+        if is_violation_of(&e, "documents_pkey") {
+            ServerError::Busy(
+                "a document was created by another push at the same time; retry".into(),
+            )
+        } else {
+            e.into()
+        }
+    })?;
     let mut seqs = HashMap::with_capacity(saved.len());
-    let mut inserted = 0;
     for r in saved {
         seqs.insert(DocId(r.try_get("doc_id")?), r.try_get::<i64, _>("seq")?);
-        if r.try_get::<bool, _>("inserted")? {
-            inserted += 1;
-        }
-    }
-    if inserted != created.len() {
-        return Err(ServerError::Busy(
-            "a document was created by another push at the same time; retry".into(),
-        ));
     }
     documents::update(tx, device.clinic_id, &updated, &seqs).await
 }

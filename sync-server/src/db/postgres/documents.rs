@@ -9,7 +9,9 @@ use outpost_domain::document::template::TemplateRecord;
 use outpost_domain::document::ReadRecord;
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::{ClinicId, DocId};
+use outpost_domain::DomainError;
 use sqlx::{PgConnection, Row};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 fn uuids(ids: &[DocId]) -> Vec<uuid::Uuid> {
@@ -93,22 +95,28 @@ pub(super) async fn templates(
 }
 
 /// The common table expressions that create the documents a push created, for `concat!`
-/// after a CTE `ch` that inserted the push's changes (`RETURNING doc_id, server_seq`).
-/// Parameters: `$1` the clinic, `$9..$12` the columns of [`Rows`] of the created
-/// documents. `latest` holds every changed document with the arrival position of its
-/// latest change; `created` returns the ids of the documents inserted (one another push
-/// created meanwhile is left alone, and the caller counts them).
+/// after a CTE `ch` that inserted the push's changes (`RETURNING doc_id, server_seq,
+/// bytes`). Parameters: `$1` the clinic, `$9..$12` the columns of [`Rows::created`].
+/// `latest` holds every changed document with the arrival position and bytes of its
+/// latest change; a document stored as its one change (bytes `NULL` in the parameters)
+/// takes that change's bytes, so they cross the connection once, not twice. `created`
+/// inserts them plainly: one another push created meanwhile (it was not there to lock)
+/// violates `documents_pkey` and fails the statement, which the caller turns into a retry.
+/// (`ON CONFLICT DO NOTHING` would cost every insert a speculative insertion: an index
+/// probe before it and a WAL record after it.)
 macro_rules! create_ctes {
     () => {
-        "latest AS (SELECT doc_id, max(server_seq) AS seq FROM ch GROUP BY doc_id), \
+        "latest AS ( \
+           SELECT DISTINCT ON (doc_id) doc_id, server_seq AS seq, bytes FROM ch \
+           ORDER BY doc_id, server_seq DESC \
+         ), \
          created AS ( \
            INSERT INTO documents (clinic_id, doc_id, kind, bytes, heads, created_seq, updated_seq) \
-           SELECT $1, d.doc_id, d.kind, d.bytes, string_to_array(d.heads, ','), l.seq, l.seq \
+           SELECT $1, d.doc_id, d.kind, COALESCE(d.bytes, l.bytes), \
+                  string_to_array(d.heads, ','), l.seq, l.seq \
            FROM unnest($9::uuid[], $10::text[], $11::bytea[], $12::text[]) \
                 AS d(doc_id, kind, bytes, heads) \
            JOIN latest l ON l.doc_id = d.doc_id \
-           ON CONFLICT (clinic_id, doc_id) DO NOTHING \
-           RETURNING doc_id \
          )"
     };
 }
@@ -139,7 +147,7 @@ pub(super) async fn update(
     )
     .bind(clinic.0)
     .bind(&rows.ids)
-    .bind(&rows.bytes)
+    .bind(rows.byte_slices())
     .bind(&rows.heads)
     .bind(&seqs)
     .execute(&mut *conn)
@@ -148,18 +156,42 @@ pub(super) async fn update(
 }
 
 /// Column arrays of documents to save (heads joined with commas: they are hex hashes).
-pub(super) struct Rows {
+/// `bytes` is `None` for a document stored as the one change that created it in this
+/// push (see [`create_ctes`]).
+pub(super) struct Rows<'a> {
     pub ids: Vec<uuid::Uuid>,
     pub kinds: Vec<&'static str>,
-    pub bytes: Vec<Vec<u8>>,
+    pub bytes: Vec<Option<Cow<'a, [u8]>>>,
     pub heads: Vec<String>,
 }
 
-impl Rows {
-    pub fn of(docs: &[&Working]) -> Result<Self, ServerError> {
+impl<'a> Rows<'a> {
+    /// Documents a push changed that the server held before: each with its saved bytes.
+    pub fn of(docs: &[&'a Working]) -> Result<Self, ServerError> {
+        Self::build(docs, |d| d.bytes().map(Some))
+    }
+
+    /// Documents a push created: one read from its one change goes without bytes, which
+    /// the insert takes from that change's row.
+    pub fn created(docs: &[&'a Working]) -> Result<Self, ServerError> {
+        Self::build(docs, |d| match d {
+            Working::Fresh(_) => Ok(None),
+            Working::Engine(_) => d.bytes().map(Some),
+        })
+    }
+
+    /// `bytes` as Postgres binds them (`NULL` for a document stored as its change).
+    pub fn byte_slices(&self) -> Vec<Option<&[u8]>> {
+        self.bytes.iter().map(Option::as_deref).collect()
+    }
+
+    fn build(
+        docs: &[&'a Working],
+        bytes: impl Fn(&'a Working) -> Result<Option<Cow<'a, [u8]>>, DomainError>,
+    ) -> Result<Self, ServerError> {
         let bytes = docs
             .iter()
-            .map(|d| d.bytes().map(std::borrow::Cow::into_owned))
+            .map(|d| bytes(d))
             .collect::<Result<_, _>>()
             .map_err(|e| {
                 ServerError::Inconsistent(format!("a judged document does not save: {e}"))
