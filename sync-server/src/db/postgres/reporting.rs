@@ -26,7 +26,11 @@ pub(super) async fn write_all(
 ) -> Result<(), ServerError> {
     let mut sets = Vec::new();
     let mut patients = Vec::new();
+    let mut patients_all_new = true;
     for doc in &judged.changed {
+        if doc.kind() == DocKind::Patient && !judged.created.contains(&doc.id()) {
+            patients_all_new = false;
+        }
         match (doc.kind(), judged.read.get(&doc.id())) {
             (DocKind::Vitals, Some(Read::Vitals(v))) => sets.push(VitalsProjection::of(v)),
             (DocKind::Vitals, _) => {
@@ -39,7 +43,12 @@ pub(super) async fn write_all(
             _ => write(conn, clinic, doc).await?,
         }
     }
-    patient_rows(conn, clinic, &patients).await?;
+    let rows = if patients_all_new {
+        Rows::New
+    } else {
+        Rows::Rewrite
+    };
+    patient_rows(conn, clinic, &patients, rows).await?;
     vitals(conn, clinic, &sets).await
 }
 
@@ -52,7 +61,7 @@ async fn write(
     match doc.kind() {
         DocKind::Patient => {
             let p = PatientProjection::of(&read(doc.read::<PatientRecord>())?);
-            patient_rows(conn, clinic, std::slice::from_ref(&p)).await
+            patient_rows(conn, clinic, std::slice::from_ref(&p), Rows::Rewrite).await
         }
         DocKind::Vitals => {
             let set = VitalsProjection::of(&read(doc.read::<VitalsRecord>())?);
@@ -107,12 +116,49 @@ fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// The patients' rows in one statement (allergens travel as JSON arrays, since Postgres
-/// has no array of arrays of varying length).
+/// Whether a statement's rows may exist already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rows {
+    /// Every row is of a document this push created, so none exists: inserted plainly.
+    /// (An upsert costs every row a speculative insertion: an index probe before it and a
+    /// WAL record after it. A document another push created meanwhile fails the push
+    /// earlier, on `documents_pkey`.)
+    New,
+    /// Some may exist: inserted or rewritten.
+    Rewrite,
+}
+
+/// The patients' rows (a macro: `concat!` takes literals only).
+macro_rules! patients_insert {
+    () => {
+        "INSERT INTO report_patients (clinic_id, patient_id, name, date_of_birth, sex, mrn, \
+             provisional, phone, address, allergy_count, active_allergens) \
+         SELECT $1, u.id, u.name, u.born, u.sex, u.mrn, u.provisional, u.phone, u.address, \
+                u.allergy_count, ($11::text[])[u.allergens_from:u.allergens_through] \
+         FROM unnest($2::uuid[], $3::text[], $4::date[], $5::text[], $6::text[], \
+                     $7::bool[], $8::text[], $9::text[], $10::int[], $12::int[], $13::int[]) \
+              AS u(id, name, born, sex, mrn, provisional, phone, address, allergy_count, \
+                   allergens_from, allergens_through)"
+    };
+}
+
+const PATIENTS_INSERT: &str = patients_insert!();
+const PATIENTS_UPSERT: &str = concat!(
+    patients_insert!(),
+    " ON CONFLICT (clinic_id, patient_id) DO UPDATE SET name = EXCLUDED.name, \
+         date_of_birth = EXCLUDED.date_of_birth, sex = EXCLUDED.sex, mrn = EXCLUDED.mrn, \
+         provisional = EXCLUDED.provisional, phone = EXCLUDED.phone, \
+         address = EXCLUDED.address, allergy_count = EXCLUDED.allergy_count, \
+         active_allergens = EXCLUDED.active_allergens, updated_at = now()"
+);
+
+/// The patients' rows in one statement. Each patient's active allergens are a slice of
+/// one flat array, since Postgres has no array of arrays of varying length.
 async fn patient_rows(
     conn: &mut PgConnection,
     clinic: ClinicId,
     patients: &[PatientProjection],
+    rows: Rows,
 ) -> Result<(), ServerError> {
     if patients.is_empty() {
         return Ok(());
@@ -137,36 +183,26 @@ async fn patient_rows(
         allergens.extend(p.active_allergens.iter().map(String::as_str));
         through.push(count(allergens.len()));
     }
-    sqlx::query(
-        "INSERT INTO report_patients (clinic_id, patient_id, name, date_of_birth, sex, mrn, \
-             provisional, phone, address, allergy_count, active_allergens) \
-         SELECT $1, u.id, u.name, u.born, u.sex, u.mrn, u.provisional, u.phone, u.address, \
-                u.allergy_count, ($11::text[])[u.allergens_from:u.allergens_through] \
-         FROM unnest($2::uuid[], $3::text[], $4::date[], $5::text[], $6::text[], \
-                     $7::bool[], $8::text[], $9::text[], $10::int[], $12::int[], $13::int[]) \
-              AS u(id, name, born, sex, mrn, provisional, phone, address, allergy_count, \
-                   allergens_from, allergens_through) \
-         ON CONFLICT (clinic_id, patient_id) DO UPDATE SET name = EXCLUDED.name, \
-             date_of_birth = EXCLUDED.date_of_birth, sex = EXCLUDED.sex, mrn = EXCLUDED.mrn, \
-             provisional = EXCLUDED.provisional, phone = EXCLUDED.phone, \
-             address = EXCLUDED.address, allergy_count = EXCLUDED.allergy_count, \
-             active_allergens = EXCLUDED.active_allergens, updated_at = now()",
-    )
-    .bind(clinic.0)
-    .bind(&ids)
-    .bind(&names)
-    .bind(&births)
-    .bind(&sexes)
-    .bind(&mrns)
-    .bind(&provisional)
-    .bind(&phones)
-    .bind(&addresses)
-    .bind(&allergy_counts)
-    .bind(&allergens)
-    .bind(&from)
-    .bind(&through)
-    .execute(conn)
-    .await?;
+    let sql = match rows {
+        Rows::New => PATIENTS_INSERT,
+        Rows::Rewrite => PATIENTS_UPSERT,
+    };
+    sqlx::query(sql)
+        .bind(clinic.0)
+        .bind(&ids)
+        .bind(&names)
+        .bind(&births)
+        .bind(&sexes)
+        .bind(&mrns)
+        .bind(&provisional)
+        .bind(&phones)
+        .bind(&addresses)
+        .bind(&allergy_counts)
+        .bind(&allergens)
+        .bind(&from)
+        .bind(&through)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
