@@ -8,9 +8,10 @@
 //! checking their heads; a document served as its one change is read from that change
 //! without building the engine's document, see `FreshDocument`), their projections, and
 //! the `bootstrap` row with the page's cursor and what is done. Reading a page's documents
-//! needs no database ([`PreparedPage`]), so a sync round reads one page while the next
-//! one downloads. An interruption anywhere leaves the replica at the end of the
-//! last page applied, and the next round asks for the rest with the stored cursor, so
+//! needs no database ([`PreparedPage`]), so a sync round reads the next page while it
+//! stores this one, and asks for the one after meanwhile. An interruption anywhere leaves
+//! the replica at the end of the last page applied (a page already downloaded and read
+//! is stored first), and the next round asks for the rest with the stored cursor, so
 //! nothing is downloaded twice. The last page also sets the version vector to `covers`.
 
 use crate::error::ReplicaError;
@@ -234,6 +235,11 @@ impl PreparedPage {
     pub fn read(page: BootstrapResponse) -> Self {
         let ahead = ReadAhead::of(&page);
         Self { page, ahead }
+    }
+
+    /// How many documents the page holds.
+    pub fn documents(&self) -> usize {
+        self.page.documents.len()
     }
 }
 

@@ -8,8 +8,12 @@ use super::run::{with, SyncError};
 use super::transport::{Transport, TransportError};
 use crate::bootstrap::{BootstrapProgress, BootstrapStage, PreparedPage};
 use crate::replica::Replica;
-use outpost_domain::protocol::{BootstrapCursor, BootstrapRequest, PROTOCOL_VERSION};
+use outpost_domain::protocol::{
+    BootstrapCursor, BootstrapRequest, BootstrapResponse, PROTOCOL_VERSION,
+};
+use std::future::Future;
 use std::sync::Mutex;
+use std::task::Poll;
 
 /// Fewest documents for which a new workstation bootstraps rather than pulls: below it
 /// the whole history pulls in a few pages, within seconds.
@@ -19,9 +23,9 @@ pub const BOOTSTRAP_MIN_DOCUMENTS: u64 = 1_000;
 /// interrupted bootstrap), calling `on_progress` after each page. Returns how many
 /// documents it stored.
 ///
-/// While one page is read (on a worker thread) and stored, the next one is already asked
-/// for, so the server's work and the download overlap the replica's; pages are still
-/// stored one after the other, each in its own transaction.
+/// While one page is stored, the next one is read (on worker threads) and the one after
+/// it is already asked for, so the server's work, the download and the reading overlap
+/// the storing; pages are still stored one after the other, each in its own transaction.
 pub(super) async fn bootstrap_if_new<T: Transport>(
     replica: &Mutex<Replica>,
     transport: &T,
@@ -32,7 +36,7 @@ pub(super) async fn bootstrap_if_new<T: Transport>(
         BootstrapStage::Resume(cursor) => Some(cursor),
         BootstrapStage::NotNeeded | BootstrapStage::Finished => return Ok(0),
     };
-    let mut page = if after.is_none() {
+    let page = if after.is_none() {
         // The first request only learns the totals (and brings one document).
         match transport.bootstrap(&request(None, 1)).await {
             Ok(page) if page.total_documents < BOOTSTRAP_MIN_DOCUMENTS => {
@@ -53,33 +57,80 @@ pub(super) async fn bootstrap_if_new<T: Transport>(
     } else {
         transport.bootstrap(&request(after, 0)).await?
     };
+    // Three pages are in flight at once: page N is stored (on this thread, in its own
+    // transaction) while page N+1, already downloaded, is read on worker threads and the
+    // server prepares page N+2.
+    let second = page.more.then(|| request(Some(page.next.clone()), 0));
+    let mut current = read_off_thread(page).await?;
+    let mut next = match second {
+        Some(req) => Some(transport.bootstrap(&req).await?),
+        None => None,
+    };
     let mut stored = 0u64;
     loop {
-        let count = page.documents.len() as u64;
-        let next = page.more.then(|| request(Some(page.next.clone()), 0));
-        let applying = async {
-            let prepared = tokio::task::spawn_blocking(move || PreparedPage::read(page))
-                .await
-                .map_err(|e| match e.try_into_panic() {
-                    Ok(panic) => std::panic::resume_unwind(panic),
-                    Err(_) => SyncError::ShuttingDown,
-                })?;
-            with(replica, |r| r.apply_prepared_bootstrap_page(prepared))
-        };
-        let (progress, fetched) = match &next {
-            Some(req) => {
-                let (fetched, progress) = tokio::join!(transport.bootstrap(req), applying);
-                (progress?, Some(fetched))
+        let after = next
+            .as_ref()
+            .and_then(|p| p.more.then(|| request(Some(p.next.clone()), 0)));
+        let reading = next
+            .take()
+            .map(|p| tokio::task::spawn_blocking(move || PreparedPage::read(p)));
+        let mut fetching = std::pin::pin!(async {
+            match &after {
+                Some(req) => Some(transport.bootstrap(req).await),
+                None => None,
             }
-            None => (applying.await?, None),
-        };
+        });
+        // One poll sends the request; the answer waits in the connection while this
+        // thread stores the page.
+        let early = std::future::poll_fn(|cx| Poll::Ready(fetching.as_mut().poll(cx))).await;
+        let (count, progress) = store(replica, current)?;
         stored += count;
         on_progress(&progress);
-        match fetched {
-            Some(fetched) if !progress.finished => page = fetched?,
-            _ => return Ok(stored),
-        }
+        let Some(reading) = reading.filter(|_| !progress.finished) else {
+            return Ok(stored);
+        };
+        let fetched = match early {
+            Poll::Ready(fetched) => fetched,
+            Poll::Pending => fetching.await,
+        };
+        current = joined(reading).await?;
+        next = match fetched {
+            None => None,
+            Some(Ok(page)) => Some(page),
+            Some(Err(e)) => {
+                // The page already downloaded and read is stored before giving up, so a
+                // resumed bootstrap does not download it again.
+                let (_, progress) = store(replica, current)?;
+                on_progress(&progress);
+                return Err(e.into());
+            }
+        };
     }
+}
+
+/// Stores one read page; returns how many documents it held and the progress after it.
+fn store(
+    replica: &Mutex<Replica>,
+    page: PreparedPage,
+) -> Result<(u64, BootstrapProgress), SyncError> {
+    let count = page.documents() as u64;
+    let progress = with(replica, |r| r.apply_prepared_bootstrap_page(page))?;
+    Ok((count, progress))
+}
+
+/// Reads a page's documents on the blocking pool (they need no database).
+async fn read_off_thread(page: BootstrapResponse) -> Result<PreparedPage, SyncError> {
+    joined(tokio::task::spawn_blocking(move || {
+        PreparedPage::read(page)
+    }))
+    .await
+}
+
+async fn joined(reading: tokio::task::JoinHandle<PreparedPage>) -> Result<PreparedPage, SyncError> {
+    reading.await.map_err(|e| match e.try_into_panic() {
+        Ok(panic) => std::panic::resume_unwind(panic),
+        Err(_) => SyncError::ShuttingDown,
+    })
 }
 
 fn request(after: Option<BootstrapCursor>, limit: u32) -> BootstrapRequest {
