@@ -60,20 +60,16 @@ pub(super) async fn bootstrap_if_new<T: Transport>(
     // Three pages are in flight at once: page N is stored (on this thread, in its own
     // transaction) while page N+1, already downloaded, is read on worker threads and the
     // server prepares page N+2.
-    let second = page.more.then(|| request(Some(page.next.clone()), 0));
-    let mut current = read_off_thread(page).await?;
+    let second = request_after(&page);
+    let mut current = joined(read_off_thread(page)).await?;
     let mut next = match second {
         Some(req) => Some(transport.bootstrap(&req).await?),
         None => None,
     };
     let mut stored = 0u64;
     loop {
-        let after = next
-            .as_ref()
-            .and_then(|p| p.more.then(|| request(Some(p.next.clone()), 0)));
-        let reading = next
-            .take()
-            .map(|p| tokio::task::spawn_blocking(move || PreparedPage::read(p)));
+        let after = next.as_ref().and_then(request_after);
+        let reading = next.take().map(read_off_thread);
         let mut fetching = std::pin::pin!(async {
             match &after {
                 Some(req) => Some(transport.bootstrap(req).await),
@@ -118,19 +114,22 @@ fn store(
     Ok((count, progress))
 }
 
-/// Reads a page's documents on the blocking pool (they need no database).
-async fn read_off_thread(page: BootstrapResponse) -> Result<PreparedPage, SyncError> {
-    joined(tokio::task::spawn_blocking(move || {
-        PreparedPage::read(page)
-    }))
-    .await
+/// Starts reading a page's documents on the blocking pool (they need no database).
+fn read_off_thread(page: BootstrapResponse) -> tokio::task::JoinHandle<PreparedPage> {
+    tokio::task::spawn_blocking(move || PreparedPage::read(page))
 }
 
+/// The page read off the thread, or the round's end if the runtime is shutting down.
 async fn joined(reading: tokio::task::JoinHandle<PreparedPage>) -> Result<PreparedPage, SyncError> {
     reading.await.map_err(|e| match e.try_into_panic() {
         Ok(panic) => std::panic::resume_unwind(panic),
         Err(_) => SyncError::ShuttingDown,
     })
+}
+
+/// The request for the page after `page`, if there is one.
+fn request_after(page: &BootstrapResponse) -> Option<BootstrapRequest> {
+    page.more.then(|| request(Some(page.next.clone()), 0))
 }
 
 fn request(after: Option<BootstrapCursor>, limit: u32) -> BootstrapRequest {
