@@ -4,8 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-mod ops;
+use crate::common;
+use crate::ops;
 
 use common::records::Desk;
 use common::{Device, Server};

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod ops;
+use crate::ops;
 
 use ops::{ServerProcess, BIN};
 use outpost_pgtest::PgCluster;

@@ -3,7 +3,7 @@
 //! exactly that entry.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{add_patient, json, login, ok, replica_dir, run, stderr};
 use outpost_replica::DB_FILE;

@@ -4,7 +4,7 @@
 //! oversized text, a bad id) exits with status 2 and stores nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{add_patient, json, login, ok, ok_as, refused, replica_dir, DEFAULT_USER};
 

@@ -3,7 +3,7 @@
 //! keyring or the replica is missing.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{add_patient, ok, outpost, replica_dir, run, stderr};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! crash, and the database passes SQLite's integrity check.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{outpost, replica_dir};
 use outpost_replica::outpost_domain::ids::DocId;

@@ -2,7 +2,7 @@
 //! (real Postgres behind it): two workstations exchange a patient through it.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{add_patient, login, run, stderr, PASSWORD};
 use outpost_domain::credentials::Password;

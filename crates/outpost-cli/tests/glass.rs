@@ -4,7 +4,7 @@
 //! sync`, `outpost audit alerts --admin` lists it for an admin and refuses anyone else.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{add_patient, login, outpost, run, stderr, PASSWORD};
 use outpost_domain::credentials::Password;

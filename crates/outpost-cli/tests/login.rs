@@ -3,7 +3,7 @@
 //! passwords read alike; `--as` only guards that the expected user is the one signed in.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{
     add_patient, json, login, login_with, ok, replica_dir, run, stderr, DEFAULT_USER, USERS,

@@ -4,7 +4,7 @@
 //! with status 2 and stores nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{add_patient, json, ok, refused, replica_dir};
 use outpost_replica::outpost_domain::protocol::MrnBlock;

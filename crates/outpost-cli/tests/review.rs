@@ -4,7 +4,7 @@
 //! both is listed as a possible duplicate, merged, and unmerged.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{json, ok, refused, replica_dir};
 use outpost_replica::Replica;

@@ -4,7 +4,7 @@
 //! plain edits; a nurse cannot sign; a wrong password signs nothing and says how to go on.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{add_patient, json, login, ok, replica_dir, stderr, with_stdin, PASSWORD};
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! positions are refused with a message naming the problem, and nothing is stored.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{counter, json, login, ok, refused, replica_dir, run, stderr};
 use std::path::Path;

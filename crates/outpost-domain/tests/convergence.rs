@@ -7,7 +7,7 @@
 //! `convergence.regressions` next to this file and replayed first on every run.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod replicas;
+use crate::replicas;
 
 use outpost_domain::document::Document;
 use proptest::prelude::*;

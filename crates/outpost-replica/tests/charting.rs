@@ -5,7 +5,7 @@
 //! stores nothing at all.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{fields, new_patient, normal_vitals, reopen, stored};
 use outpost_replica::outpost_domain::document::encounter::{

@@ -3,7 +3,7 @@
 //! saying what to do), and data survives closing and reopening.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{db_files, files_in, key_entry, new_patient, normal_vitals};
 use outpost_replica::{Replica, ReplicaError, DB_FILE};

@@ -5,7 +5,7 @@
 //! workstations are flagged after the pulled page, and merge/unmerge travel too.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{new_patient, normal_vitals};
 use outpost_replica::outpost_domain::document::encounter::{

@@ -9,9 +9,9 @@
 //! alert the same way.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
-mod server;
-mod staff;
+use crate::common;
+use crate::server;
+use crate::staff;
 
 use chrono::{DateTime, Duration, Utc};
 use common::{new_patient, normal_vitals, operative_template};

@@ -5,8 +5,8 @@
 //! is quarantined by the server.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
-mod server;
+use crate::common;
+use crate::server;
 
 use outpost_replica::outpost_domain::document::encounter::EncounterType;
 use outpost_replica::outpost_domain::document::template::{

@@ -4,8 +4,8 @@
 //! the same person registered on both is flagged for review after the sync.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
-mod server;
+use crate::common;
+use crate::server;
 
 use common::new_patient;
 use outpost_replica::sync::{self, sync_once, HttpTransport};

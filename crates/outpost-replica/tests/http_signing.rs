@@ -6,9 +6,9 @@
 //! server's copy of A's audit chain.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
-mod server;
-mod staff;
+use crate::common;
+use crate::server;
+use crate::staff;
 
 use common::{new_patient, operative_template};
 use outpost_replica::outpost_domain::credentials::Password;

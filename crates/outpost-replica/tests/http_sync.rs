@@ -3,8 +3,8 @@
 //! from a gap, a revoked device, an unreachable server, and the background loop.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
-mod server;
+use crate::common;
+use crate::server;
 
 use common::{files_in, new_patient, normal_vitals};
 use outpost_replica::sync::{

@@ -5,7 +5,7 @@
 //! workstation pushes; a revoked workstation's next sync is refused.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use common::new_patient;

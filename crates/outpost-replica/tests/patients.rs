@@ -3,7 +3,7 @@
 //! write survives close and reopen; refused input stores nothing at all.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{block, fields, new_patient, reopen, stored};
 use outpost_replica::outpost_domain::ids::{DocId, EntryId};

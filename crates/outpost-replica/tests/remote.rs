@@ -3,7 +3,7 @@
 //! page is damaged or out of order.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use common::{count, new_patient, normal_vitals, raw};
 use outpost_replica::{Replica, ReplicaError};

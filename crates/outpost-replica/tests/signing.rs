@@ -8,7 +8,7 @@
 //! audit chain in the file is named at its exact entry.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use common::{new_patient, operative_template, raw};

@@ -2,7 +2,7 @@
 //! projection, change-log row and audit row together; queries sort as the screens need.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use common::{count, new_patient, normal_vitals, raw};
