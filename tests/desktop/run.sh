@@ -264,10 +264,16 @@ done
 [ -x "$here/node_modules/.bin/tauri-driver" ] || (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 [ -d "$root/ui/node_modules" ] || (cd "$root/ui" && npm ci --no-audit --no-fund --loglevel=error)
 
-say "building the front end"
-(cd ui && npm run --silent build)
-say "building outpost-server, outpost and outpost-desktop"
-cargo build -p outpost-sync-server -p outpost-cli -p outpost-desktop
+if [ "${OUTPOST_E2E_PREBUILT:-}" = "1" ]; then
+  # scripts/test.sh has just built the front end and every binary, with the features
+  # the tests use; building again here would only rebuild them with other features.
+  say "using the front end and binaries scripts/test.sh built"
+else
+  say "building the front end"
+  (cd ui && npm run --silent build)
+  say "building outpost-server, outpost and outpost-desktop"
+  cargo build -p outpost-sync-server -p outpost-cli -p outpost-desktop
+fi
 
 rm -rf "$here/artifacts"
 mkdir -p "$here/artifacts"
