@@ -6,7 +6,7 @@
 //! outside it, and malformed input refused with a 4xx.
 //!
 //! Needs Python; so it runs only with `--features api-fuzz` (`scripts/test.sh` does):
-//! `cargo test -p outpost-sync-server --features api-fuzz --test api_fuzz`.
+//! `cargo nextest run --workspace --features outpost-sync-server/api-fuzz --test api_fuzz`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
