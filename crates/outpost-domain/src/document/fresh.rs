@@ -33,10 +33,9 @@ use super::{parse_change, ChangeMeta, DocKind, Document};
 use crate::error::DomainError;
 use crate::ids::DocId;
 use automerge::iter::{ListRange, MapRange};
-use automerge::transaction::Transactable;
 use automerge::{
-    ActorId, AutoCommit, Automerge, AutomergeError, Change, ChangeHash, ObjId, ObjType, Parents,
-    Prop, ScalarValue, Value, ROOT as ENGINE_ROOT,
+    ActorId, Automerge, AutomergeError, Change, ChangeHash, ObjId, ObjType, Parents, Prop, Value,
+    ROOT as ENGINE_ROOT,
 };
 use autosurgeon::{hydrate, Hydrate, ReadDoc};
 use foldhash::{HashMap, HashMapExt};
@@ -44,7 +43,9 @@ use std::borrow::Cow;
 use std::ops::{Range, RangeBounds};
 use std::sync::OnceLock;
 
+mod key_index;
 mod ops;
+use key_index::KeyIndex;
 use ops::{Action, ChangeOps, OpKey};
 
 /// A value and the counter of the operation that wrote it (its id, as the engine reports).
@@ -56,7 +57,7 @@ const ROOT: u64 = 0;
 /// One object's visible entries.
 enum Object {
     /// A map's entries, and its key index once the map has been listed ([`key_index`]).
-    Map(HashMap<String, Entry>, OnceLock<Option<Box<AutoCommit>>>),
+    Map(HashMap<String, Entry>, OnceLock<Option<KeyIndex>>),
     /// A list or a text object: its elements in order.
     Seq(ObjType, Vec<Entry>),
 }
@@ -306,20 +307,6 @@ fn finish(building: Building<'_>) -> Option<Object> {
     }
 }
 
-/// A document whose root map holds `map`'s keys (with null values), for listing them in the
-/// engine's order. Its transaction is never committed: reads see its operations, and
-/// committing would only hash a change nobody keeps. `None` when a key cannot be put (the
-/// engine then lists the map).
-fn key_index(map: &HashMap<String, Entry>) -> Option<Box<AutoCommit>> {
-    let mut index = AutoCommit::new();
-    for key in map.keys() {
-        index
-            .put(ENGINE_ROOT, key.as_str(), ScalarValue::Null)
-            .ok()?;
-    }
-    Some(Box::new(index))
-}
-
 /// A record read out of a document, whichever way it was built: the engine's
 /// ([`Document`]) or the fast path's ([`FreshDocument`]).
 pub trait ReadRecord {
@@ -388,7 +375,8 @@ impl ReadDoc for FreshDocument {
         O: AsRef<ObjId>,
     {
         if let Some(Object::Map(map, keys)) = self.object(obj.as_ref()) {
-            if let Some(index) = keys.get_or_init(|| key_index(map)) {
+            if let Some(index) = keys.get_or_init(|| key_index::of(map.keys().map(|k| k.as_str())))
+            {
                 return automerge::ReadDoc::map_range(&**index, ENGINE_ROOT, range);
             }
         }
