@@ -1,7 +1,8 @@
 //! Applying bootstrap pages: documents land with their projections and progress, the last
 //! page sets the version vector to what the snapshot covers, and a page holding a document
 //! whose bytes do not match the heads the server named is refused whole (nothing stored,
-//! progress unchanged); a page read ahead keeps what was stored while it was read.
+//! progress unchanged); a page read ahead keeps what was stored while it was read; the
+//! larger page cache of a bootstrap is given back once it finishes.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use super::BootstrapStage;
@@ -64,6 +65,14 @@ fn page(
     }
 }
 
+/// SQLite's page cache of the replica's connection, in KiB.
+fn cache_kib(r: &Replica) -> i64 {
+    r.conn
+        .query_row("PRAGMA cache_size", [], |row| row.get::<_, i64>(0))
+        .unwrap()
+        .abs()
+}
+
 #[test]
 fn pages_store_documents_and_the_last_sets_the_version_vector() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,6 +92,11 @@ fn pages_store_documents_and_the_last_sets_the_version_vector() {
         BootstrapStage::Resume(first.next.clone())
     );
     assert_eq!(r.version_vector().unwrap(), VersionVector::default());
+    assert_eq!(
+        cache_kib(&r),
+        super::BOOTSTRAP_CACHE_KIB,
+        "a larger cache while bootstrapping"
+    );
 
     // A document whose bytes are not what the heads say refuses the whole page.
     let mut bad = served(2, author);
@@ -96,6 +110,11 @@ fn pages_store_documents_and_the_last_sets_the_version_vector() {
     let done = r.apply_bootstrap_page(&last).unwrap();
     assert_eq!((done.done_documents, done.finished), (3, true));
     assert_eq!(r.bootstrap_stage().unwrap(), BootstrapStage::Finished);
+    assert_eq!(
+        cache_kib(&r),
+        2_000,
+        "SQLite's default cache once bootstrapped"
+    );
     assert_eq!(r.version_vector().unwrap(), covers);
     assert_eq!(r.list_patients().unwrap().len(), 3);
     let heads: Vec<_> = r.document_heads().unwrap();
