@@ -12,6 +12,8 @@
 //! for comparison.
 //!
 //!   scripts/with-keyring.sh cargo bench -p outpost-bench --bench bootstrap
+//!
+//! It runs with the system allocator, as the desktop app and the workstations do.
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -26,10 +28,6 @@ use outpost_domain::version_vector::VersionVector;
 use outpost_replica::Replica;
 use rusqlite::{params, Connection};
 use std::path::Path;
-
-/// As in the records benchmark: the allocator the applying binaries are measured with.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const PATIENTS: usize = 1_000;
 const ENCOUNTERS: usize = 10_000;

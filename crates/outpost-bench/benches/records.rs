@@ -9,6 +9,8 @@
 //!
 //! Needs the OS keyring (the replica's key lives there):
 //!   scripts/with-keyring.sh cargo bench -p outpost-bench
+//!
+//! It runs with the system allocator, as the desktop app and the workstations do.
 
 use anyhow::Result;
 use outpost_bench::samples::{self, meta};
@@ -20,11 +22,6 @@ use outpost_domain::vitals::VitalsSet;
 use outpost_replica::Replica;
 use rusqlite::{params, Connection};
 use std::path::Path;
-
-/// The allocator the applying binaries are measured with: applying a page allocates and
-/// frees many small buffers across threads, where glibc's malloc cost ~15 % of the CPU.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const REMOTE_CHANGES: usize = 10_000;
 const PAGE: usize = 500;

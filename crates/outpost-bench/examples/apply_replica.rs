@@ -7,10 +7,6 @@ use outpost_bench::samples;
 use outpost_replica::Replica;
 use std::time::Instant;
 
-/// As in the benchmark (see benches/records.rs).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const CHANGES: usize = 10_000;
 const PAGE: usize = 500;
 
