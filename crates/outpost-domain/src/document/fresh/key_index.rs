@@ -14,9 +14,10 @@ use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex};
 
-/// Most key sets kept. An index of a dozen keys takes a few kilobytes; a clinic's forms
-/// have far fewer distinct key sets than this.
-const MAX_SETS: usize = 1024;
+/// Most key sets kept: each kept index stays in memory for the life of the process. A
+/// clinic's forms have fewer distinct key sets than this, while maps keyed by ids (a
+/// handover's items) never repeat and would only fill it.
+const MAX_SETS: usize = 256;
 
 /// A document whose root map holds the keys (with null values).
 pub(super) type KeyIndex = Arc<AutoCommit>;
