@@ -1,7 +1,7 @@
-//! One test binary for the replica's integration tests: every file beside this one is a module of it,
-//! so the crate and its dependencies are linked once rather than once per file
-//! (each link was hundreds of megabytes of disk and seconds of CI time). nextest
-//! still runs every test in its own process.
+//! One test binary for the replica's integration tests: every file beside this one is
+//! a module of it, so the crate and its dependencies are linked once rather than once
+//! per file (each link was hundreds of megabytes of disk and seconds of CI time).
+//! nextest still runs every test in its own process.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 

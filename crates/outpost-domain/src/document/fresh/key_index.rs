@@ -26,7 +26,7 @@ pub(super) type KeyIndex = Arc<AutoCommit>;
 /// hashes collide.
 type Sets = HashMap<u64, Vec<(Box<[Box<str>]>, KeyIndex)>>;
 
-static SETS: Mutex<Option<(Sets, usize)>> = Mutex::new(None);
+static SETS: Mutex<Option<Sets>> = Mutex::new(None);
 
 /// The key index of a map with `keys`, shared with every earlier map of the same keys.
 /// `None` when a key cannot be put (the engine then lists the map).
@@ -35,7 +35,7 @@ pub(super) fn of<'a>(keys: impl Iterator<Item = &'a str>) -> Option<KeyIndex> {
     keys.sort_unstable();
     let hash = foldhash::fast::FixedState::with_seed(0).hash_one(&keys);
     let same = |set: &[Box<str>]| set.iter().map(|k| &**k).eq(keys.iter().copied());
-    if let Some(index) = lock().as_ref().and_then(|(sets, _)| {
+    if let Some(index) = lock().as_ref().and_then(|sets| {
         let found = sets.get(&hash)?.iter().find(|(set, _)| same(set));
         found.map(|(_, index)| index.clone())
     }) {
@@ -43,20 +43,18 @@ pub(super) fn of<'a>(keys: impl Iterator<Item = &'a str>) -> Option<KeyIndex> {
     }
     let index = Arc::new(build(&keys)?);
     let mut sets = lock();
-    let (sets, count) = sets.get_or_insert_with(Default::default);
-    if *count < MAX_SETS {
-        let bucket = sets.entry(hash).or_default();
-        if !bucket.iter().any(|(set, _)| same(set)) {
-            bucket.push((keys.iter().map(|k| Box::from(*k)).collect(), index.clone()));
-            *count += 1;
-        }
+    let sets = sets.get_or_insert_with(Default::default);
+    let kept: usize = sets.values().map(Vec::len).sum();
+    let bucket = sets.entry(hash).or_default();
+    if kept < MAX_SETS && !bucket.iter().any(|(set, _)| same(set)) {
+        bucket.push((keys.iter().map(|k| Box::from(*k)).collect(), index.clone()));
     }
     Some(index)
 }
 
 /// The kept sets. A poisoned lock only means a thread panicked while holding it; the
 /// sets are still whole (each is added by one push), so they are used as they are.
-fn lock() -> std::sync::MutexGuard<'static, Option<(Sets, usize)>> {
+fn lock() -> std::sync::MutexGuard<'static, Option<Sets>> {
     SETS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
