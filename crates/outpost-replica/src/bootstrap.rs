@@ -99,15 +99,14 @@ impl Replica {
     /// Every stored document with its heads (hex, sorted): what comparing this replica
     /// with the server's copies needs.
     pub fn document_heads(&self) -> Result<Vec<(DocId, Vec<String>)>, ReplicaError> {
-        let rows: Vec<(String, String)> = self
+        let rows: Vec<(String, Vec<u8>)> = self
             .conn
             .prepare("SELECT id, heads FROM documents ORDER BY id")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         rows.into_iter()
             .map(|(id, heads)| {
-                let heads: Vec<String> = serde_json::from_str(&heads)
-                    .map_err(|e| ReplicaError::Corrupt(format!("document heads: {e}")))?;
+                let heads = projection::heads_of_bytes(&heads)?;
                 Ok((crate::meta::parse(&id, "document id")?, heads))
             })
             .collect()

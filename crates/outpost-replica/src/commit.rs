@@ -158,7 +158,7 @@ impl Replica {
             let made = change(conn, &mut doc, actor, meta)?;
             Ok((doc, made))
         })?;
-        let heads = projection::heads_json(&doc)?;
+        let heads = projection::heads_bytes(&doc)?;
         Ok(self.docs.put(heads, doc))
     }
 
@@ -172,7 +172,7 @@ impl Replica {
     ) -> Result<T, ReplicaError> {
         let mut doc = current(&self.conn, id, kind, self.docs.take(id))?;
         let record = doc.read_keeping()?;
-        self.docs.put(projection::heads_json(&doc)?, doc);
+        self.docs.put(projection::heads_bytes(&doc)?, doc);
         Ok(record)
     }
 
@@ -213,7 +213,7 @@ fn current(
     conn: &Connection,
     id: DocId,
     kind: DocKind,
-    kept: Option<(String, Document)>,
+    kept: Option<(Vec<u8>, Document)>,
 ) -> Result<Document, ReplicaError> {
     match kept {
         Some((heads, doc))

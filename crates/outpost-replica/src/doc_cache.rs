@@ -16,19 +16,19 @@ const CAPACITY: usize = 16;
 #[derive(Debug, Default)]
 pub(crate) struct DocCache {
     /// Least recently put first.
-    entries: VecDeque<(String, Document)>,
+    entries: VecDeque<(Vec<u8>, Document)>,
 }
 
 impl DocCache {
     /// Takes document `id` out of the cache, with its heads, if it is there.
-    pub(crate) fn take(&mut self, id: DocId) -> Option<(String, Document)> {
+    pub(crate) fn take(&mut self, id: DocId) -> Option<(Vec<u8>, Document)> {
         let at = self.entries.iter().position(|(_, doc)| doc.id == id)?;
         self.entries.remove(at)
     }
 
     /// Keeps `doc`, whose heads are `heads`, as the most recent entry (dropping the least
     /// recent when full) and lends it back.
-    pub(crate) fn put(&mut self, heads: String, doc: Document) -> &Document {
+    pub(crate) fn put(&mut self, heads: Vec<u8>, doc: Document) -> &Document {
         if let Some(at) = self.entries.iter().position(|(_, d)| d.id == doc.id) {
             self.entries.remove(at);
         }
@@ -56,19 +56,19 @@ mod tests {
         let mut cache = DocCache::default();
         let first = doc();
         let first_id = first.id;
-        cache.put("[\"a\"]".into(), first);
+        cache.put(vec![1; 32], first);
         let mut later = Vec::new();
         for _ in 0..CAPACITY {
             let d = doc();
             later.push(d.id);
-            cache.put("[]".into(), d);
+            cache.put(Vec::new(), d);
         }
         assert!(
             cache.take(first_id).is_none(),
             "the least recent was dropped"
         );
         let (heads, taken) = cache.take(later[0]).unwrap();
-        assert_eq!((heads.as_str(), taken.id), ("[]", later[0]));
+        assert_eq!((heads, taken.id), (Vec::new(), later[0]));
         assert!(cache.take(later[0]).is_none(), "taken out, not copied");
         assert!(cache.take(later[CAPACITY - 1]).is_some());
     }

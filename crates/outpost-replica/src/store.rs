@@ -49,6 +49,11 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../../migrations/replica/20261204000000_compact_vitals.sql"
     )),
+    // Rebuilds `documents` (heads as bytes) like the second migration.
+    M::up(include_str!(
+        "../../../migrations/replica/20261206000000_binary_heads.sql"
+    ))
+    .foreign_key_check(),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -117,7 +117,7 @@ enum Body {
 #[derive(Debug)]
 pub(crate) struct Stored {
     body: Body,
-    heads: String,
+    heads: Vec<u8>,
     derived: Derived,
     fresh: bool,
 }
@@ -128,7 +128,7 @@ impl Stored {
     pub(crate) fn of(doc: &Document, bytes: Vec<u8>, fresh: bool) -> Result<Self, ReplicaError> {
         Ok(Self {
             body: Body::Whole(bytes),
-            heads: heads_json(doc)?,
+            heads: heads_bytes(doc)?,
             derived: Derived::of(doc)?,
             fresh,
         })
@@ -162,7 +162,7 @@ impl Stored {
         };
         Ok(Self {
             body,
-            heads: heads_json(doc)?,
+            heads: heads_bytes(doc)?,
             derived,
             fresh: false,
         })
@@ -174,7 +174,7 @@ impl Stored {
     pub(crate) fn of_fresh(doc: &FreshDocument) -> Result<Self, ReplicaError> {
         Ok(Self {
             body: Body::Whole(doc.bytes().to_vec()),
-            heads: json_of_heads(&doc.heads())?,
+            heads: bytes_of_heads(&doc.heads())?,
             derived: Derived {
                 id: doc.id.to_string(),
                 kind: doc.kind,
@@ -263,21 +263,46 @@ pub(crate) fn stored(conn: &Connection, id: DocId) -> Result<Option<StoredDoc>, 
 }
 
 /// The stored heads of document `id` (as the `heads` column keeps them), if it is stored.
-pub(crate) fn stored_heads(conn: &Connection, id: DocId) -> Result<Option<String>, ReplicaError> {
+pub(crate) fn stored_heads(conn: &Connection, id: DocId) -> Result<Option<Vec<u8>>, ReplicaError> {
     Ok(conn
         .prepare_cached("SELECT heads FROM documents WHERE id = ?1")?
         .query_row([id.to_string()], |r| r.get(0))
         .optional()?)
 }
 
-/// A document's heads as the `heads` column keeps them.
-pub(crate) fn heads_json(doc: &Document) -> Result<String, ReplicaError> {
-    json_of_heads(&doc.heads())
+/// A document's heads as the `heads` column keeps them: each change hash's 32 bytes, in
+/// the sorted order [`Document::heads`] gives.
+pub(crate) fn heads_bytes(doc: &Document) -> Result<Vec<u8>, ReplicaError> {
+    bytes_of_heads(&doc.heads())
 }
 
-fn json_of_heads(heads: &[String]) -> Result<String, ReplicaError> {
-    serde_json::to_string(heads).map_err(|e| ReplicaError::Corrupt(format!("document heads: {e}")))
+fn bytes_of_heads(heads: &[String]) -> Result<Vec<u8>, ReplicaError> {
+    let mut bytes = Vec::with_capacity(heads.len() * HASH_BYTES);
+    for head in heads {
+        let hash = hex::decode(head)
+            .ok()
+            .filter(|h| h.len() == HASH_BYTES)
+            .ok_or_else(|| {
+                ReplicaError::Corrupt(format!("a document head is not a hash: {head}"))
+            })?;
+        bytes.extend_from_slice(&hash);
+    }
+    Ok(bytes)
 }
+
+/// The hex change hashes of a `heads` column value, in the order kept.
+pub(crate) fn heads_of_bytes(bytes: &[u8]) -> Result<Vec<String>, ReplicaError> {
+    if bytes.len() % HASH_BYTES != 0 {
+        return Err(ReplicaError::Corrupt(format!(
+            "document heads of {} bytes are not whole hashes",
+            bytes.len()
+        )));
+    }
+    Ok(bytes.chunks(HASH_BYTES).map(hex::encode).collect())
+}
+
+/// The length of a change hash (SHA-256).
+const HASH_BYTES: usize = 32;
 
 /// Loads a stored document with the kind it was stored as.
 pub(crate) fn load(conn: &Connection, id: DocId) -> Result<Option<Document>, ReplicaError> {

@@ -11,6 +11,8 @@ use rusqlite_migration::Migrations;
 const PATIENT_V1: &[u8] =
     include_bytes!("../../../outpost-domain/tests/fixtures/patient-v1.automerge");
 const PATIENT_ID: &str = "0193a000-0000-7000-8000-0000000000a1";
+const HEAD_A: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+const HEAD_B: &str = "f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f";
 
 fn count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
@@ -34,8 +36,12 @@ fn a_schema_one_replica_keeps_its_documents_and_log_and_rebuilds_its_projections
     )
     .unwrap();
     conn.execute(
-        "INSERT INTO documents (id, kind, bytes, heads) VALUES (?1, 'patient', ?2, '[]')",
-        params![PATIENT_ID, PATIENT_V1],
+        "INSERT INTO documents (id, kind, bytes, heads) VALUES (?1, 'patient', ?2, ?3)",
+        params![
+            PATIENT_ID,
+            PATIENT_V1,
+            format!("[\"{HEAD_A}\",\"{HEAD_B}\"]")
+        ],
     )
     .unwrap();
     conn.execute(
@@ -64,8 +70,16 @@ fn a_schema_one_replica_keeps_its_documents_and_log_and_rebuilds_its_projections
     );
     let fk_problems: i64 = count(&conn, "SELECT count(*) FROM pragma_foreign_key_check");
     assert_eq!(fk_problems, 0);
+    let heads: Vec<u8> = conn
+        .query_row("SELECT heads FROM documents", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        crate::projection::heads_of_bytes(&heads).unwrap(),
+        [HEAD_A, HEAD_B],
+        "the JSON heads became their hashes' bytes, in order"
+    );
     conn.execute(
-        "INSERT INTO documents (id, kind, bytes, heads) VALUES ('e', 'encounter', x'00', '[]')",
+        "INSERT INTO documents (id, kind, bytes, heads) VALUES ('e', 'encounter', x'00', x'')",
         [],
     )
     .expect("the widened kind check accepts every record kind");
@@ -104,7 +118,7 @@ fn a_projection_written_in_another_shape_is_rebuilt_when_read() {
     )
     .unwrap();
     conn.execute(
-        "INSERT INTO documents (id, kind, bytes, heads) VALUES (?1, 'patient', ?2, '[]')",
+        "INSERT INTO documents (id, kind, bytes, heads) VALUES (?1, 'patient', ?2, x'')",
         params![PATIENT_ID, PATIENT_V1],
     )
     .unwrap();

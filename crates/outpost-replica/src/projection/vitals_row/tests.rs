@@ -92,7 +92,7 @@ fn codes_that_differ_from_the_catalog_and_unknown_fields_are_kept() {
     };
     r.conn
         .execute(
-            "INSERT INTO documents (id, kind, bytes, heads) VALUES (?1, 'vitals', x'00', '[]')",
+            "INSERT INTO documents (id, kind, bytes, heads) VALUES (?1, 'vitals', x'00', x'')",
             [odd.id.to_string()],
         )
         .unwrap();
