@@ -13,13 +13,15 @@
 //! the replica at the end of the last page applied (a page already downloaded and read
 //! is stored first), and the next round asks for the rest with the stored cursor, so
 //! nothing is downloaded twice. The last page also sets the version vector to `covers`.
+//! While more pages follow, the per-patient indexes are set aside and built once by the
+//! last page (`deferred_index`).
 
 use crate::error::ReplicaError;
 use crate::meta::{to_i64, to_u64};
 use crate::projection::{self, Stored, StoredDoc};
 use crate::remote::in_parallel;
 use crate::replica::Replica;
-use crate::{duplicates, peer_clock};
+use crate::{deferred_index, duplicates, peer_clock};
 use outpost_domain::document::{DocKind, Document, FreshDocument};
 use outpost_domain::ids::DocId;
 use outpost_domain::protocol::{BootstrapCursor, BootstrapDocument, BootstrapResponse};
@@ -160,6 +162,10 @@ impl Replica {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if page.more {
+            // Built once after the last page instead of rewritten on every page.
+            deferred_index::defer(&tx)?;
+        }
         let mut patients: BTreeSet<DocId> = BTreeSet::new();
         let mut links_changed = false;
         for (d, read) in page.documents.iter().zip(ahead.0) {
@@ -204,6 +210,7 @@ impl Replica {
             ],
         )?;
         if finished {
+            deferred_index::restore(&tx)?;
             // The documents hold at least what `covers` says; pulls continue from there.
             let have = peer_clock::load(&tx)?;
             for (replica, counter) in &page.covers.0 {

@@ -11,6 +11,7 @@ mod bootstrap;
 mod clock;
 mod commit;
 mod conflicts;
+mod deferred_index;
 mod doc_cache;
 mod duplicates;
 mod enroll;

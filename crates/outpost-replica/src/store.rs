@@ -54,6 +54,9 @@ const MIGRATIONS: &[M<'static>] = &[
         "../../../migrations/replica/20261206000000_binary_heads.sql"
     ))
     .foreign_key_check(),
+    M::up(include_str!(
+        "../../../migrations/replica/20261207000000_deferred_indexes.sql"
+    )),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -101,6 +104,8 @@ pub(crate) fn open_connection(
     // that others reference; each such migration checks the keys before committing) and are
     // on for everything else.
     conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
+    // Before migrating: a migration may name an index a bootstrap cut off had set aside.
+    crate::deferred_index::restore_on_open(&mut conn)?;
     migrations().to_latest(&mut conn)?;
     conn.execute_batch("PRAGMA foreign_keys = ON;")?;
     Ok(conn)

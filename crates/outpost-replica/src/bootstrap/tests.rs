@@ -2,7 +2,8 @@
 //! page sets the version vector to what the snapshot covers, and a page holding a document
 //! whose bytes do not match the heads the server named is refused whole (nothing stored,
 //! progress unchanged); a page read ahead keeps what was stored while it was read; the
-//! larger page cache of a bootstrap is given back once it finishes.
+//! larger page cache of a bootstrap is given back once it finishes, and the per-patient
+//! indexes set aside meanwhile are built again.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use super::BootstrapStage;
@@ -73,6 +74,12 @@ fn cache_kib(r: &Replica) -> i64 {
         .abs()
 }
 
+fn has_index(r: &Replica, name: &str) -> bool {
+    crate::deferred_index::index_sql(&r.conn, name)
+        .unwrap()
+        .is_some()
+}
+
 #[test]
 fn pages_store_documents_and_the_last_sets_the_version_vector() {
     let dir = tempfile::tempdir().unwrap();
@@ -97,6 +104,10 @@ fn pages_store_documents_and_the_last_sets_the_version_vector() {
         super::BOOTSTRAP_CACHE_KIB,
         "a larger cache while bootstrapping"
     );
+    assert!(
+        !has_index(&r, "vitals_by_patient"),
+        "the per-patient indexes are set aside while pages follow"
+    );
 
     // A document whose bytes are not what the heads say refuses the whole page.
     let mut bad = served(2, author);
@@ -115,6 +126,8 @@ fn pages_store_documents_and_the_last_sets_the_version_vector() {
         2_000,
         "SQLite's default cache once bootstrapped"
     );
+    assert!(has_index(&r, "vitals_by_patient"));
+    assert!(has_index(&r, "encounters_by_patient"));
     assert_eq!(r.version_vector().unwrap(), covers);
     assert_eq!(r.list_patients().unwrap().len(), 3);
     let heads: Vec<_> = r.document_heads().unwrap();
