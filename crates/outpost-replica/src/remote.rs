@@ -7,11 +7,15 @@
 //! Applying is mostly CPU work on each document (parse each change once, apply, read the
 //! record, project it); that needs no database, so the page's documents are worked out
 //! on every core and then written one after another in the page's transaction.
+//!
+//! A large catch-up (a small clinic's first pulls, a workstation back after a long time
+//! offline) applies its pages in bulk: the per-patient indexes are set aside and built
+//! once by the last page, as a bootstrap does.
 
 use crate::error::ReplicaError;
 use crate::meta::{self, parse, to_i64, to_u64};
 use crate::replica::Replica;
-use crate::{duplicates, peer_clock, projection};
+use crate::{deferred_index, duplicates, peer_clock, projection};
 use chrono::{DateTime, Utc};
 use outpost_domain::clock::Hlc;
 use outpost_domain::document::{
@@ -93,6 +97,14 @@ impl Replica {
         Ok(newly as u64)
     }
 
+    /// How many documents this replica holds.
+    pub fn document_count(&self) -> Result<u64, ReplicaError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))?;
+        to_u64(n)
+    }
+
     /// What this replica holds of every replica, its own included.
     pub fn version_vector(&self) -> Result<VersionVector, ReplicaError> {
         peer_clock::load(&self.conn)
@@ -101,12 +113,32 @@ impl Replica {
     /// Applies a page of changes pulled from the server, in one transaction. Changes the
     /// version vector covers are skipped; a change that does not match its digest, leaves
     /// a gap in its replica's counters or cannot be applied refuses the whole page.
-    /// Returns how many changes were new.
+    /// Builds back any per-patient index a bulk page set aside. Returns how many changes
+    /// were new.
     #[tracing::instrument(skip_all, fields(offered = changes.len()))]
     pub fn apply_remote_changes(&mut self, changes: &[WireChange]) -> Result<u64, ReplicaError> {
+        self.apply_page(changes, false)
+    }
+
+    /// [`Replica::apply_remote_changes`] for a page of a large catch-up with more pages to
+    /// come: the per-patient indexes are set aside (`deferred_index`) and built once by
+    /// the round's last page, applied with [`Replica::apply_remote_changes`]. Until then,
+    /// or until the replica is next opened, queries find the same rows by a scan.
+    #[tracing::instrument(skip_all, fields(offered = changes.len()))]
+    pub fn apply_remote_changes_in_bulk(
+        &mut self,
+        changes: &[WireChange],
+    ) -> Result<u64, ReplicaError> {
+        self.apply_page(changes, true)
+    }
+
+    fn apply_page(&mut self, changes: &[WireChange], bulk: bool) -> Result<u64, ReplicaError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if bulk {
+            deferred_index::defer(&tx)?;
+        }
         let mut vv = peer_clock::load(&tx)?;
         let mut advanced: BTreeSet<ReplicaId> = BTreeSet::new();
         let mut jobs: Vec<Job> = Vec::new();
@@ -182,6 +214,9 @@ impl Replica {
             peer_clock::set(&tx, *r, vv.get(r))?;
         }
         meta::set_hlc(&tx, clock.hlc)?;
+        if !bulk {
+            deferred_index::restore(&tx)?;
+        }
         tx.commit()?;
         tracing::debug!(fresh, documents = jobs.len(), "applied pulled changes");
         Ok(fresh)

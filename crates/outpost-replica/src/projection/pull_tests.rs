@@ -269,3 +269,35 @@ fn duplicates_recomputed_for_the_pulled_patients_are_those_a_full_recompute_find
         .iter()
         .any(|(x, y)| *x == same.id.to_string() || *y == same.id.to_string()));
 }
+
+/// A large catch-up applies its pages in bulk: the per-patient indexes are set aside while
+/// pages follow (a patient's vitals read the same meanwhile), and the round's last page,
+/// applied as usual, builds them back.
+#[test]
+fn a_bulk_catch_up_sets_the_per_patient_indexes_aside_until_its_last_page() {
+    use crate::deferred_index::index_sql;
+    let ((_da, mut a), (_db, mut b)) = (replica(), replica());
+    let p = b
+        .register_patient(&person("Amara Okafor", "MRN-1"), "desk.ana")
+        .unwrap();
+    for i in 0..6 {
+        b.record_vitals(&vitals(p.id, 60.0 + f64::from(i)), "nurse.kim")
+            .unwrap();
+    }
+    let all = b.unpushed_changes(500).unwrap();
+    let (first, rest) = all.split_at(4);
+
+    assert_eq!(a.apply_remote_changes_in_bulk(first).unwrap(), 4);
+    assert!(index_sql(&a.conn, "vitals_by_patient").unwrap().is_none());
+    assert_eq!(a.vitals_history(p.id).unwrap().len(), 3);
+
+    assert_eq!(a.apply_remote_changes(rest).unwrap(), 3);
+    assert!(index_sql(&a.conn, "vitals_by_patient").unwrap().is_some());
+    assert!(index_sql(&a.conn, "encounters_by_patient")
+        .unwrap()
+        .is_some());
+    assert_eq!(
+        a.vitals_history(p.id).unwrap(),
+        b.vitals_history(p.id).unwrap()
+    );
+}

@@ -122,6 +122,9 @@ pub async fn sync_once_with_progress<T: Transport>(
         progress.record(first_sent, holds)?;
         report.pushed += with(replica, |r| r.acknowledge_pushed(holds))?;
     }
+    // Documents held before this round's pulls, counted once a first page says more follow.
+    let mut held: Option<u64> = None;
+    let mut offered: u64 = 0;
     loop {
         let have = with(replica, |r| r.version_vector())?;
         let req = PullRequest {
@@ -130,7 +133,21 @@ pub async fn sync_once_with_progress<T: Transport>(
             limit: MAX_BATCH as u32,
         };
         let page = transport.pull(&req).await?;
-        let fresh = with(replica, |r| r.apply_remote_changes(&page.changes))?;
+        offered += page.changes.len() as u64;
+        let bulk = page.more && {
+            let held = match held {
+                Some(n) => n,
+                None => *held.insert(with(replica, |r| r.document_count())?),
+            };
+            in_bulk(offered, held)
+        };
+        let fresh = with(replica, |r| {
+            if bulk {
+                r.apply_remote_changes_in_bulk(&page.changes)
+            } else {
+                r.apply_remote_changes(&page.changes)
+            }
+        })?;
         report.pulled += fresh;
         if !check_pull_page(fresh, page.changes.len(), page.more)? {
             break;
@@ -150,6 +167,16 @@ pub async fn sync_once_with_progress<T: Transport>(
         tracing::debug!("sync round done, nothing to exchange");
     }
     Ok(report)
+}
+
+/// Whether a pulled page with more to come is applied in bulk (the per-patient indexes
+/// set aside and built once by the round's last page): when the round has been offered at
+/// least as many changes as the replica held documents before it. Building an index once
+/// costs about what keeping it up to date costs for a table's worth of random inserts, so
+/// a catch-up that doubles the replica (a small clinic's first pulls, a long time offline)
+/// gains, and the everyday round of a few changes never pays for a rebuild.
+fn in_bulk(offered: u64, held: u64) -> bool {
+    offered >= held
 }
 
 /// Asks for a new block of provisional MRNs when fewer than [`MRN_LOW_WATER`] are left.
@@ -262,5 +289,20 @@ fn jitter() -> f64 {
     match SystemRandom::new().fill(&mut b) {
         Ok(()) => f64::from(u16::from_le_bytes(b)) / 65_536.0,
         Err(_) => 0.5,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_bulk;
+
+    #[test]
+    fn a_first_pull_is_in_bulk_and_an_everyday_catch_up_is_not() {
+        // A new workstation of a small clinic (nothing held): every page but the last.
+        assert!(in_bulk(500, 0));
+        // A workstation holding 40,000 documents back after a night offline: never.
+        assert!(!in_bulk(1_000, 40_000));
+        // Back after long enough that the catch-up doubles what it holds.
+        assert!(in_bulk(40_000, 40_000));
     }
 }
