@@ -4,8 +4,9 @@
 //!   (target ≤ 2.5×), and on disk in the encrypted replica vs plain SQLite;
 //! - bytes of an encounter with a 2,000-character note vs the same record as JSON: as its
 //!   one change, saved compactly, and with the note typed in 20 edits;
-//! - applying 10,000 remote changes to a replica vs inserting the same rows into plain
-//!   SQLite with the same batching (target ≤ 3×).
+//! - applying 10,000 remote changes to a replica, in pages as a sync round pulls them into
+//!   an empty replica, vs inserting the same rows into plain SQLite with the same batching
+//!   (target ≤ 3×).
 //!
 //! Needs the OS keyring (the replica's key lives there):
 //!   scripts/with-keyring.sh cargo bench -p outpost-bench
@@ -14,7 +15,7 @@
 
 use anyhow::Result;
 use outpost_bench::samples::{self, meta};
-use outpost_bench::{median, report};
+use outpost_bench::{apply_as_pulled, median, report};
 use outpost_domain::document::encounter::{EncounterProjection, EncounterRecord, NoteKind};
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::ReplicaId;
@@ -171,9 +172,7 @@ fn main() -> Result<()> {
             Ok((dir, replica))
         },
         |(dir, mut replica)| {
-            for page in wire.chunks(PAGE) {
-                replica.apply_remote_changes(page)?;
-            }
+            apply_as_pulled(&mut replica, &wire, PAGE)?;
             Ok((dir, replica))
         },
     )?;
@@ -181,9 +180,7 @@ fn main() -> Result<()> {
     let disk_ours = {
         let dir = tempfile::tempdir()?;
         let mut replica = Replica::create(dir.path())?;
-        for page in wire.chunks(PAGE) {
-            replica.apply_remote_changes(page)?;
-        }
+        apply_as_pulled(&mut replica, &wire, PAGE)?;
         drop(replica);
         file_bytes(dir.path())?
     };

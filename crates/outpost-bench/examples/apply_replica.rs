@@ -12,14 +12,17 @@ const PAGE: usize = 500;
 
 fn main() -> Result<()> {
     let (wire, _) = samples::remote_vitals(CHANGES)?;
-    for _ in 0..3 {
+    // More rounds (`ROUNDS=10`) let a profile of the apply outweigh building the samples.
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    for _ in 0..rounds {
         let dir = tempfile::tempdir()?;
         let mut replica = Replica::create(dir.path())?;
         let cpu = cpu_ms()?;
         let start = Instant::now();
-        for page in wire.chunks(PAGE) {
-            replica.apply_remote_changes(page)?;
-        }
+        outpost_bench::apply_as_pulled(&mut replica, &wire, PAGE)?;
         println!(
             "applied {CHANGES} changes in {:.1} ms wall, {:.0} ms CPU",
             start.elapsed().as_secs_f64() * 1e3,

@@ -4,7 +4,28 @@
 
 pub mod samples;
 
+use outpost_domain::protocol::WireChange;
+use outpost_replica::Replica;
 use std::time::{Duration, Instant};
+
+/// Applies `wire` in pages of `page` as a sync round pulls them into an empty replica:
+/// every page but the last in bulk (the catch-up at least doubles what the replica
+/// holds), the last as usual, which builds the per-patient indexes.
+pub fn apply_as_pulled(
+    replica: &mut Replica,
+    wire: &[WireChange],
+    page: usize,
+) -> anyhow::Result<()> {
+    let pages: Vec<&[WireChange]> = wire.chunks(page).collect();
+    for (i, changes) in pages.iter().enumerate() {
+        if i + 1 < pages.len() {
+            replica.apply_remote_changes_in_bulk(changes)?;
+        } else {
+            replica.apply_remote_changes(changes)?;
+        }
+    }
+    Ok(())
+}
 
 /// Runs `work` `runs` times, each time on a fresh value from `setup`, and returns the
 /// median duration of `work` alone (setting up, e.g. creating an empty store, is not what
