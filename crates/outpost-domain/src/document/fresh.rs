@@ -166,6 +166,11 @@ impl FreshDocument {
         vec![self.hash.to_string()]
     }
 
+    /// The one head's hash as bytes (what [`FreshDocument::heads`] spells in hex).
+    pub fn head_bytes(&self) -> [u8; 32] {
+        self.hash.0
+    }
+
     /// The author and clocks the change carries, as [`ChangeMeta::of_change`] reads them.
     pub fn meta(&self) -> Option<ChangeMeta> {
         let message = std::str::from_utf8(self.bytes.get(self.message.clone())?).ok()?;

@@ -174,7 +174,7 @@ impl Stored {
     pub(crate) fn of_fresh(doc: &FreshDocument) -> Result<Self, ReplicaError> {
         Ok(Self {
             body: Body::Whole(doc.bytes().to_vec()),
-            heads: bytes_of_heads(&doc.heads())?,
+            heads: doc.head_bytes().to_vec(),
             derived: Derived {
                 id: doc.id.to_string(),
                 kind: doc.kind,

@@ -81,6 +81,15 @@ fn a_pulled_document_is_stored_as_its_change_and_a_local_edit_is_appended_to_it(
 
     let kept = stored_bytes(&a.conn, v.id);
     assert_eq!(kept, page[1].bytes.0, "stored as the change itself");
+    let heads_of = |r: &Replica| {
+        r.document_heads()
+            .unwrap()
+            .into_iter()
+            .find(|(id, _)| *id == v.id)
+            .unwrap()
+            .1
+    };
+    assert_eq!(heads_of(&a), heads_of(&b), "the heads its change names");
     assert_eq!(a.list_vitals(p.id).unwrap(), vec![v.clone()]);
     a.mark_vitals_entered_in_error(v.id, "wrong patient", "nurse.lee")
         .unwrap();
