@@ -6,7 +6,7 @@
 //! So the row holds the header and fields, and an answer that shows notes reads them from
 //! the document ([`with_notes`]).
 
-use super::kinds::Row;
+use super::kinds::{row_sql, Row};
 use crate::error::ReplicaError;
 use outpost_domain::document::encounter::{
     EncounterProjection, EncounterRecord, EncounterStatus, EncounterType, FieldValue, NoteTexts,
@@ -80,9 +80,11 @@ pub(crate) fn row(e: &EncounterProjection) -> Result<Row, ReplicaError> {
         fields: e.fields.clone(),
     };
     Ok(Row::new(
-        "INSERT OR REPLACE INTO encounters
+        row_sql!(
+            "encounters
            (id, patient_id, template_id, template_version, status, encounter_date, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        ),
         vec![
             Value::Text(e.id.to_string()),
             Value::Text(e.patient_id.to_string()),

@@ -28,21 +28,48 @@ pub(super) const TABLES: [&str; 7] = [
     "library_sections",
 ];
 
-/// The projection row of one document: the statement that stores it and its values.
+/// The two statements that store a projection row, from one `table (columns) VALUES (…)`.
+/// A document stored for the first time has no row yet (every projection table references
+/// `documents`), so its row is a plain insert: `INSERT OR REPLACE` makes SQLite keep a
+/// statement journal, a copy of every page the statement touches, for each row.
+macro_rules! row_sql {
+    ($into:literal) => {
+        $crate::projection::kinds::RowSql {
+            replace: concat!("INSERT OR REPLACE INTO ", $into),
+            insert: concat!("INSERT INTO ", $into),
+        }
+    };
+}
+pub(super) use row_sql;
+
+/// See [`row_sql`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RowSql {
+    pub(super) replace: &'static str,
+    pub(super) insert: &'static str,
+}
+
+/// The projection row of one document: the statements that store it and its values.
 #[derive(Debug)]
 pub(crate) struct Row {
-    sql: &'static str,
+    sql: RowSql,
     values: Vec<Value>,
 }
 
 impl Row {
-    pub(super) fn new(sql: &'static str, values: Vec<Value>) -> Self {
+    pub(super) fn new(sql: RowSql, values: Vec<Value>) -> Self {
         Self { sql, values }
     }
 
-    /// Stores the row, replacing the document's previous one.
-    pub(super) fn write(&self, conn: &Connection) -> Result<(), ReplicaError> {
-        conn.prepare_cached(self.sql)?
+    /// Stores the row, replacing the document's previous one. `fresh`: the document was
+    /// not stored before, so it has no row to replace.
+    pub(super) fn write(&self, conn: &Connection, fresh: bool) -> Result<(), ReplicaError> {
+        let sql = if fresh {
+            self.sql.insert
+        } else {
+            self.sql.replace
+        };
+        conn.prepare_cached(sql)?
             .execute(params_from_iter(self.values.iter()))?;
         Ok(())
     }
@@ -74,9 +101,11 @@ fn text(s: impl Into<String>) -> Value {
 
 fn patient(p: &PatientProjection) -> Result<Row, ReplicaError> {
     Ok(Row {
-        sql: "INSERT OR REPLACE INTO patients
+        sql: row_sql!(
+            "patients
                 (id, name, date_of_birth, mrn, provisional, duplicate_key, detail)
-              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        ),
         values: vec![
             text(p.id.to_string()),
             text(p.name.as_str()),
@@ -91,8 +120,10 @@ fn patient(p: &PatientProjection) -> Result<Row, ReplicaError> {
 
 fn handover(h: &HandoverProjection) -> Result<Row, ReplicaError> {
     Ok(Row {
-        sql: "INSERT OR REPLACE INTO handovers (id, ward, sort_key, detail)
-              VALUES (?1, ?2, ?3, ?4)",
+        sql: row_sql!(
+            "handovers (id, ward, sort_key, detail)
+              VALUES (?1, ?2, ?3, ?4)"
+        ),
         values: vec![
             text(h.id.to_string()),
             text(h.ward.as_str()),
@@ -105,8 +136,10 @@ fn handover(h: &HandoverProjection) -> Result<Row, ReplicaError> {
 fn template(t: &TemplateProjection) -> Result<Row, ReplicaError> {
     let latest = t.latest_version.map(crate::meta::to_i64).transpose()?;
     Ok(Row {
-        sql: "INSERT OR REPLACE INTO templates (id, name, latest_version, detail)
-              VALUES (?1, ?2, ?3, ?4)",
+        sql: row_sql!(
+            "templates (id, name, latest_version, detail)
+              VALUES (?1, ?2, ?3, ?4)"
+        ),
         values: vec![
             text(t.id.to_string()),
             text(t.name.as_str()),
@@ -122,8 +155,10 @@ fn link(l: &outpost_domain::link::PatientLink) -> Result<Row, ReplicaError> {
         LinkStatus::Undone => "undone",
     };
     Ok(Row {
-        sql: "INSERT OR REPLACE INTO patient_links (id, survivor_id, merged_id, status, detail)
-              VALUES (?1, ?2, ?3, ?4, ?5)",
+        sql: row_sql!(
+            "patient_links (id, survivor_id, merged_id, status, detail)
+              VALUES (?1, ?2, ?3, ?4, ?5)"
+        ),
         values: vec![
             text(l.id.to_string()),
             text(l.survivor.to_string()),
@@ -137,8 +172,10 @@ fn link(l: &outpost_domain::link::PatientLink) -> Result<Row, ReplicaError> {
 /// A saved section is listed by its title; a withdrawn one stays, no longer offered.
 fn saved_section(s: &SavedSection) -> Result<Row, ReplicaError> {
     Ok(Row {
-        sql: "INSERT OR REPLACE INTO library_sections (id, title, offered, detail)
-              VALUES (?1, ?2, ?3, ?4)",
+        sql: row_sql!(
+            "library_sections (id, title, offered, detail)
+              VALUES (?1, ?2, ?3, ?4)"
+        ),
         values: vec![
             text(s.id.to_string()),
             text(s.section.title.as_str()),

@@ -98,7 +98,7 @@ impl Derived {
     /// Replaces the stored projection row and open conflicts. `fresh`: nothing was stored
     /// for this document before.
     fn write(&self, conn: &Connection, fresh: bool) -> Result<(), ReplicaError> {
-        self.row.write(conn)?;
+        self.row.write(conn, fresh)?;
         crate::conflicts::store(conn, &self.id, self.kind, &self.conflicts, fresh)
     }
 }
@@ -193,6 +193,14 @@ impl Stored {
     pub(crate) fn write(&self, conn: &Connection) -> Result<(), ReplicaError> {
         let id = &self.derived.id;
         match &self.body {
+            // Nothing stored yet (the caller checked in this transaction): a plain insert,
+            // which needs no statement journal (see `kinds::row_sql`).
+            Body::Whole(bytes) if self.fresh => {
+                conn.prepare_cached(
+                    "INSERT INTO documents (id, kind, bytes, heads, tail) VALUES (?1, ?2, ?3, ?4, 0)",
+                )?
+                .execute(params![id, self.derived.kind.as_str(), bytes, self.heads])?;
+            }
             Body::Whole(bytes) => {
                 conn.prepare_cached(
                     "INSERT INTO documents (id, kind, bytes, heads, tail) VALUES (?1, ?2, ?3, ?4, 0)
@@ -200,10 +208,8 @@ impl Stored {
                      SET bytes = excluded.bytes, heads = excluded.heads, tail = 0",
                 )?
                 .execute(params![id, self.derived.kind.as_str(), bytes, self.heads])?;
-                if !self.fresh {
-                    conn.prepare_cached("DELETE FROM document_tail WHERE doc_id = ?1")?
-                        .execute([id])?;
-                }
+                conn.prepare_cached("DELETE FROM document_tail WHERE doc_id = ?1")?
+                    .execute([id])?;
             }
             Body::Append { tail, chunks } => {
                 let updated = conn

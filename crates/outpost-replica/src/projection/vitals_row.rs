@@ -10,7 +10,7 @@
 //! The domain's full projection as JSON was four times the size of this row (the codes
 //! and field names of eight observations, and the columns again).
 
-use super::kinds::Row;
+use super::kinds::{row_sql, Row};
 use crate::error::ReplicaError;
 use chrono::{DateTime, Utc};
 use outpost_domain::ids::DocId;
@@ -80,8 +80,10 @@ pub(super) fn row(v: &VitalsProjection) -> Result<Row, ReplicaError> {
         entered_in_error_reason: v.entered_in_error_reason.clone(),
     };
     Ok(Row::new(
-        "INSERT OR REPLACE INTO vitals (id, patient_id, taken_at, status, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        row_sql!(
+            "vitals (id, patient_id, taken_at, status, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5)"
+        ),
         vec![
             Value::Text(v.id.to_string()),
             Value::Text(v.patient_id.to_string()),

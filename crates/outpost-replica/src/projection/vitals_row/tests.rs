@@ -96,7 +96,7 @@ fn codes_that_differ_from_the_catalog_and_unknown_fields_are_kept() {
             [odd.id.to_string()],
         )
         .unwrap();
-    row(&odd).unwrap().write(&r.conn).unwrap();
+    row(&odd).unwrap().write(&r.conn, true).unwrap();
     let read = select(&r.conn, "WHERE id = ?1", [odd.id.to_string()]).unwrap();
     assert_eq!(read, vec![odd]);
 }
