@@ -5,26 +5,42 @@
 pub mod samples;
 
 use outpost_domain::protocol::WireChange;
-use outpost_replica::Replica;
+use outpost_replica::{PreparedPull, Replica};
 use std::time::{Duration, Instant};
 
 /// Applies `wire` in pages of `page` as a sync round pulls them into an empty replica:
 /// every page but the last in bulk (the catch-up at least doubles what the replica
-/// holds), the last as usual, which builds the per-patient indexes.
+/// holds), the last as usual, which builds the per-patient indexes. As in the round, page
+/// N+1 is read ([`PreparedPull::read`]) on another thread while page N is stored; the
+/// round's page arrives as an owned list, so each page's changes are copied for it.
 pub fn apply_as_pulled(
     replica: &mut Replica,
     wire: &[WireChange],
     page: usize,
 ) -> anyhow::Result<()> {
     let pages: Vec<&[WireChange]> = wire.chunks(page).collect();
-    for (i, changes) in pages.iter().enumerate() {
-        if i + 1 < pages.len() {
-            replica.apply_remote_changes_in_bulk(changes)?;
-        } else {
-            replica.apply_remote_changes(changes)?;
+    std::thread::scope(|scope| {
+        let read = |changes: &[WireChange]| {
+            let changes = changes.to_vec();
+            scope.spawn(move || PreparedPull::read(changes))
+        };
+        let mut reading = pages.first().map(|changes| read(changes));
+        for i in 0..pages.len() {
+            let Some(current) = reading.take() else {
+                break;
+            };
+            let current = current
+                .join()
+                .map_err(|_| anyhow::anyhow!("reading a page panicked"))?;
+            reading = pages.get(i + 1).map(|changes| read(changes));
+            if i + 1 < pages.len() {
+                replica.apply_prepared_pull_in_bulk(current)?;
+            } else {
+                replica.apply_prepared_pull(current)?;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Runs `work` `runs` times, each time on a fresh value from `setup`, and returns the

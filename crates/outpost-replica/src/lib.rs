@@ -48,6 +48,7 @@ pub use records::patient_queries::{PatientDetails, PatientSummary};
 pub use records::patient_search::{PatientSearchPage, MAX_SEARCH_LIMIT};
 pub use records::patients::ContactDetails;
 pub use records::templates::{TemplateEdit, VersionUsage};
+pub use remote::PreparedPull;
 pub use replica::Replica;
 pub use secret::DeviceToken;
 pub use signing::{LockedEncounter, SignatureView, SIGNING_ATTEMPTS};

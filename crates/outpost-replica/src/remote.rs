@@ -6,11 +6,15 @@
 //!
 //! Applying is mostly CPU work on each document (parse each change once, apply, read the
 //! record, project it); that needs no database, so the page's documents are worked out
-//! on every core and then written one after another in the page's transaction.
+//! on every core and then written one after another in the page's transaction. Documents
+//! new to the replica are read before the transaction begins (`read_ahead`), which lets
+//! a sync round read the next page while the current one is written.
 //!
 //! A large catch-up (a small clinic's first pulls, a workstation back after a long time
 //! offline) applies its pages in bulk: the per-patient indexes are set aside and built
 //! once by the last page, as a bootstrap does.
+
+mod read_ahead;
 
 use crate::error::ReplicaError;
 use crate::meta::{self, parse, to_i64, to_u64};
@@ -18,14 +22,14 @@ use crate::replica::Replica;
 use crate::{deferred_index, duplicates, peer_clock, projection};
 use chrono::{DateTime, Utc};
 use outpost_domain::clock::Hlc;
-use outpost_domain::document::{
-    digest, parse_change, ChangeMeta, DocKind, Document, FreshDocument,
-};
+use outpost_domain::document::{parse_change, ChangeMeta, DocKind, Document, FreshDocument};
 use outpost_domain::ids::{DocId, ReplicaId};
 use outpost_domain::protocol::{Bytes, WireChange};
 use outpost_domain::version_vector::VersionVector;
 use outpost_domain::DomainError;
 use projection::{Stored, StoredDoc};
+pub use read_ahead::PreparedPull;
+use read_ahead::ReadAhead;
 use rusqlite::{params, TransactionBehavior};
 use std::collections::{BTreeSet, HashMap};
 use std::num::NonZeroUsize;
@@ -117,7 +121,7 @@ impl Replica {
     /// were new.
     #[tracing::instrument(skip_all, fields(offered = changes.len()))]
     pub fn apply_remote_changes(&mut self, changes: &[WireChange]) -> Result<u64, ReplicaError> {
-        self.apply_page(changes, false)
+        self.apply_page(changes, ReadAhead::of(changes), false)
     }
 
     /// [`Replica::apply_remote_changes`] for a page of a large catch-up with more pages to
@@ -129,10 +133,33 @@ impl Replica {
         &mut self,
         changes: &[WireChange],
     ) -> Result<u64, ReplicaError> {
-        self.apply_page(changes, true)
+        self.apply_page(changes, ReadAhead::of(changes), true)
     }
 
-    fn apply_page(&mut self, changes: &[WireChange], bulk: bool) -> Result<u64, ReplicaError> {
+    /// [`Replica::apply_remote_changes`] for a page read ahead ([`PreparedPull::read`]).
+    #[tracing::instrument(skip_all, fields(offered = prepared.len()))]
+    pub fn apply_prepared_pull(&mut self, prepared: PreparedPull) -> Result<u64, ReplicaError> {
+        let PreparedPull { changes, ahead } = prepared;
+        self.apply_page(&changes, ahead, false)
+    }
+
+    /// [`Replica::apply_remote_changes_in_bulk`] for a page read ahead
+    /// ([`PreparedPull::read`]).
+    #[tracing::instrument(skip_all, fields(offered = prepared.len()))]
+    pub fn apply_prepared_pull_in_bulk(
+        &mut self,
+        prepared: PreparedPull,
+    ) -> Result<u64, ReplicaError> {
+        let PreparedPull { changes, ahead } = prepared;
+        self.apply_page(&changes, ahead, true)
+    }
+
+    fn apply_page(
+        &mut self,
+        changes: &[WireChange],
+        mut ahead: ReadAhead,
+        bulk: bool,
+    ) -> Result<u64, ReplicaError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -149,7 +176,7 @@ impl Replica {
                 continue;
             }
             let at = || format!("change {} of replica {}", c.counter, c.replica_id);
-            if digest(&c.bytes.0) != c.digest {
+            if !ahead.digest_ok(index) {
                 return Err(ReplicaError::BadRemoteChange(format!(
                     "{} does not match its digest",
                     at()
@@ -175,13 +202,29 @@ impl Replica {
             });
             jobs[slot].changes.push((index, &c.bytes.0));
         }
+        // A document read ahead is taken when it is still new here; the rest are worked
+        // out now, on every core.
+        let mut ready: Vec<Option<Applied>> = Vec::with_capacity(jobs.len());
         for job in &mut jobs {
             job.stored = projection::stored(&tx, job.id)?;
+            ready.push(match (&job.stored, job.changes.as_slice()) {
+                (None, [(index, _)]) => ahead.take_fresh(*index)?,
+                _ => None,
+            });
         }
-        let mut applied = Vec::with_capacity(jobs.len());
-        for outcome in in_parallel(&jobs, Job::apply) {
-            applied.push(outcome?);
+        let rest: Vec<usize> = (0..jobs.len())
+            .filter(|&i| ready.get(i).is_some_and(Option::is_none))
+            .collect();
+        let worked = in_parallel(&rest, |&i| jobs.get(i).map(Job::apply));
+        for (i, outcome) in rest.iter().zip(worked) {
+            if let (Some(slot), Some(outcome)) = (ready.get_mut(*i), outcome) {
+                *slot = Some(outcome?);
+            }
         }
+        let mut applied: Vec<Applied> = ready
+            .into_iter()
+            .collect::<Option<_>>()
+            .ok_or_else(|| ReplicaError::Corrupt("a pulled document was left unread".into()))?;
         // The clock observes the changes in the order they arrived, as if applied one by one.
         let mut hlcs: Vec<(usize, Hlc)> = Vec::with_capacity(changes.len());
         for done in &mut applied {

@@ -16,6 +16,7 @@ mod common;
 mod offline_login;
 mod offline_merge;
 mod postgres_restart;
+mod pull_cut;
 mod reconnect;
 mod server_restart;
 mod tenant_isolation;

@@ -310,3 +310,56 @@ fn a_bulk_catch_up_sets_the_per_patient_indexes_aside_until_its_last_page() {
         b.vitals_history(p.id).unwrap()
     );
 }
+
+#[test]
+fn a_document_read_ahead_as_new_but_stored_meanwhile_is_merged_not_replaced() {
+    use crate::PreparedPull;
+    use outpost_domain::clock::Hlc;
+    use outpost_domain::document::vitals::VitalsRecord;
+    use outpost_domain::document::Document;
+    use outpost_domain::ids::ReplicaId;
+    use outpost_domain::protocol::Bytes;
+
+    let ((_da, mut a), (_db, mut b)) = (replica(), replica());
+    let p = b
+        .register_patient(&person("Amara Okafor", "MRN-1"), "desk.ana")
+        .unwrap();
+    let v = b.record_vitals(&vitals(p.id, 72.0), "nurse.kim").unwrap();
+    let page = b.unpushed_changes(500).unwrap();
+    // A third workstation creates the same vitals set concurrently: a second change that
+    // depends on nothing, which the read-ahead takes for a new document.
+    let made = page.iter().find(|c| c.doc_id == v.id).unwrap();
+    let (doc, _) = Document::from_remote(
+        v.id,
+        DocKind::Vitals,
+        vec![parse_change(&made.bytes.0).unwrap()],
+    )
+    .unwrap();
+    let record: VitalsRecord = doc.read().unwrap();
+    let other = ReplicaId::new();
+    let meta = ChangeMeta {
+        author: "nurse.lee".into(),
+        wall_ms: 1_000,
+        hlc: Hlc {
+            wall_ms: 1_000,
+            logical: 0,
+        },
+    };
+    let (_, again) = Document::create(other, v.id, DocKind::Vitals, &record, &meta).unwrap();
+    let ahead = PreparedPull::read(vec![WireChange {
+        replica_id: other,
+        counter: 1,
+        doc_id: v.id,
+        kind: DocKind::Vitals,
+        digest: again.digest,
+        bytes: Bytes(again.bytes),
+        received_at: None,
+    }]);
+
+    a.apply_remote_changes(&page).unwrap();
+    assert_eq!(a.apply_prepared_pull(ahead).unwrap(), 1);
+    assert_eq!(a.history(v.id).unwrap().len(), 2, "both creations are kept");
+    let listed = a.list_vitals(p.id).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].id, v.id);
+}

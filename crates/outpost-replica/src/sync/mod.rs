@@ -7,6 +7,7 @@ mod http;
 mod integrity;
 mod oversight;
 mod plan;
+mod pull;
 mod run;
 mod status;
 mod tls;

@@ -2,7 +2,7 @@
 //! background loop that repeats it. The replica mutex is taken only around database work,
 //! never across an `.await`, so the UI keeps writing while a round waits on the network.
 
-use super::plan::{check_pull_page, server_holds, PushAnswer, PushProgress};
+use super::plan::{server_holds, PushAnswer, PushProgress};
 use super::status::{backoff_delay, wait_for_server, SyncState, SyncStatus, HEALTHY_INTERVAL};
 use super::transport::{Transport, TransportError};
 use crate::error::ReplicaError;
@@ -10,7 +10,7 @@ use crate::mrn::MRN_LOW_WATER;
 use crate::replica::Replica;
 use chrono::Utc;
 use outpost_domain::protocol::{
-    MrnBlockRequest, PullRequest, PushRequest, DEFAULT_MRN_BLOCK_SIZE, MAX_BATCH, PROTOCOL_VERSION,
+    MrnBlockRequest, PushRequest, DEFAULT_MRN_BLOCK_SIZE, MAX_BATCH, PROTOCOL_VERSION,
 };
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
@@ -122,37 +122,7 @@ pub async fn sync_once_with_progress<T: Transport>(
         progress.record(first_sent, holds)?;
         report.pushed += with(replica, |r| r.acknowledge_pushed(holds))?;
     }
-    // Documents held before this round's pulls, counted once a first page says more follow.
-    let mut held: Option<u64> = None;
-    let mut offered: u64 = 0;
-    loop {
-        let have = with(replica, |r| r.version_vector())?;
-        let req = PullRequest {
-            protocol: PROTOCOL_VERSION,
-            have,
-            limit: MAX_BATCH as u32,
-        };
-        let page = transport.pull(&req).await?;
-        offered += page.changes.len() as u64;
-        let bulk = page.more && {
-            let held = match held {
-                Some(n) => n,
-                None => *held.insert(with(replica, |r| r.document_count())?),
-            };
-            in_bulk(offered, held)
-        };
-        let fresh = with(replica, |r| {
-            if bulk {
-                r.apply_remote_changes_in_bulk(&page.changes)
-            } else {
-                r.apply_remote_changes(&page.changes)
-            }
-        })?;
-        report.pulled += fresh;
-        if !check_pull_page(fresh, page.changes.len(), page.more)? {
-            break;
-        }
-    }
+    report.pulled = super::pull::pull_all(replica, transport).await?;
     top_up_mrns(replica, transport).await?;
     super::integrity::exchange(replica, transport).await?;
     with(replica, |r| r.set_last_sync_at(Utc::now()))?;
@@ -167,16 +137,6 @@ pub async fn sync_once_with_progress<T: Transport>(
         tracing::debug!("sync round done, nothing to exchange");
     }
     Ok(report)
-}
-
-/// Whether a pulled page with more to come is applied in bulk (the per-patient indexes
-/// set aside and built once by the round's last page): when the round has been offered at
-/// least as many changes as the replica held documents before it. Building an index once
-/// costs about what keeping it up to date costs for a table's worth of random inserts, so
-/// a catch-up that doubles the replica (a small clinic's first pulls, a long time offline)
-/// gains, and the everyday round of a few changes never pays for a rebuild.
-fn in_bulk(offered: u64, held: u64) -> bool {
-    offered >= held
 }
 
 /// Asks for a new block of provisional MRNs when fewer than [`MRN_LOW_WATER`] are left.
@@ -289,20 +249,5 @@ fn jitter() -> f64 {
     match SystemRandom::new().fill(&mut b) {
         Ok(()) => f64::from(u16::from_le_bytes(b)) / 65_536.0,
         Err(_) => 0.5,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::in_bulk;
-
-    #[test]
-    fn a_first_pull_is_in_bulk_and_an_everyday_catch_up_is_not() {
-        // A new workstation of a small clinic (nothing held): every page but the last.
-        assert!(in_bulk(500, 0));
-        // A workstation holding 40,000 documents back after a night offline: never.
-        assert!(!in_bulk(1_000, 40_000));
-        // Back after long enough that the catch-up doubles what it holds.
-        assert!(in_bulk(40_000, 40_000));
     }
 }
