@@ -15,7 +15,7 @@
 
 use anyhow::Result;
 use outpost_bench::samples::{self, meta};
-use outpost_bench::{apply_as_pulled, median, report};
+use outpost_bench::{apply_as_pulled, median, pages, report};
 use outpost_domain::document::encounter::{EncounterProjection, EncounterRecord, NoteKind};
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::ReplicaId;
@@ -169,18 +169,18 @@ fn main() -> Result<()> {
         || {
             let dir = tempfile::tempdir()?;
             let replica = Replica::create(dir.path())?;
-            Ok((dir, replica))
+            Ok((dir, replica, pages(&wire, PAGE)))
         },
-        |(dir, mut replica)| {
-            apply_as_pulled(&mut replica, &wire, PAGE)?;
-            Ok((dir, replica))
+        |(dir, mut replica, pages)| {
+            apply_as_pulled(&mut replica, pages)?;
+            Ok((dir, replica, Vec::new()))
         },
     )?;
     // What one full run leaves on disk, with the replica closed.
     let disk_ours = {
         let dir = tempfile::tempdir()?;
         let mut replica = Replica::create(dir.path())?;
-        apply_as_pulled(&mut replica, &wire, PAGE)?;
+        apply_as_pulled(&mut replica, pages(&wire, PAGE))?;
         drop(replica);
         file_bytes(dir.path())?
     };

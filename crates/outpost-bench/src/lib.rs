@@ -8,32 +8,35 @@ use outpost_domain::protocol::WireChange;
 use outpost_replica::{PreparedPull, Replica};
 use std::time::{Duration, Instant};
 
-/// Applies `wire` in pages of `page` as a sync round pulls them into an empty replica:
-/// every page but the last in bulk (the catch-up at least doubles what the replica
-/// holds), the last as usual, which builds the per-patient indexes. As in the round, page
-/// N+1 is read ([`PreparedPull::read`]) on another thread while page N is stored; the
-/// round's page arrives as an owned list, so each page's changes are copied for it.
-pub fn apply_as_pulled(
-    replica: &mut Replica,
-    wire: &[WireChange],
-    page: usize,
-) -> anyhow::Result<()> {
-    let pages: Vec<&[WireChange]> = wire.chunks(page).collect();
+/// `wire` cut into pages of `page` changes, each its own list, as a sync round receives
+/// them (made before the timing starts: the copy is the benchmark's, not the round's).
+pub fn pages(wire: &[WireChange], page: usize) -> Vec<Vec<WireChange>> {
+    wire.chunks(page).map(<[WireChange]>::to_vec).collect()
+}
+
+/// Applies `pages` as a sync round pulls them into an empty replica: every page but the
+/// last in bulk (the catch-up at least doubles what the replica holds), the last as
+/// usual, which builds the per-patient indexes. As in the round, page N+1 is read
+/// ([`PreparedPull::read`]) on another thread while page N is stored.
+pub fn apply_as_pulled(replica: &mut Replica, pages: Vec<Vec<WireChange>>) -> anyhow::Result<()> {
+    let count = pages.len();
     std::thread::scope(|scope| {
-        let read = |changes: &[WireChange]| {
-            let changes = changes.to_vec();
-            scope.spawn(move || PreparedPull::read(changes))
+        let mut pages = pages.into_iter();
+        let mut read = || {
+            pages
+                .next()
+                .map(|changes| scope.spawn(move || PreparedPull::read(changes)))
         };
-        let mut reading = pages.first().map(|changes| read(changes));
-        for i in 0..pages.len() {
+        let mut reading = read();
+        for i in 0..count {
             let Some(current) = reading.take() else {
                 break;
             };
             let current = current
                 .join()
                 .map_err(|_| anyhow::anyhow!("reading a page panicked"))?;
-            reading = pages.get(i + 1).map(|changes| read(changes));
-            if i + 1 < pages.len() {
+            reading = read();
+            if i + 1 < count {
                 replica.apply_prepared_pull_in_bulk(current)?;
             } else {
                 replica.apply_prepared_pull(current)?;

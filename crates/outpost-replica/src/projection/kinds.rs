@@ -13,7 +13,7 @@ use outpost_domain::document::template::{SavedSection, TemplateProjection, Templ
 use outpost_domain::document::{DocKind, ReadRecord};
 use outpost_domain::link::LinkStatus;
 use outpost_domain::patient::PatientProjection;
-use outpost_domain::vitals::VitalsProjection;
+use outpost_domain::vitals::{VitalsProjection, VitalsRecord};
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 
@@ -80,7 +80,9 @@ impl Row {
 pub(super) fn row(doc: &impl ReadRecord) -> Result<Row, ReplicaError> {
     match doc.kind() {
         DocKind::Patient => patient(&PatientProjection::of(&doc.read_record()?)),
-        DocKind::Vitals => super::vitals_row::row(&VitalsProjection::of(&doc.read_record()?)),
+        DocKind::Vitals => {
+            super::vitals_row::row(&VitalsProjection::from(doc.read_record::<VitalsRecord>()?))
+        }
         DocKind::Encounter => super::encounter_row::row(&EncounterProjection::of(
             &doc.read_record::<EncounterRecord>()?,
         )),

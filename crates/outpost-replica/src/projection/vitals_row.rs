@@ -18,24 +18,26 @@ use outpost_domain::vitals::{spec, Observation, VitalsProjection, VitalsStatus};
 use rusqlite::types::Value;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
-/// What `detail` holds for a vitals set.
+/// What `detail` holds for a vitals set. Written from the projection's strings without
+/// copying them (tens of thousands are written in a bootstrap); read back as owned ones.
 #[derive(Debug, Serialize, Deserialize)]
-struct Compact {
+struct Compact<'a> {
     #[serde(rename = "by")]
-    taken_by: String,
+    taken_by: Cow<'a, str>,
     /// `[field, value]` per observation, in the record's order.
     #[serde(rename = "v")]
-    values: Vec<(String, f64)>,
+    values: Vec<(Cow<'a, str>, f64)>,
     /// `[index, loinc, ucum]` for each observation whose codes are not the catalog's.
     #[serde(rename = "c", default, skip_serializing_if = "Vec::is_empty")]
-    codes: Vec<(usize, String, String)>,
+    codes: Vec<(usize, Cow<'a, str>, Cow<'a, str>)>,
     #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
-    position: Option<String>,
+    position: Option<Cow<'a, str>>,
     #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
-    notes: Option<String>,
+    notes: Option<Cow<'a, str>>,
     #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
-    entered_in_error_reason: Option<String>,
+    entered_in_error_reason: Option<Cow<'a, str>>,
 }
 
 const IN_ERROR: &str = "entered-in-error";
@@ -58,6 +60,10 @@ fn taken_at_nanos(t: DateTime<Utc>) -> Result<i64, ReplicaError> {
     })
 }
 
+fn borrowed(s: &Option<String>) -> Option<Cow<'_, str>> {
+    s.as_deref().map(Cow::from)
+}
+
 /// The row of one vitals set.
 pub(super) fn row(v: &VitalsProjection) -> Result<Row, ReplicaError> {
     let codes = v
@@ -65,19 +71,19 @@ pub(super) fn row(v: &VitalsProjection) -> Result<Row, ReplicaError> {
         .iter()
         .enumerate()
         .filter(|(_, o)| spec(&o.field).is_none_or(|s| s.loinc != o.loinc || s.ucum != o.ucum))
-        .map(|(i, o)| (i, o.loinc.clone(), o.ucum.clone()))
+        .map(|(i, o)| (i, Cow::from(o.loinc.as_str()), Cow::from(o.ucum.as_str())))
         .collect();
     let compact = Compact {
-        taken_by: v.taken_by.clone(),
+        taken_by: Cow::from(v.taken_by.as_str()),
         values: v
             .observations
             .iter()
-            .map(|o| (o.field.clone(), o.value))
+            .map(|o| (Cow::from(o.field.as_str()), o.value))
             .collect(),
         codes,
-        position: v.position.clone(),
-        notes: v.notes.clone(),
-        entered_in_error_reason: v.entered_in_error_reason.clone(),
+        position: borrowed(&v.position),
+        notes: borrowed(&v.notes),
+        entered_in_error_reason: borrowed(&v.entered_in_error_reason),
     };
     Ok(Row::new(
         row_sql!(
@@ -108,18 +114,18 @@ fn read(r: &rusqlite::Row<'_>) -> Result<VitalsProjection, ReplicaError> {
     let taken_at: i64 = r.get(2)?;
     let status: String = r.get(3)?;
     let detail: String = r.get(4)?;
-    let c: Compact = serde_json::from_str(&detail).map_err(stale)?;
+    let c: Compact<'static> = serde_json::from_str(&detail).map_err(stale)?;
     let mut observations = Vec::with_capacity(c.values.len());
     for (i, (field, value)) in c.values.into_iter().enumerate() {
         let (loinc, ucum) = match c.codes.iter().find(|(at, ..)| *at == i) {
-            Some((_, loinc, ucum)) => (loinc.clone(), ucum.clone()),
+            Some((_, loinc, ucum)) => (loinc.to_string(), ucum.to_string()),
             None => {
                 let s = spec(&field).ok_or_else(|| stale(format!("no codes for {field}")))?;
                 (s.loinc.to_owned(), s.ucum.to_owned())
             }
         };
         observations.push(Observation {
-            field,
+            field: field.into_owned(),
             loinc,
             ucum,
             value,
@@ -129,16 +135,16 @@ fn read(r: &rusqlite::Row<'_>) -> Result<VitalsProjection, ReplicaError> {
         id: crate::meta::parse(&id, "vitals id")?,
         patient_id: crate::meta::parse(&patient, "patient id")?,
         taken_at: DateTime::<Utc>::from_timestamp_nanos(taken_at),
-        taken_by: c.taken_by,
+        taken_by: c.taken_by.into_owned(),
         status: if status == IN_ERROR {
             VitalsStatus::EnteredInError
         } else {
             VitalsStatus::Final
         },
         observations,
-        position: c.position,
-        notes: c.notes,
-        entered_in_error_reason: c.entered_in_error_reason,
+        position: c.position.map(Cow::into_owned),
+        notes: c.notes.map(Cow::into_owned),
+        entered_in_error_reason: c.entered_in_error_reason.map(Cow::into_owned),
     })
 }
 

@@ -44,7 +44,7 @@ impl Replica {
             Ok(Document::create_vitals_record(actor, &record, meta)?)
         })?;
         tracing::info!(doc_id = %doc.id, "recorded vitals");
-        Ok(VitalsProjection::of(&doc.vitals_record()?))
+        Ok(VitalsProjection::from(doc.vitals_record()?))
     }
 
     /// Marks a vitals set entered-in-error with `reason`. The values stay readable.
@@ -63,7 +63,7 @@ impl Replica {
             |_, doc, actor, meta| Ok(Some(doc.mark_vitals_entered_in_error(actor, meta, reason)?)),
         )?;
         tracing::info!(doc_id = %id, "marked vitals entered in error");
-        Ok(VitalsProjection::of(&doc.vitals_record()?))
+        Ok(VitalsProjection::from(doc.vitals_record()?))
     }
 
     /// A patient's vitals sets, the most recently taken first (entered-in-error included,

@@ -34,7 +34,7 @@ pub(super) async fn write_all(
         match (doc.kind(), judged.read.get(&doc.id())) {
             (DocKind::Vitals, Some(Read::Vitals(v))) => sets.push(VitalsProjection::of(v)),
             (DocKind::Vitals, _) => {
-                sets.push(VitalsProjection::of(&read(doc.read::<VitalsRecord>())?))
+                sets.push(VitalsProjection::from(read(doc.read::<VitalsRecord>())?))
             }
             (DocKind::Patient, Some(Read::Patient(p))) => patients.push(PatientProjection::of(p)),
             (DocKind::Patient, _) => {
@@ -64,7 +64,7 @@ async fn write(
             patient_rows(conn, clinic, std::slice::from_ref(&p), Rows::Rewrite).await
         }
         DocKind::Vitals => {
-            let set = VitalsProjection::of(&read(doc.read::<VitalsRecord>())?);
+            let set = VitalsProjection::from(read(doc.read::<VitalsRecord>())?);
             vitals(conn, clinic, std::slice::from_ref(&set)).await
         }
         DocKind::Encounter => {

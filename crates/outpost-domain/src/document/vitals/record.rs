@@ -171,6 +171,23 @@ pub struct VitalsProjection {
     pub entered_in_error_reason: Option<String>,
 }
 
+impl From<VitalsRecord> for VitalsProjection {
+    /// The projection of a record read for it alone: its values move, none is copied.
+    fn from(r: VitalsRecord) -> Self {
+        Self {
+            id: r.id,
+            patient_id: r.patient_id,
+            taken_at: r.taken_at,
+            taken_by: r.taken_by,
+            status: r.status,
+            observations: r.observations,
+            position: r.position,
+            notes: r.notes,
+            entered_in_error_reason: r.entered_in_error_reason,
+        }
+    }
+}
+
 impl VitalsProjection {
     pub fn of(r: &VitalsRecord) -> Self {
         Self {
