@@ -4,7 +4,7 @@
 //! cheaper to pull than to bootstrap, so below [`BOOTSTRAP_MIN_DOCUMENTS`] the replica
 //! pulls as before; a server or transport without bootstrap means the same.
 
-use super::run::{with, SyncError};
+use super::run::{joined, with, SyncError};
 use super::transport::{Transport, TransportError};
 use crate::bootstrap::{BootstrapProgress, BootstrapStage, PreparedPage};
 use crate::replica::Replica;
@@ -117,14 +117,6 @@ fn store(
 /// Starts reading a page's documents on the blocking pool (they need no database).
 fn read_off_thread(page: BootstrapResponse) -> tokio::task::JoinHandle<PreparedPage> {
     tokio::task::spawn_blocking(move || PreparedPage::read(page))
-}
-
-/// The page read off the thread, or the round's end if the runtime is shutting down.
-async fn joined(reading: tokio::task::JoinHandle<PreparedPage>) -> Result<PreparedPage, SyncError> {
-    reading.await.map_err(|e| match e.try_into_panic() {
-        Ok(panic) => std::panic::resume_unwind(panic),
-        Err(_) => SyncError::ShuttingDown,
-    })
 }
 
 /// The request for the page after `page`, if there is one.

@@ -8,7 +8,7 @@
 //! apply ends the round with its error, and nothing asked for beyond it is stored.
 
 use super::plan::check_pull_page;
-use super::run::{with, SyncError};
+use super::run::{joined, with, SyncError};
 use super::transport::Transport;
 use crate::remote::PreparedPull;
 use crate::replica::Replica;
@@ -126,14 +126,6 @@ fn read_off_thread(
     changes: Vec<outpost_domain::protocol::WireChange>,
 ) -> tokio::task::JoinHandle<PreparedPull> {
     tokio::task::spawn_blocking(move || PreparedPull::read(changes))
-}
-
-/// The page read off the thread, or the round's end if the runtime is shutting down.
-async fn joined(reading: tokio::task::JoinHandle<PreparedPull>) -> Result<PreparedPull, SyncError> {
-    reading.await.map_err(|e| match e.try_into_panic() {
-        Ok(panic) => std::panic::resume_unwind(panic),
-        Err(_) => SyncError::ShuttingDown,
-    })
 }
 
 /// Whether a pulled page with more to come is applied in bulk (the per-patient indexes

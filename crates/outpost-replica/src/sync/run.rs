@@ -65,6 +65,15 @@ pub(super) fn with<R>(
     Ok(f(&mut guard)?)
 }
 
+/// What a worker thread worked out (a page read ahead), or the round's end if the runtime
+/// is shutting down; a panic there goes on here.
+pub(super) async fn joined<T>(work: tokio::task::JoinHandle<T>) -> Result<T, SyncError> {
+    work.await.map_err(|e| match e.try_into_panic() {
+        Ok(panic) => std::panic::resume_unwind(panic),
+        Err(_) => SyncError::ShuttingDown,
+    })
+}
+
 /// One round: push every unpushed local change (resending from where the server says it
 /// is, after a gap), then pull pages until the server has nothing more, then record the
 /// time. Each step is its own transaction, so an interruption anywhere loses nothing and
