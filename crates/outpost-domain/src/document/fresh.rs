@@ -38,8 +38,11 @@ use automerge::{
     ROOT as ENGINE_ROOT,
 };
 use autosurgeon::{hydrate, Hydrate, ReadDoc};
+use foldhash::fast::RandomState;
 use foldhash::{HashMap, HashMapExt};
+use hashbrown::hash_table::{Entry as TableEntry, HashTable};
 use std::borrow::Cow;
+use std::hash::BuildHasher;
 use std::ops::{Range, RangeBounds};
 use std::sync::OnceLock;
 
@@ -54,22 +57,38 @@ type Entry = (Value<'static>, u64);
 /// The counter standing for the root map (operation counters start at 1).
 const ROOT: u64 = 0;
 
-/// One object's visible entries.
+/// One object's entries: the value at each place, if any. Built while reading the
+/// operations, then kept as they are once only visible entries are left (`finish`). One
+/// change cannot hold concurrent values, so a second value at a place its operation does
+/// not supersede makes the view give up (the engine then reads the change).
 enum Object {
-    /// A map's entries, and its key index once the map has been listed ([`key_index`]).
-    Map(HashMap<String, Entry>, OnceLock<Option<KeyIndex>>),
-    /// A list or a text object: its elements in order.
-    Seq(ObjType, Vec<Entry>),
+    Map(MapEntries),
+    /// A list or a text object's elements in order: (the inserting operation's counter,
+    /// the value at the element).
+    Seq(ObjType, Vec<(u64, Option<Entry>)>),
 }
 
-/// While reading the operations: the value at each place, if any. One change cannot hold
-/// concurrent values, so a second value at a place its operation does not supersede makes
-/// the view give up (the engine then reads the change).
-enum Building<'a> {
-    /// Keys borrowed from the change's bytes until the object is finished.
-    Map(HashMap<&'a str, Option<Entry>>),
-    /// Elements in order: (the inserting operation's counter, the value at the element).
-    Seq(ObjType, Vec<(u64, Option<Entry>)>),
+/// A map's entries by key. A key is kept as where its text lies in the change's bytes and
+/// hashed by that text, so reading a change copies no key out of it.
+struct MapEntries {
+    table: HashTable<(Range<u32>, Option<Entry>)>,
+    /// The map's key index, once the map has been listed ([`key_index`]).
+    keys: OnceLock<Option<KeyIndex>>,
+}
+
+impl MapEntries {
+    fn new() -> Self {
+        Self {
+            table: HashTable::new(),
+            keys: OnceLock::new(),
+        }
+    }
+}
+
+/// The text of a map key kept as `at` in `bytes` (empty if it is not there).
+fn key_at<'b>(bytes: &'b [u8], at: &Range<u32>) -> &'b [u8] {
+    let range = at.start as usize..at.end as usize;
+    bytes.get(range).unwrap_or_default()
 }
 
 /// A brand-new document made of one change, read without the engine (see module docs).
@@ -83,6 +102,8 @@ pub struct FreshDocument {
     /// Where the change's message (Outpost's author and clocks) lies in `bytes`.
     message: Range<usize>,
     objects: HashMap<u64, Object>,
+    /// Hashes the maps' keys (see [`MapEntries`]).
+    keys: RandomState,
     /// The change as the engine parses it: given, or parsed the first time it is needed.
     change: OnceLock<Result<Change, String>>,
     engine: OnceLock<Result<Automerge, String>>,
@@ -138,7 +159,8 @@ impl FreshDocument {
         let actor = ActorId::from(chunk.actor);
         let at = chunk.message.as_ptr() as usize - bytes.as_ptr() as usize;
         let message = at..at + chunk.message.len();
-        let objects = visible_objects(chunk.ops, chunk.start_op)?;
+        let keys = RandomState::default();
+        let objects = visible_objects(&bytes, &keys, chunk.ops, chunk.start_op)?;
         Some(Self {
             id,
             kind,
@@ -147,6 +169,7 @@ impl FreshDocument {
             actor,
             message,
             objects,
+            keys,
             change: OnceLock::new(),
             engine: OnceLock::new(),
         })
@@ -224,11 +247,18 @@ impl FreshDocument {
     }
 }
 
-/// Every object's visible entries after the change's operations, or `None` when an
-/// operation is beyond what the view describes (the engine then applies the change).
-fn visible_objects(read: ChangeOps<'_>, start: u64) -> Option<HashMap<u64, Object>> {
-    let mut objects: HashMap<u64, Building> = HashMap::new();
-    objects.insert(ROOT, Building::Map(HashMap::new()));
+/// Every object's visible entries after the change's operations (read from `bytes`,
+/// whose map keys are hashed with `keys`), or `None` when an operation is beyond what the
+/// view describes (the engine then applies the change).
+fn visible_objects(
+    bytes: &[u8],
+    keys: &RandomState,
+    read: ChangeOps<'_>,
+    start: u64,
+) -> Option<HashMap<u64, Object>> {
+    let base = bytes.as_ptr() as usize;
+    let mut objects: HashMap<u64, Object> = HashMap::new();
+    objects.insert(ROOT, Object::Map(MapEntries::new()));
     for (i, op) in read.ops.into_iter().enumerate() {
         let counter = start + i as u64;
         let value = match op.action {
@@ -238,8 +268,26 @@ fn visible_objects(read: ChangeOps<'_>, start: u64) -> Option<HashMap<u64, Objec
         };
         let preds = read.preds.get(op.preds)?;
         let slot: &mut Option<Entry> = match (objects.get_mut(&op.obj)?, op.key) {
-            (Building::Map(map), OpKey::Map(key)) if !op.insert => map.entry(key).or_default(),
-            (Building::Seq(_, items), OpKey::Seq(after)) if op.insert => {
+            (Object::Map(map), OpKey::Map(key)) if !op.insert => {
+                // The key is text of the change's bytes: kept as where it lies.
+                let from = (key.as_ptr() as usize).checked_sub(base)?;
+                let to = from.checked_add(key.len())?;
+                if to > bytes.len() {
+                    return None;
+                }
+                let at = u32::try_from(from).ok()?..u32::try_from(to).ok()?;
+                let text = key.as_bytes();
+                let entry = map.table.entry(
+                    keys.hash_one(text),
+                    |(k, _)| key_at(bytes, k) == text,
+                    |(k, _)| keys.hash_one(key_at(bytes, k)),
+                );
+                match entry {
+                    TableEntry::Occupied(found) => &mut found.into_mut().1,
+                    TableEntry::Vacant(free) => &mut free.insert((at, None)).into_mut().1,
+                }
+            }
+            (Object::Seq(_, items), OpKey::Seq(after)) if op.insert => {
                 if !preds.is_empty() || value.is_none() {
                     return None;
                 }
@@ -252,7 +300,7 @@ fn visible_objects(read: ChangeOps<'_>, start: u64) -> Option<HashMap<u64, Objec
                 items.insert(at, (counter, None));
                 &mut items[at].1
             }
-            (Building::Seq(_, items), OpKey::Seq(at)) if !op.insert && at != 0 => {
+            (Object::Seq(_, items), OpKey::Seq(at)) if !op.insert && at != 0 => {
                 let at = items.iter().rposition(|(c, _)| *c == at)?;
                 &mut items[at].1
             }
@@ -269,8 +317,8 @@ fn visible_objects(read: ChangeOps<'_>, start: u64) -> Option<HashMap<u64, Objec
                 return None;
             }
             let made = match &value {
-                Value::Object(ObjType::Map) => Some(Building::Map(HashMap::new())),
-                Value::Object(ty) => Some(Building::Seq(*ty, Vec::new())),
+                Value::Object(ObjType::Map) => Some(Object::Map(MapEntries::new())),
+                Value::Object(ty) => Some(Object::Seq(*ty, Vec::new())),
                 Value::Scalar(_) => None,
             };
             *slot = Some((value, counter));
@@ -281,35 +329,27 @@ fn visible_objects(read: ChangeOps<'_>, start: u64) -> Option<HashMap<u64, Objec
             }
         }
     }
-    objects
-        .into_iter()
-        .map(|(id, building)| Some((id, finish(building)?)))
-        .collect()
+    for object in objects.values_mut() {
+        finish(object)?;
+    }
+    Some(objects)
 }
 
-/// The visible entries of a built object, with text made of strings only; `None`
-/// otherwise.
-fn finish(building: Building<'_>) -> Option<Object> {
-    match building {
-        Building::Map(map) => {
-            let out = map
-                .into_iter()
-                .filter_map(|(key, entry)| Some((key.to_owned(), entry?)))
-                .collect();
-            Some(Object::Map(out, OnceLock::new()))
-        }
-        Building::Seq(ty, items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for entry in items.into_iter().filter_map(|(_, entry)| entry) {
-                let is_str = matches!(&entry.0, Value::Scalar(s) if s.is_str());
-                if ty == ObjType::Text && !is_str {
-                    return None;
-                }
-                out.push(entry);
+/// Keeps only an object's visible entries; `None` for text holding anything but strings.
+fn finish(object: &mut Object) -> Option<()> {
+    match object {
+        Object::Map(map) => map.table.retain(|(_, entry)| entry.is_some()),
+        Object::Seq(ty, items) => {
+            items.retain(|(_, entry)| entry.is_some());
+            let text_of_strings = items
+                .iter()
+                .all(|(_, entry)| matches!(entry, Some((Value::Scalar(s), _)) if s.is_str()));
+            if *ty == ObjType::Text && !text_of_strings {
+                return None;
             }
-            Some(Object::Seq(ty, out))
         }
     }
+    Some(())
 }
 
 /// A record read out of a document, whichever way it was built: the engine's
@@ -354,12 +394,19 @@ impl ReadDoc for FreshDocument {
     ) -> Result<Option<(Value<'_>, ObjId)>, AutomergeError> {
         let prop = prop.into();
         match (self.object(obj), &prop) {
-            (Some(Object::Map(map, _)), Prop::Map(key)) => {
-                Ok(map.get(key.as_str()).map(|e| self.exported(e)))
+            (Some(Object::Map(map)), Prop::Map(key)) => {
+                let text = key.as_bytes();
+                let found = map.table.find(self.keys.hash_one(text), |(k, _)| {
+                    key_at(&self.bytes, k) == text
+                });
+                Ok(found
+                    .and_then(|(_, entry)| entry.as_ref())
+                    .map(|e| self.exported(e)))
             }
-            (Some(Object::Seq(ObjType::List, items)), Prop::Seq(index)) => {
-                Ok(items.get(*index).map(|e| self.exported(e)))
-            }
+            (Some(Object::Seq(ObjType::List, items)), Prop::Seq(index)) => Ok(items
+                .get(*index)
+                .and_then(|(_, entry)| entry.as_ref())
+                .map(|e| self.exported(e))),
             _ => automerge::ReadDoc::get(self.engine(), obj, prop),
         }
     }
@@ -379,9 +426,16 @@ impl ReadDoc for FreshDocument {
         R: RangeBounds<String> + 'b,
         O: AsRef<ObjId>,
     {
-        if let Some(Object::Map(map, keys)) = self.object(obj.as_ref()) {
-            if let Some(index) = keys.get_or_init(|| key_index::of(map.keys().map(|k| k.as_str())))
-            {
+        if let Some(Object::Map(map)) = self.object(obj.as_ref()) {
+            let index = map.keys.get_or_init(|| {
+                let keys: Option<Vec<&str>> = map
+                    .table
+                    .iter()
+                    .map(|(k, _)| std::str::from_utf8(key_at(&self.bytes, k)).ok())
+                    .collect();
+                key_index::of(keys?.into_iter())
+            });
+            if let Some(index) = index {
                 return automerge::ReadDoc::map_range(&**index, ENGINE_ROOT, range);
             }
         }
@@ -399,7 +453,7 @@ impl ReadDoc for FreshDocument {
     fn length<O: AsRef<ObjId>>(&self, obj: O) -> usize {
         match self.object(obj.as_ref()) {
             Some(Object::Seq(ObjType::List, items)) => items.len(),
-            Some(Object::Map(map, _)) => map.len(),
+            Some(Object::Map(map)) => map.table.len(),
             _ => automerge::ReadDoc::length(self.engine(), obj),
         }
     }
@@ -408,7 +462,7 @@ impl ReadDoc for FreshDocument {
         match self.object(obj.as_ref()) {
             Some(Object::Seq(ObjType::Text, items)) => Ok(items
                 .iter()
-                .filter_map(|(value, _)| value.as_str())
+                .filter_map(|(_, entry)| entry.as_ref().and_then(|(value, _)| value.as_str()))
                 .collect()),
             _ => automerge::ReadDoc::text(self.engine(), obj),
         }
