@@ -533,3 +533,132 @@ async fn a_second_record_of_a_restricted_patient_is_restricted_once_merged_and_c
     a.patient_details(second)
         .expect("the surgeon who cares for the person opens either record");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handover_item_about_a_restricted_patient_says_nothing_until_the_chart_opens() {
+    use outpost_replica::outpost_domain::document::handover::{
+        HandoverPriority, HandoverShift, NewHandover, NewHandoverItem,
+    };
+    let s = TestServer::start().await;
+    let clinic = clinic(&s).await;
+    let (_da, a) = workstation(&s, clinic, "dr.osei").await;
+    let (_db, b) = workstation(&s, clinic, "dr.mensah").await;
+    let (restricted, _) = charted_patient(&mut a.lock().unwrap());
+    let open = a
+        .lock()
+        .unwrap()
+        .register_patient(&new_patient("Kofi Boateng", "MRN-2"), "dr.osei")
+        .unwrap()
+        .id;
+    let shift = |name: &str| HandoverShift {
+        date: "2026-12-06".into(),
+        name: name.into(),
+    };
+    let item = |id: &str, patient: DocId, situation: &str| NewHandoverItem {
+        id: id.into(),
+        patient_id: patient,
+        priority: HandoverPriority::Urgent,
+        situation: situation.into(),
+        background: "Admitted on Tuesday".into(),
+        assessment: "Stable".into(),
+        recommendation: "Check the drain at 22:00".into(),
+        action_required: "drain check".into(),
+    };
+    let handover = {
+        let mut r = a.lock().unwrap();
+        let h = r
+            .open_handover(
+                &NewHandover {
+                    ward: "Ward 3".into(),
+                    from_shift: shift("day"),
+                    to_shift: shift("night"),
+                    author: "dr.osei".into(),
+                },
+                "dr.osei",
+            )
+            .unwrap();
+        r.add_handover_item(h.id, &item("bed-4", restricted, "Post-op day 1"), "dr.osei")
+            .unwrap();
+        r.add_handover_item(
+            h.id,
+            &item("bed-5", open, "Chest pain overnight"),
+            "dr.osei",
+        )
+        .unwrap();
+        h.id
+    };
+    restrict(&s, clinic, restricted, &a, &b).await;
+
+    // dr.mensah has no care relationship: the item exists, its texts do not show.
+    let listed = b.lock().unwrap().list_handovers(Some("Ward 3")).unwrap();
+    assert_eq!(listed.len(), 1);
+    let shown = b.lock().unwrap().handover(handover).unwrap();
+    assert_eq!(shown, listed[0]);
+    let bed = |id: &str| shown.items.iter().find(|i| i.id == id).unwrap().clone();
+    let hidden = bed("bed-4");
+    assert!(hidden.restricted);
+    assert_eq!(hidden.priority, HandoverPriority::Urgent);
+    for text in [
+        &hidden.situation,
+        &hidden.background,
+        &hidden.assessment,
+        &hidden.recommendation,
+        &hidden.action_required,
+    ] {
+        assert!(text.is_empty(), "a restricted item said {text:?}");
+    }
+    assert!(!bed("bed-5").restricted);
+    assert_eq!(bed("bed-5").situation, "Chest pain overnight");
+
+    // Acknowledging, editing or adding an item about the patient opens the chart too.
+    let refused = b
+        .lock()
+        .unwrap()
+        .acknowledge_handover_item(handover, "bed-4", "dr.mensah")
+        .unwrap_err();
+    assert!(
+        matches!(refused, ReplicaError::Restricted { .. }),
+        "{refused}"
+    );
+    let refused = b
+        .lock()
+        .unwrap()
+        .add_handover_item(handover, &item("bed-6", restricted, "Again"), "dr.mensah")
+        .unwrap_err();
+    assert!(
+        matches!(refused, ReplicaError::Restricted { .. }),
+        "{refused}"
+    );
+    let acked = b
+        .lock()
+        .unwrap()
+        .acknowledge_handover_item(handover, "bed-5", "dr.mensah")
+        .unwrap();
+    assert!(
+        acked
+            .items
+            .iter()
+            .find(|i| i.id == "bed-4")
+            .unwrap()
+            .restricted
+    );
+
+    // The surgeon caring for the patient reads it; so does dr.mensah once the glass is
+    // broken.
+    let theirs = a.lock().unwrap().handover(handover).unwrap();
+    let full = theirs.items.iter().find(|i| i.id == "bed-4").unwrap();
+    assert!(!full.restricted);
+    assert_eq!(full.situation, "Post-op day 1");
+    b.lock()
+        .unwrap()
+        .break_the_glass(restricted, "Covering the ward tonight, urgent item")
+        .unwrap();
+    let opened = b.lock().unwrap().handover(handover).unwrap();
+    let full = opened.items.iter().find(|i| i.id == "bed-4").unwrap();
+    assert!(!full.restricted);
+    assert_eq!(full.recommendation, "Check the drain at 22:00");
+    b.lock()
+        .unwrap()
+        .acknowledge_handover_item(handover, "bed-4", "dr.mensah")
+        .unwrap();
+}

@@ -7,4 +7,9 @@ export type HandoverItemView = { id: string, patient_id: DocId, priority: Handov
 /**
  * Each user once (their earliest), by user name.
  */
-acknowledgements: Array<AckView>, };
+acknowledgements: Array<AckView>, 
+/**
+ * The signed-in user may not open this patient's chart (restricted, no care
+ * relationship, the glass not broken): the item's texts are left out.
+ */
+restricted: boolean, };

@@ -111,6 +111,12 @@ fn show_lines(h: &HandoverProjection) -> Vec<String> {
             i.patient_id,
             word(&i.priority)
         ));
+        if i.restricted {
+            out.push(format!(
+                "  restricted patient: open their chart to read this item (`outpost patient show --id {} --break-the-glass \"REASON\"`)",
+                i.patient_id
+            ));
+        }
         for (label, text) in [
             ("S", &i.situation),
             ("B", &i.background),

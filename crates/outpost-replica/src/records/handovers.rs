@@ -1,9 +1,15 @@
 //! Shift handovers: the outgoing nurse opens one for a ward and adds an item per patient
 //! (SBAR paragraphs that merge character by character); receiving nurses acknowledge
 //! items one by one (kept per user, never withdrawn).
+//!
+//! An item's texts are its patient's record: a user who may not open a restricted
+//! patient's chart (see `glass`) sees that the item exists, its priority and who
+//! acknowledged it, but not what it says, and may not add, edit or acknowledge items
+//! about that patient until they may open the chart.
 
 use crate::audit::Action;
 use crate::error::ReplicaError;
+use crate::glass::any_restricted;
 use crate::projection::{detail, details};
 use crate::records::vitals::known_patient;
 use crate::replica::Replica;
@@ -45,6 +51,7 @@ impl Replica {
         item: &NewHandoverItem,
         author: &str,
     ) -> Result<HandoverProjection, ReplicaError> {
+        self.check_chart_access(item.patient_id)?;
         let doc = self.commit_change(
             id,
             DocKind::Handover,
@@ -56,7 +63,8 @@ impl Replica {
                 Ok(change)
             },
         )?;
-        projection_of(doc)
+        let shown = projection_of(doc)?;
+        self.shown(shown)
     }
 
     /// Changes one property of an item.
@@ -68,6 +76,7 @@ impl Replica {
         edit: &HandoverItemEdit,
         author: &str,
     ) -> Result<HandoverProjection, ReplicaError> {
+        self.check_item_access(id, item_id)?;
         self.handover_edit(id, author, |r| r.edit_item(item_id, edit))
     }
 
@@ -80,12 +89,18 @@ impl Replica {
         item_id: &str,
         user: &str,
     ) -> Result<HandoverProjection, ReplicaError> {
+        self.check_item_access(id, item_id)?;
         let at_ms = Utc::now().timestamp_millis();
         self.handover_edit(id, user, |r| r.acknowledge(item_id, user, at_ms))
     }
 
-    /// One handover.
+    /// One handover, as the signed-in user may see it.
     pub fn handover(&self, id: DocId) -> Result<HandoverProjection, ReplicaError> {
+        self.shown(self.stored_handover(id)?)
+    }
+
+    /// One handover, whole.
+    fn stored_handover(&self, id: DocId) -> Result<HandoverProjection, ReplicaError> {
         detail(
             &self.conn,
             "SELECT detail FROM handovers WHERE id = ?1",
@@ -97,12 +112,41 @@ impl Replica {
         })
     }
 
-    /// Handovers, newest shift first: one ward's, or all.
+    /// `handover` with the texts of items about patients whose chart the signed-in user
+    /// may not open left out.
+    fn shown(&self, mut handover: HandoverProjection) -> Result<HandoverProjection, ReplicaError> {
+        if !any_restricted(&self.conn)? {
+            return Ok(handover);
+        }
+        for item in &mut handover.items {
+            if !self.may_open_chart(item.patient_id)? {
+                item.withhold();
+            }
+        }
+        Ok(handover)
+    }
+
+    /// Refuses writing to item `item_id` of handover `id` when its patient's chart is one
+    /// the signed-in user may not open. An item that is not there is left to the edit,
+    /// which says so.
+    fn check_item_access(&self, id: DocId, item_id: &str) -> Result<(), ReplicaError> {
+        if !any_restricted(&self.conn)? {
+            return Ok(());
+        }
+        let handover = self.stored_handover(id)?;
+        match handover.items.iter().find(|i| i.id == item_id) {
+            Some(item) => self.check_chart_access(item.patient_id),
+            None => Ok(()),
+        }
+    }
+
+    /// Handovers, newest shift first: one ward's, or all, as the signed-in user may see
+    /// them.
     pub fn list_handovers(
         &self,
         ward: Option<&str>,
     ) -> Result<Vec<HandoverProjection>, ReplicaError> {
-        match ward {
+        let stored = match ward {
             Some(w) => details(
                 &self.conn,
                 "SELECT detail FROM handovers WHERE ward = ?1 ORDER BY sort_key DESC, id DESC",
@@ -113,7 +157,8 @@ impl Replica {
                 "SELECT detail FROM handovers ORDER BY sort_key DESC, id DESC",
                 [],
             ),
-        }
+        }?;
+        stored.into_iter().map(|h| self.shown(h)).collect()
     }
 
     fn handover_edit(
@@ -123,7 +168,8 @@ impl Replica {
         edit: impl FnOnce(&mut HandoverRecord) -> Result<(), DomainError>,
     ) -> Result<HandoverProjection, ReplicaError> {
         let doc = self.edit_record(id, DocKind::Handover, author, Action::EDIT_HANDOVER, edit)?;
-        projection_of(doc)
+        let shown = projection_of(doc)?;
+        self.shown(shown)
     }
 }
 

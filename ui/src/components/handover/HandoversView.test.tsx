@@ -1,5 +1,6 @@
 // Handovers: items nobody has acknowledged are listed with their patient and priority,
-// acknowledging sends exactly that item, and an item needs a patient and a situation
+// acknowledging sends exactly that item, an item about a restricted patient shows no
+// texts and offers no acknowledgement, and an item needs a patient and a situation
 // before anything is sent.
 import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
@@ -25,6 +26,7 @@ const item = (id: string, acked: boolean) => ({
   recommendation: "",
   action_required: "",
   acknowledgements: acked ? [{ user: "nurse.lee", at_ms: 1 }] : [],
+  restricted: false,
 });
 const handover = (ackedB: boolean): HandoverProjection => ({
   id: HID,
@@ -38,14 +40,17 @@ const handover = (ackedB: boolean): HandoverProjection => ({
   items: [item("a", true), item("b", ackedB)],
 });
 
-function shell() {
+function shell(restrictB = false) {
   const sent: { cmd: string; args: unknown }[] = [];
   let acked = false;
   mockIPC((cmd, args) => {
     sent.push({ cmd, args });
     switch (cmd) {
-      case "list_handovers":
-        return [handover(acked)];
+      case "list_handovers": {
+        const h = handover(acked);
+        const hidden = { ...item("b", acked), situation: "", restricted: true };
+        return [restrictB ? { ...h, items: [item("a", true), hidden] } : h];
+      }
       case "search_patients":
         return { patients: [{ id: PID, name: "Amara Okafor", mrn: "MRN-1", date_of_birth: "1984-03-07", sex: "female", provisional: false, active_allergens: [], merged: [], latest_vitals: null, restricted: false }], more: false, total: 1 };
       case "acknowledge_handover_item":
@@ -68,6 +73,18 @@ describe("handovers", () => {
     fireEvent.click(screen.getByRole("button", { name: "Acknowledge" }));
     await waitFor(() => expect(screen.getByTestId("unacknowledged").textContent).toContain("(0)"));
     expect(sent.find((s) => s.cmd === "acknowledge_handover_item")?.args).toEqual({ handoverId: HID, itemId: "b" });
+  });
+
+  it("shows an item about a restricted patient without its texts and without acknowledging", async () => {
+    shell(true);
+    renderAs(<HandoversView refresh={0} onWrote={() => {}} />);
+    const waiting = await screen.findByTestId("unacknowledged");
+    await waitFor(() => expect(waiting.textContent).toContain("Not yet acknowledged (1)"));
+    expect(waiting.textContent).toContain("urgent · Amara Okafor · Ward 3 — Restricted patient");
+    expect(screen.queryByRole("button", { name: "Acknowledge" })).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: /Ward 3/ }));
+    expect((await screen.findByTestId("restricted-item")).textContent).toContain("open their chart");
+    expect(screen.getAllByTestId("handover-item")[0]?.textContent).toContain("situation a");
   });
 
   it("asks for the patient and the situation before adding an item", async () => {

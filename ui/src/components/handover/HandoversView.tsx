@@ -1,6 +1,8 @@
 // Why: shift handover. The outgoing nurse opens a handover for a ward and shift and adds
 // one SBAR item per patient with a priority; the incoming nurse acknowledges each item.
-// Items nobody has acknowledged are listed first, across every handover shown.
+// Items nobody has acknowledged are listed first, across every handover shown. An item
+// about a restricted patient whose chart this user may not open comes without its texts
+// (the replica leaves them out) and cannot be acknowledged until the chart is opened.
 import { useEffect, useState, type FormEvent } from "react";
 import { api } from "../../api";
 import type { FieldError } from "../../bindings/FieldError";
@@ -12,6 +14,8 @@ import { localToday } from "../../logic/fields";
 import { Field } from "../Field";
 import { useCan } from "../session/SessionContext";
 import { HandoverItemForm } from "./HandoverItemForm";
+
+const RESTRICTED = "Restricted patient: open their chart (and give a reason) to read this item.";
 
 interface Props {
   refresh: unknown;
@@ -95,9 +99,9 @@ export function HandoversView({ refresh, onWrote }: Props) {
             {waiting.map(({ h, i }) => (
               <li key={h.id + i.id} className={`priority-${i.priority}`}>
                 <span className="what">
-                  <strong>{i.priority}</strong> · {nameOf(i.patient_id)} · {h.ward} — {i.situation}
+                  <strong>{i.priority}</strong> · {nameOf(i.patient_id)} · {h.ward} — {i.restricted ? RESTRICTED : i.situation}
                 </span>
-                {mayEdit ? (
+                {mayEdit && !i.restricted ? (
                   <button type="button" onClick={() => void ack(h.id, i.id)} data-testid="ack-waiting">
                     Acknowledge
                   </button>
@@ -117,19 +121,25 @@ export function HandoversView({ refresh, onWrote }: Props) {
                 <h3>
                   {nameOf(i.patient_id)} <span className="tag">{i.priority}</span>
                 </h3>
-                <dl>
-                  <dt>Situation</dt>
-                  <dd>{i.situation}</dd>
-                  <dt>Background</dt>
-                  <dd>{i.background}</dd>
-                  <dt>Assessment</dt>
-                  <dd>{i.assessment}</dd>
-                  <dt>Recommendation</dt>
-                  <dd>{i.recommendation}</dd>
-                </dl>
+                {i.restricted ? (
+                  <p className="hint" data-testid="restricted-item">
+                    {RESTRICTED}
+                  </p>
+                ) : (
+                  <dl>
+                    <dt>Situation</dt>
+                    <dd>{i.situation}</dd>
+                    <dt>Background</dt>
+                    <dd>{i.background}</dd>
+                    <dt>Assessment</dt>
+                    <dd>{i.assessment}</dd>
+                    <dt>Recommendation</dt>
+                    <dd>{i.recommendation}</dd>
+                  </dl>
+                )}
                 {i.acknowledgements.length > 0 ? (
                   <p className="saved">Acknowledged by {i.acknowledgements.map((a) => a.user).join(", ")}</p>
-                ) : mayEdit ? (
+                ) : mayEdit && !i.restricted ? (
                   <button type="button" onClick={() => void ack(current.id, i.id)}>
                     Acknowledge
                   </button>

@@ -26,6 +26,27 @@ pub struct HandoverItemView {
     pub action_required: String,
     /// Each user once (their earliest), by user name.
     pub acknowledgements: Vec<AckView>,
+    /// The signed-in user may not open this patient's chart (restricted, no care
+    /// relationship, the glass not broken): the item's texts are left out.
+    #[serde(default)]
+    pub restricted: bool,
+}
+
+impl HandoverItemView {
+    /// Leaves out what the item says of its patient, keeping that it exists, its priority
+    /// and who acknowledged it.
+    pub fn withhold(&mut self) {
+        for text in [
+            &mut self.situation,
+            &mut self.background,
+            &mut self.assessment,
+            &mut self.recommendation,
+            &mut self.action_required,
+        ] {
+            text.clear();
+        }
+        self.restricted = true;
+    }
 }
 
 /// A handover as listed and shown.
@@ -66,6 +87,7 @@ impl HandoverProjection {
                         at_ms,
                     })
                     .collect(),
+                restricted: false,
             })
             .collect();
         Self {
