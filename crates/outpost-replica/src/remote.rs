@@ -22,7 +22,7 @@ use crate::replica::Replica;
 use crate::{deferred_index, duplicates, peer_clock, projection};
 use chrono::{DateTime, Utc};
 use outpost_domain::clock::Hlc;
-use outpost_domain::document::{parse_change, ChangeMeta, DocKind, Document, FreshDocument};
+use outpost_domain::document::{parse_change, ChangeMeta, DocKind, Document};
 use outpost_domain::ids::{DocId, ReplicaId};
 use outpost_domain::protocol::{Bytes, WireChange};
 use outpost_domain::version_vector::VersionVector;
@@ -212,19 +212,23 @@ impl Replica {
                 _ => None,
             });
         }
-        let rest: Vec<usize> = (0..jobs.len())
-            .filter(|&i| ready.get(i).is_some_and(Option::is_none))
+        let rest: Vec<&Job> = jobs
+            .iter()
+            .zip(&ready)
+            .filter(|(_, done)| done.is_none())
+            .map(|(job, _)| job)
             .collect();
-        let worked = in_parallel(&rest, |&i| jobs.get(i).map(Job::apply));
-        for (i, outcome) in rest.iter().zip(worked) {
-            if let (Some(slot), Some(outcome)) = (ready.get_mut(*i), outcome) {
-                *slot = Some(outcome?);
-            }
+        let mut worked = in_parallel(&rest, |job| job.apply()).into_iter();
+        let mut applied: Vec<Applied> = Vec::with_capacity(jobs.len());
+        for done in ready {
+            let done = match done {
+                Some(done) => done,
+                None => worked.next().ok_or_else(|| {
+                    ReplicaError::Corrupt("a pulled document was left unread".into())
+                })??,
+            };
+            applied.push(done);
         }
-        let mut applied: Vec<Applied> = ready
-            .into_iter()
-            .collect::<Option<_>>()
-            .ok_or_else(|| ReplicaError::Corrupt("a pulled document was left unread".into()))?;
         // The clock observes the changes in the order they arrived, as if applied one by one.
         let mut hlcs: Vec<(usize, Hlc)> = Vec::with_capacity(changes.len());
         for done in &mut applied {
@@ -287,7 +291,8 @@ struct Applied {
 
 impl Job<'_> {
     /// Parses each change once (for its clock and to apply it), applies them and derives
-    /// what is stored. Needs no database.
+    /// what is stored. Needs no database. A new document made by one change the fast path
+    /// reads was read ahead already (`read_ahead`); this is the engine's way.
     fn apply(&self) -> Result<Applied, ReplicaError> {
         let id = self.id;
         if let Some(StoredDoc { kind, .. }) = &self.stored {
@@ -300,16 +305,6 @@ impl Job<'_> {
             }
         }
         let refused = |e: DomainError| ReplicaError::BadRemoteChange(format!("document {id}: {e}"));
-        // How every record arrives first: one change that depends on nothing, read from its
-        // bytes without the engine parsing or building anything when it qualifies (the
-        // server had the engine parse and judge it).
-        if let (None, [(index, bytes)]) = (&self.stored, self.changes.as_slice()) {
-            if let Some(fresh) = FreshDocument::from_bytes(id, self.kind, bytes) {
-                let hlcs = fresh.meta().map(|m| (*index, m.hlc)).into_iter().collect();
-                let stored = Stored::of_fresh(&fresh)?;
-                return Ok(Applied { stored, hlcs });
-            }
-        }
         let mut parsed: Vec<_> = Vec::with_capacity(self.changes.len());
         let mut hlcs = Vec::new();
         for (index, bytes) in &self.changes {
@@ -321,7 +316,8 @@ impl Job<'_> {
         }
         let stored = match &self.stored {
             // One change the fast path does not describe (or a foreign, compressed form of
-            // one): the engine applies it, stored as the change.
+            // one, or one whose page also held a change this replica had): the engine
+            // applies it, stored as the change.
             None if parsed.len() == 1 => {
                 let (doc, bytes) = Document::from_remote(id, self.kind, parsed).map_err(refused)?;
                 Stored::of(&doc, bytes, true)?

@@ -1,7 +1,8 @@
 //! The CPU half of applying a pulled page, done before its transaction and without the
 //! database: each change's digest checked, and each document the page brings as one
 //! change that depends on nothing (how every record arrives first) read as a new
-//! document, on every core. A sync round reads the next page this way while the current
+//! document from its bytes, without the engine (`FreshDocument`; the server had the engine
+//! parse and judge it), on every core. A sync round reads the next page this way while the current
 //! one is stored ([`PreparedPull`]), so on a long catch-up the reading overlaps the
 //! writing instead of following it.
 //!
@@ -80,11 +81,6 @@ impl PreparedPull {
     pub fn read(changes: Vec<WireChange>) -> Self {
         let ahead = ReadAhead::of(&changes);
         Self { changes, ahead }
-    }
-
-    /// The page's changes, in the order they were pulled.
-    pub fn changes(&self) -> &[WireChange] {
-        &self.changes
     }
 
     /// How many changes the page holds.
