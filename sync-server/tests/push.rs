@@ -215,6 +215,20 @@ async fn a_push_reads_the_documents_it_names_not_the_whole_clinic() {
     }
 }
 
+/// Every connection of the server's pool plans a statement once, for any values
+/// (`plan_cache_mode`), instead of planning each of its first five executions again: the
+/// push's statements run hundreds of times a second. The tests above and in `pull.rs`
+/// and `bootstrap.rs` pin that those plans still read only what a request names.
+#[tokio::test]
+async fn the_servers_connections_plan_each_statement_once_for_any_values() {
+    let s = Server::start().await;
+    let mode: String = sqlx::query_scalar("SHOW plan_cache_mode")
+        .fetch_one(s.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(mode, "force_generic_plan");
+}
+
 /// A document a push creates that another transaction creates meanwhile (it was not there
 /// for the push to lock) fails the push whole as busy, storing nothing; the workstation's
 /// retry then finds the document and stores its change. Pins the plain insert of created

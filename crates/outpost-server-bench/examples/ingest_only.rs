@@ -26,7 +26,12 @@ fn main() -> Result<()> {
         for round in 0..rounds {
             let url = ingest::fresh_database(&pg, &format!("ingest_only_{round}")).await?;
             let ingest = ingest::run_with(&url, &patients).await?;
-            println!("round {}: {:.0} changes/s", round + 1, ingest.per_sec());
+            println!(
+                "round {}: {:.0} changes/s ({} B a change)",
+                round + 1,
+                ingest.per_sec(),
+                ingest.avg_change_bytes
+            );
         }
         Ok(())
     })

@@ -19,13 +19,27 @@ use crate::secrets::SecretHash;
 use outpost_domain::ids::{ClinicId, DeviceId};
 use outpost_domain::protocol::{BootstrapCursor, BootstrapResponse, MrnBlock};
 use outpost_domain::version_vector::VersionVector;
-use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, PgConnection, Row};
 use std::time::Duration;
 
 /// How long a request waits for a database connection (e.g. while Postgres restarts)
 /// before it fails with a 500 the client retries.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Session settings every connection of the pool starts with. `plan_cache_mode`: each
+/// of the server's statements is prepared once per connection and then planned once, for
+/// any values. They find rows by key (the lateral lookups below exist so that no plan
+/// can walk a clinic), so a plan made without the values serves all of them; Postgres'
+/// default plans each of a connection's first five executions of a statement again for
+/// its values, and a push runs five statements. Measured in docs/BENCHMARKS.md (row d).
+const SESSION: [(&str, &str); 1] = [("plan_cache_mode", "force_generic_plan")];
+
+/// `database_url` with [`SESSION`] added (to whatever options the URL carries).
+fn connect_options(database_url: &str) -> Result<PgConnectOptions, ServerError> {
+    let options: PgConnectOptions = database_url.parse().map_err(ServerError::Connect)?;
+    Ok(options.options(SESSION))
+}
 
 /// The Postgres-backed store; cheap to clone (a connection pool).
 #[derive(Debug, Clone)]
@@ -49,7 +63,8 @@ impl PgDatabase {
         database_url: &str,
         pool: &crate::config::PoolSettings,
     ) -> Result<Self, ServerError> {
-        let probe = PgConnection::connect(database_url)
+        let options = connect_options(database_url)?;
+        let probe = PgConnection::connect_with(&options)
             .await
             .map_err(ServerError::Connect)?;
         probe.close().await.map_err(ServerError::Connect)?;
@@ -57,7 +72,7 @@ impl PgDatabase {
             .max_connections(pool.max_connections)
             .min_connections(pool.min_connections)
             .acquire_timeout(pool.acquire_timeout())
-            .connect(database_url)
+            .connect_with(options)
             .await
             .map_err(ServerError::Connect)?;
         Ok(Self { pool })
