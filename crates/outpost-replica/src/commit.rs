@@ -1,8 +1,9 @@
 //! Local writes. Input is validated before anything is touched; then one SQLite
 //! transaction holds the whole write: the document, its projection rows (and open
 //! conflicts, and duplicate candidates when a patient or link changed), the change-log row
-//! (the outbox), the advanced counter, clock and version vector, and the audit row. A crash
-//! at any point leaves either all of it or none of it; a refused write leaves nothing.
+//! (the outbox), the advanced counter and clock (the counter is also this replica's own
+//! entry of its version vector, see `peer_clock`), and the audit row. A crash at any point
+//! leaves either all of it or none of it; a refused write leaves nothing.
 //!
 //! Creating a record and editing one go through the same [`Replica::commit`]: an edit
 //! takes the document (from the replica's cache of recently changed documents when its
@@ -16,7 +17,7 @@ use crate::error::ReplicaError;
 use crate::meta::{self, to_i64, Clock};
 use crate::projection::Row;
 use crate::replica::Replica;
-use crate::{duplicates, peer_clock, projection};
+use crate::{duplicates, projection};
 use chrono::Utc;
 use outpost_domain::document::{ChangeMeta, DocKind, Document, Keep, LocalChange};
 use outpost_domain::ids::{DocId, ReplicaId};
@@ -90,7 +91,6 @@ impl Replica {
             wall_ms,
         ])?;
         meta::set_clock(&tx, clock)?;
-        peer_clock::set(&tx, self.id, clock.counter)?;
         audit::append(&tx, now, author, action, doc.id)?;
         tx.commit()?;
         Ok(doc)

@@ -69,6 +69,22 @@ pub(crate) fn set_clock(conn: &Connection, clock: Clock) -> Result<(), ReplicaEr
     Ok(())
 }
 
+/// How far the server holds this replica's changes (`1..=n`, contiguous).
+pub(crate) fn pushed_through(conn: &Connection) -> Result<u64, ReplicaError> {
+    let n: i64 = conn
+        .prepare_cached("SELECT pushed_through FROM meta WHERE id = 1")?
+        .query_row([], |r| r.get(0))?;
+    to_u64(n)
+}
+
+pub(crate) fn set_pushed_through(conn: &Connection, through: u64) -> Result<(), ReplicaError> {
+    conn.execute(
+        "UPDATE meta SET pushed_through = ?1 WHERE id = 1",
+        [to_i64(through)?],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn set_hlc(conn: &Connection, hlc: Hlc) -> Result<(), ReplicaError> {
     conn.execute(
         "UPDATE meta SET hlc_wall_ms = ?1, hlc_logical = ?2 WHERE id = 1",

@@ -40,10 +40,11 @@ impl Replica {
     pub fn unpushed_changes(&self, limit: usize) -> Result<Vec<WireChange>, ReplicaError> {
         let mut stmt = self.conn.prepare(
             "SELECT counter, doc_id, kind, digest, bytes FROM changes
-             WHERE replica_id = ?1 AND pushed = 0 ORDER BY counter LIMIT ?2",
+             WHERE replica_id = ?1 AND counter > ?2 ORDER BY counter LIMIT ?3",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = stmt.query_map(params![self.id.to_string(), limit], |r| {
+        let from = to_i64(meta::pushed_through(&self.conn)?)?;
+        let rows = stmt.query_map(params![self.id.to_string(), from, limit], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -82,14 +83,19 @@ impl Replica {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = self.id.to_string();
-        let through = to_i64(through)?;
+        // Only the changes between the old and the new mark flip, found by the key.
+        let before = meta::pushed_through(&tx)?;
+        meta::set_pushed_through(&tx, through)?;
+        let (before, through) = (to_i64(before)?, to_i64(through)?);
         let newly = tx.execute(
-            "UPDATE changes SET pushed = 1 WHERE replica_id = ?1 AND counter <= ?2 AND pushed = 0",
-            params![id, through],
+            "UPDATE changes SET pushed = 1
+             WHERE replica_id = ?1 AND counter > ?2 AND counter <= ?3 AND pushed = 0",
+            params![id, before, through],
         )?;
         let reopened = tx.execute(
-            "UPDATE changes SET pushed = 0 WHERE replica_id = ?1 AND counter > ?2 AND pushed = 1",
-            params![id, through],
+            "UPDATE changes SET pushed = 0
+             WHERE replica_id = ?1 AND counter > ?3 AND counter <= ?2 AND pushed = 1",
+            params![id, before, through],
         )?;
         tx.commit()?;
         if reopened > 0 {

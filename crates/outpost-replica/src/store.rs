@@ -57,6 +57,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../../migrations/replica/20261207000000_deferred_indexes.sql"
     )),
+    M::up(include_str!(
+        "../../../migrations/replica/20261208000000_fewer_pages_per_save.sql"
+    )),
 ];
 
 fn migrations() -> Migrations<'static> {

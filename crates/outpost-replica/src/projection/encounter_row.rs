@@ -80,11 +80,7 @@ pub(crate) fn row(e: &EncounterProjection) -> Result<Row, ReplicaError> {
         fields: e.fields.clone(),
     };
     Ok(Row::new(
-        row_sql!(
-            "encounters
-           (id, patient_id, template_id, template_version, status, encounter_date, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-        ),
+        row_sql!(encounters: id, patient_id, template_id, template_version, status, encounter_date, detail),
         vec![
             Value::Text(e.id.to_string()),
             Value::Text(e.patient_id.to_string()),

@@ -28,16 +28,35 @@ pub(super) const TABLES: [&str; 7] = [
     "library_sections",
 ];
 
-/// The two statements that store a projection row, from one `table (columns) VALUES (…)`.
-/// A document stored for the first time has no row yet (every projection table references
-/// `documents`), so its row is a plain insert: `INSERT OR REPLACE` makes SQLite keep a
-/// statement journal, a copy of every page the statement touches, for each row.
+/// The statements that store a projection row, from `table: first_column, column, …`
+/// (the first column is the document id, the table's key).
+/// - `insert`: a document stored for the first time has no row yet (every projection table
+///   references `documents`), so its row is a plain insert: `INSERT OR REPLACE` makes
+///   SQLite keep a statement journal, a copy of every page the statement touches.
+/// - `unchanged`: finds the stored row only if it already holds these values. An edit
+///   that leaves the row as it was (typing a note changes no column of the encounter's
+///   row) then writes nothing: replacing it rewrote the row and every index on it, three
+///   of the dozen pages a charting save wrote, encrypted and flushed.
+/// - `replace`: every other edit.
 macro_rules! row_sql {
-    ($into:literal) => {
+    ($table:ident : $first:ident $(, $column:ident)* $(,)?) => {
         $crate::projection::kinds::RowSql {
-            replace: concat!("INSERT OR REPLACE INTO ", $into),
-            insert: concat!("INSERT INTO ", $into),
+            replace: concat!(
+                "INSERT OR REPLACE INTO ", stringify!($table), " (", stringify!($first),
+                $(", ", stringify!($column),)* ") VALUES (?", $(", ?", $crate::projection::kinds::row_sql!(@one $column),)* ")"
+            ),
+            insert: concat!(
+                "INSERT INTO ", stringify!($table), " (", stringify!($first),
+                $(", ", stringify!($column),)* ") VALUES (?", $(", ?", $crate::projection::kinds::row_sql!(@one $column),)* ")"
+            ),
+            unchanged: concat!(
+                "SELECT 1 FROM ", stringify!($table), " WHERE ", stringify!($first), " = ?",
+                $(" AND ", stringify!($column), " IS ?",)*
+            ),
         }
+    };
+    (@one $column:ident) => {
+        ""
     };
 }
 pub(super) use row_sql;
@@ -47,6 +66,7 @@ pub(super) use row_sql;
 pub(crate) struct RowSql {
     pub(super) replace: &'static str,
     pub(super) insert: &'static str,
+    pub(super) unchanged: &'static str,
 }
 
 /// The projection row of one document: the statements that store it and its values.
@@ -61,16 +81,15 @@ impl Row {
         Self { sql, values }
     }
 
-    /// Stores the row, replacing the document's previous one. `fresh`: the document was
-    /// not stored before, so it has no row to replace.
+    /// Stores the row, replacing the document's previous one unless that already holds
+    /// the same values. `fresh`: the document was not stored before, so it has no row.
     pub(super) fn write(&self, conn: &Connection, fresh: bool) -> Result<(), ReplicaError> {
-        let sql = if fresh {
-            self.sql.insert
-        } else {
-            self.sql.replace
-        };
-        conn.prepare_cached(sql)?
-            .execute(params_from_iter(self.values.iter()))?;
+        let values = || params_from_iter(self.values.iter());
+        if fresh {
+            conn.prepare_cached(self.sql.insert)?.execute(values())?;
+        } else if !conn.prepare_cached(self.sql.unchanged)?.exists(values())? {
+            conn.prepare_cached(self.sql.replace)?.execute(values())?;
+        }
         Ok(())
     }
 }
@@ -103,11 +122,7 @@ fn text(s: impl Into<String>) -> Value {
 
 fn patient(p: &PatientProjection) -> Result<Row, ReplicaError> {
     Ok(Row {
-        sql: row_sql!(
-            "patients
-                (id, name, date_of_birth, mrn, provisional, duplicate_key, detail)
-              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-        ),
+        sql: row_sql!(patients: id, name, date_of_birth, mrn, provisional, duplicate_key, detail),
         values: vec![
             text(p.id.to_string()),
             text(p.name.as_str()),
@@ -122,10 +137,7 @@ fn patient(p: &PatientProjection) -> Result<Row, ReplicaError> {
 
 fn handover(h: &HandoverProjection) -> Result<Row, ReplicaError> {
     Ok(Row {
-        sql: row_sql!(
-            "handovers (id, ward, sort_key, detail)
-              VALUES (?1, ?2, ?3, ?4)"
-        ),
+        sql: row_sql!(handovers: id, ward, sort_key, detail),
         values: vec![
             text(h.id.to_string()),
             text(h.ward.as_str()),
@@ -138,10 +150,7 @@ fn handover(h: &HandoverProjection) -> Result<Row, ReplicaError> {
 fn template(t: &TemplateProjection) -> Result<Row, ReplicaError> {
     let latest = t.latest_version.map(crate::meta::to_i64).transpose()?;
     Ok(Row {
-        sql: row_sql!(
-            "templates (id, name, latest_version, detail)
-              VALUES (?1, ?2, ?3, ?4)"
-        ),
+        sql: row_sql!(templates: id, name, latest_version, detail),
         values: vec![
             text(t.id.to_string()),
             text(t.name.as_str()),
@@ -157,10 +166,7 @@ fn link(l: &outpost_domain::link::PatientLink) -> Result<Row, ReplicaError> {
         LinkStatus::Undone => "undone",
     };
     Ok(Row {
-        sql: row_sql!(
-            "patient_links (id, survivor_id, merged_id, status, detail)
-              VALUES (?1, ?2, ?3, ?4, ?5)"
-        ),
+        sql: row_sql!(patient_links: id, survivor_id, merged_id, status, detail),
         values: vec![
             text(l.id.to_string()),
             text(l.survivor.to_string()),
@@ -174,10 +180,7 @@ fn link(l: &outpost_domain::link::PatientLink) -> Result<Row, ReplicaError> {
 /// A saved section is listed by its title; a withdrawn one stays, no longer offered.
 fn saved_section(s: &SavedSection) -> Result<Row, ReplicaError> {
     Ok(Row {
-        sql: row_sql!(
-            "library_sections (id, title, offered, detail)
-              VALUES (?1, ?2, ?3, ?4)"
-        ),
+        sql: row_sql!(library_sections: id, title, offered, detail),
         values: vec![
             text(s.id.to_string()),
             text(s.section.title.as_str()),

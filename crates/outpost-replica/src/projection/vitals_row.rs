@@ -86,10 +86,7 @@ pub(super) fn row(v: &VitalsProjection) -> Result<Row, ReplicaError> {
         entered_in_error_reason: borrowed(&v.entered_in_error_reason),
     };
     Ok(Row::new(
-        row_sql!(
-            "vitals (id, patient_id, taken_at, status, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5)"
-        ),
+        row_sql!(vitals: id, patient_id, taken_at, status, detail),
         vec![
             Value::Text(v.id.to_string()),
             Value::Text(v.patient_id.to_string()),

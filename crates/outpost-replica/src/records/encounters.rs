@@ -291,4 +291,6 @@ fn as_field(e: ReplicaError, field: &str) -> ReplicaError {
 }
 
 #[cfg(test)]
+mod save_pages_tests;
+#[cfg(test)]
 mod save_tests;

@@ -137,3 +137,68 @@ fn a_projection_written_in_another_shape_is_rebuilt_when_read() {
         .unwrap();
     assert!(healed.contains("Version One Patient"), "rebuilt for good");
 }
+
+/// The migration that spared a charting save two pages: the audit log, rebuilt without
+/// AUTOINCREMENT, keeps its rows and stays append-only; and the mark of what the server
+/// holds starts at the first change not marked pushed, so none is skipped (a change marked
+/// pushed after a gap is sent again, which the server answers idempotently).
+#[test]
+fn a_replica_from_before_the_push_mark_keeps_its_audit_chain_and_every_unpushed_change() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    Migrations::from_slice(&MIGRATIONS[..MIGRATIONS.len() - 1])
+        .to_latest(&mut conn)
+        .unwrap();
+    const ME: &str = "0193a000-0000-7000-8000-00000000ffff";
+    conn.execute(
+        "INSERT INTO documents (id, kind, bytes, heads) VALUES ('d', 'patient', x'00', x'')",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO meta (id, replica_id, counter) VALUES (1, ?1, 5)",
+        [ME],
+    )
+    .unwrap();
+    for (counter, pushed) in [(1, 1), (2, 1), (3, 0), (4, 1), (5, 0)] {
+        conn.execute(
+            "INSERT INTO changes (replica_id, counter, doc_id, kind, bytes, digest, author,
+                                  hlc_wall_ms, hlc_logical, wall_ms, pushed)
+             VALUES (?1, ?2, 'd', 'patient', x'00', 'd', 'a', 1, 0, 1, ?3)",
+            params![ME, counter, pushed],
+        )
+        .unwrap();
+    }
+    for seq in 1..=2 {
+        conn.execute(
+            "INSERT INTO audit_log (seq, at, actor, action, doc_id, prev_hash, hash, category)
+             VALUES (?1, 'now', 'dr.ito', 'encounter.edit', 'd', 'p', ?2, 'write')",
+            params![seq, format!("hash-{seq}")],
+        )
+        .unwrap();
+    }
+
+    migrations().to_latest(&mut conn).unwrap();
+
+    assert_eq!(count(&conn, "SELECT pushed_through FROM meta"), 2);
+    let kept: Vec<(i64, String)> = conn
+        .prepare("SELECT seq, hash FROM audit_log ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(kept, [(1, "hash-1".into()), (2, "hash-2".into())]);
+    assert!(conn
+        .execute("DELETE FROM audit_log WHERE seq = 1", [])
+        .is_err());
+    assert!(conn
+        .execute("UPDATE audit_log SET actor = 'x' WHERE seq = 2", [])
+        .is_err());
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log' AND sql LIKE '%AUTOINCREMENT%'"
+        ),
+        0
+    );
+}
