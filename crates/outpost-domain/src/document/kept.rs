@@ -23,6 +23,19 @@ pub trait Keep: Hydrate + Reconcile + Clone + Send + Sync + 'static {
     /// equal to what reading the document would now give (a [`Note`](super::encounter::Note)
     /// remembers the text it holds now, which its next edit is a splice against).
     fn written(&mut self);
+
+    /// Writes into `doc` what this record changed against `before`, the record as the
+    /// document holds it. By default the whole record is reconciled (autosurgeon reads
+    /// every field back to compare it); a record with long parts writes only the parts
+    /// that differ.
+    fn reconcile_since<D: autosurgeon::Doc>(
+        &self,
+        before: &Self,
+        doc: &mut D,
+    ) -> Result<(), autosurgeon::ReconcileError> {
+        let _ = before;
+        autosurgeon::reconcile(doc, self)
+    }
 }
 
 /// At most one kept record, with the heads it is valid at.

@@ -330,7 +330,9 @@ impl Document {
         meta: &ChangeMeta,
         edit: impl FnOnce(&mut T) -> Result<(), DomainError>,
     ) -> Result<Option<(LocalChange, T)>, DomainError> {
-        let (change, record) = self.edit_from(actor, meta, None, edit)?;
+        let (change, record) = self.edit_from(actor, meta, None, edit, |doc, record: &T| {
+            reconcile(doc, record)
+        })?;
         Ok(change.map(|change| (change, record)))
     }
 
@@ -344,7 +346,13 @@ impl Document {
         edit: impl FnOnce(&mut T) -> Result<(), DomainError>,
     ) -> Result<Option<(LocalChange, T)>, DomainError> {
         let start = self.kept.take::<T>(&self.doc.get_heads());
-        let (change, mut record) = self.edit_from(actor, meta, start, edit)?;
+        // The record as the document holds it, which the edit's writes are compared with.
+        let before = start.clone();
+        let (change, mut record) =
+            self.edit_from(actor, meta, start, edit, |doc, record: &T| match &before {
+                Some(before) => record.reconcile_since(before, doc),
+                None => reconcile(doc, record),
+            })?;
         record.written();
         let heads = self.doc.get_heads();
         Ok(match change {
@@ -360,14 +368,15 @@ impl Document {
     }
 
     /// Edits `start`, or the record read from the document when there is none, and
-    /// writes what differs as one change; the record as edited either way. On `Err` the
-    /// document is unchanged.
-    fn edit_from<T: Hydrate + Reconcile>(
+    /// writes what differs (through `write`) as one change; the record as edited either
+    /// way. On `Err` the document is unchanged.
+    fn edit_from<T: Hydrate>(
         &mut self,
         actor: ReplicaId,
         meta: &ChangeMeta,
         start: Option<T>,
         edit: impl FnOnce(&mut T) -> Result<(), DomainError>,
+        write: impl FnOnce(&mut Careful<'_, '_>, &T) -> Result<(), autosurgeon::ReconcileError>,
     ) -> Result<(Option<LocalChange>, T), DomainError> {
         if self.is_empty() {
             return Err(self.no_content());
@@ -379,7 +388,7 @@ impl Document {
             None => hydrate(&tx)?,
         };
         edit(&mut record)?;
-        reconcile(&mut Careful(&mut tx), &record)?;
+        write(&mut Careful(&mut tx), &record)?;
         if tx.pending_ops() == 0 {
             tx.rollback();
             return Ok((None, record));

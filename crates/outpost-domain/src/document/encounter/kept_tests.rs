@@ -54,6 +54,11 @@ fn kept_saves_write_the_same_changes_as_saves_that_read_first() {
         note(NoteKind::Plan, "Echo in two weeks"),
         Box::new(|e, t| e.set_field(t, "bp_sys", FieldValue::Number(128.0))),
         Box::new(|e, _| e.set_status(EncounterStatus::InProgress)),
+        // A field and a note in one save; only what changed is written.
+        Box::new(|e, t| {
+            e.set_field(t, "bp_sys", FieldValue::Number(131.0))?;
+            e.edit_note(NoteKind::Assessment, "Stable, afebrile")
+        }),
         // Refused: nothing written, and the next save still starts right.
         note(NoteKind::Plan, &"z".repeat(NARRATIVE_MAX + 1)),
         note(NoteKind::Plan, "Echo in two weeks; review after"),
