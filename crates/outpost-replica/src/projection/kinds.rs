@@ -42,12 +42,14 @@ macro_rules! row_sql {
     ($table:ident : $first:ident $(, $column:ident)* $(,)?) => {
         $crate::projection::kinds::RowSql {
             replace: concat!(
-                "INSERT OR REPLACE INTO ", stringify!($table), " (", stringify!($first),
-                $(", ", stringify!($column),)* ") VALUES (?", $(", ?", $crate::projection::kinds::row_sql!(@one $column),)* ")"
+                "INSERT OR REPLACE INTO ", stringify!($table),
+                " (", stringify!($first), $(", ", stringify!($column),)* ")",
+                " VALUES (?", $(", ?", $crate::projection::kinds::row_sql!(@nothing $column),)* ")"
             ),
             insert: concat!(
-                "INSERT INTO ", stringify!($table), " (", stringify!($first),
-                $(", ", stringify!($column),)* ") VALUES (?", $(", ?", $crate::projection::kinds::row_sql!(@one $column),)* ")"
+                "INSERT INTO ", stringify!($table),
+                " (", stringify!($first), $(", ", stringify!($column),)* ")",
+                " VALUES (?", $(", ?", $crate::projection::kinds::row_sql!(@nothing $column),)* ")"
             ),
             unchanged: concat!(
                 "SELECT 1 FROM ", stringify!($table), " WHERE ", stringify!($first), " = ?",
@@ -55,7 +57,9 @@ macro_rules! row_sql {
             ),
         }
     };
-    (@one $column:ident) => {
+    // Expands to nothing: it lets a repetition write one `?` per column (a repetition
+    // must use one of its variables).
+    (@nothing $column:ident) => {
         ""
     };
 }
@@ -197,5 +201,27 @@ pub(super) fn word<T: serde::Serialize>(value: &T) -> Result<String, ReplicaErro
         other => Err(ReplicaError::Corrupt(format!(
             "expected a word, got {other:?}"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The three statements one column list makes: a placeholder per column, the key
+    /// compared with `=`, every other column with `IS` (so a NULL equals a NULL).
+    #[test]
+    fn one_column_list_makes_the_insert_the_replace_and_the_unchanged_lookup() {
+        let sql = row_sql!(templates: id, name, latest_version);
+        assert_eq!(
+            sql.insert,
+            "INSERT INTO templates (id, name, latest_version) VALUES (?, ?, ?)"
+        );
+        assert_eq!(
+            sql.replace,
+            "INSERT OR REPLACE INTO templates (id, name, latest_version) VALUES (?, ?, ?)"
+        );
+        assert_eq!(
+            sql.unchanged,
+            "SELECT 1 FROM templates WHERE id = ? AND name IS ? AND latest_version IS ?"
+        );
     }
 }
