@@ -5,7 +5,7 @@
 //! keeps an own row only where a pull or bootstrap set one; [`load`] takes the larger.
 
 use crate::error::ReplicaError;
-use crate::meta::{parse, to_i64, to_u64};
+use crate::meta::{self, parse, to_i64, to_u64};
 use outpost_domain::ids::ReplicaId;
 use outpost_domain::version_vector::VersionVector;
 use rusqlite::{params, Connection};
@@ -18,12 +18,9 @@ pub(crate) fn load(conn: &Connection) -> Result<VersionVector, ReplicaError> {
         let (replica, counter) = row?;
         vv.0.insert(parse(&replica, "replica id")?, to_u64(counter)?);
     }
-    let (own, counter): (String, i64) = conn
-        .prepare_cached("SELECT replica_id, counter FROM meta WHERE id = 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let counter = to_u64(counter)?;
-    if counter > 0 {
-        let held = vv.0.entry(parse(&own, "replica id")?).or_insert(0);
+    let counter = meta::clock(conn)?.counter;
+    if let (Some(own), true) = (meta::replica_id(conn)?, counter > 0) {
+        let held = vv.0.entry(own).or_insert(0);
         *held = (*held).max(counter);
     }
     Ok(vv)

@@ -40,11 +40,11 @@ impl Replica {
     pub fn unpushed_changes(&self, limit: usize) -> Result<Vec<WireChange>, ReplicaError> {
         let mut stmt = self.conn.prepare(
             "SELECT counter, doc_id, kind, digest, bytes FROM changes
-             WHERE replica_id = ?1 AND counter > ?2 ORDER BY counter LIMIT ?3",
+             WHERE replica_id = ?1 AND counter > (SELECT pushed_through FROM meta WHERE id = 1)
+             ORDER BY counter LIMIT ?2",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let from = to_i64(meta::pushed_through(&self.conn)?)?;
-        let rows = stmt.query_map(params![self.id.to_string(), from, limit], |r| {
+        let rows = stmt.query_map(params![self.id.to_string(), limit], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,

@@ -14,7 +14,7 @@ use crate::secret::DbKey;
 use crate::store::{self, DB_FILE};
 use chrono::{DateTime, Utc};
 use outpost_domain::ids::ReplicaId;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
 /// One workstation's replica: an open SQLCipher connection and who it is.
@@ -129,11 +129,9 @@ impl Replica {
     /// Local changes the server does not hold yet.
     pub fn pending_changes(&self) -> Result<u64, ReplicaError> {
         let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM changes WHERE replica_id = ?1 AND counter > ?2",
-            params![
-                self.id.to_string(),
-                meta::to_i64(meta::pushed_through(&self.conn)?)?
-            ],
+            "SELECT count(*) FROM changes
+             WHERE replica_id = ?1 AND counter > (SELECT pushed_through FROM meta WHERE id = 1)",
+            [self.id.to_string()],
             |r| r.get(0),
         )?;
         meta::to_u64(n)

@@ -30,10 +30,9 @@ pub trait Keep: Hydrate + Reconcile + Clone + Send + Sync + 'static {
     /// that differ.
     fn reconcile_since<D: autosurgeon::Doc>(
         &self,
-        before: &Self,
+        _before: &Self,
         doc: &mut D,
     ) -> Result<(), autosurgeon::ReconcileError> {
-        let _ = before;
         autosurgeon::reconcile(doc, self)
     }
 }
