@@ -60,6 +60,11 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../../migrations/replica/20261208000000_fewer_pages_per_save.sql"
     )),
+    // Rebuilds `documents` (its kind checked without a list) like the second migration.
+    M::up(include_str!(
+        "../../../migrations/replica/20261209000000_kind_check_without_list.sql"
+    ))
+    .foreign_key_check(),
 ];
 
 fn migrations() -> Migrations<'static> {
