@@ -30,14 +30,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use ts_rs::TS;
 
-/// SQLite's page cache while bootstrapping, in KiB (SQLite's default is 2,000). Each page
-/// inserts its vitals and encounters into the per-patient indexes at random places, so a
-/// small cache spills those index pages to the log mid-transaction and reads them back
-/// (decrypting them) for the next page: 16 MiB holds them. It is set back once the last
-/// page is applied.
-const BOOTSTRAP_CACHE_KIB: i64 = 16 * 1024;
-const DEFAULT_CACHE_KIB: i64 = 2_000;
-
 /// How far a bootstrap has come: documents and bytes done of the totals the server gave
 /// on the first page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -156,9 +148,7 @@ impl Replica {
         page: &BootstrapResponse,
         ahead: ReadAhead,
     ) -> Result<BootstrapProgress, ReplicaError> {
-        // See BOOTSTRAP_CACHE_KIB; setting it again on later pages costs nothing.
-        self.conn
-            .pragma_update(None, "cache_size", -BOOTSTRAP_CACHE_KIB)?;
+        deferred_index::widen_cache(&self.conn)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -221,10 +211,7 @@ impl Replica {
         }
         tx.commit()?;
         if finished {
-            // Back to SQLite's default cache, and its memory back to the system.
-            self.conn
-                .pragma_update(None, "cache_size", -DEFAULT_CACHE_KIB)?;
-            self.conn.execute_batch("PRAGMA shrink_memory;")?;
+            deferred_index::narrow_cache(&self.conn)?;
         }
         tracing::info!(
             done_documents,

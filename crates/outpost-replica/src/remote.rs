@@ -12,7 +12,7 @@
 //!
 //! A large catch-up (a small clinic's first pulls, a workstation back after a long time
 //! offline) applies its pages in bulk: the per-patient indexes are set aside and built
-//! once by the last page, as a bootstrap does.
+//! once by the last page, with a wider page cache meanwhile, as a bootstrap does.
 
 mod read_ahead;
 
@@ -166,6 +166,9 @@ impl Replica {
         mut ahead: ReadAhead,
         bulk: bool,
     ) -> Result<u64, ReplicaError> {
+        if bulk {
+            deferred_index::widen_cache(&self.conn)?;
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -267,10 +270,15 @@ impl Replica {
             peer_clock::set(&tx, *r, vv.get(r))?;
         }
         meta::set_hlc(&tx, clock.hlc)?;
-        if !bulk {
-            deferred_index::restore(&tx)?;
-        }
+        let built = if bulk {
+            0
+        } else {
+            deferred_index::restore(&tx)?
+        };
         tx.commit()?;
+        if built > 0 {
+            deferred_index::narrow_cache(&self.conn)?;
+        }
         tracing::debug!(fresh, documents = jobs.len(), "applied pulled changes");
         Ok(fresh)
     }

@@ -101,7 +101,7 @@ fn pages_store_documents_and_the_last_sets_the_version_vector() {
     assert_eq!(r.version_vector().unwrap(), VersionVector::default());
     assert_eq!(
         cache_kib(&r),
-        super::BOOTSTRAP_CACHE_KIB,
+        crate::deferred_index::BULK_CACHE_KIB,
         "a larger cache while bootstrapping"
     );
     assert!(

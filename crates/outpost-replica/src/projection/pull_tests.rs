@@ -280,8 +280,8 @@ fn duplicates_recomputed_for_the_pulled_patients_are_those_a_full_recompute_find
 }
 
 /// A large catch-up applies its pages in bulk: the per-patient indexes are set aside while
-/// pages follow (a patient's vitals read the same meanwhile), and the round's last page,
-/// applied as usual, builds them back.
+/// pages follow (a patient's vitals read the same meanwhile) and the page cache is wider,
+/// and the round's last page, applied as usual, builds them back and gives the memory back.
 #[test]
 fn a_bulk_catch_up_sets_the_per_patient_indexes_aside_until_its_last_page() {
     use crate::deferred_index::index_sql;
@@ -296,11 +296,21 @@ fn a_bulk_catch_up_sets_the_per_patient_indexes_aside_until_its_last_page() {
     let all = b.unpushed_changes(500).unwrap();
     let (first, rest) = all.split_at(4);
 
+    let cache_kib = |r: &Replica| -> i64 {
+        r.conn
+            .query_row("PRAGMA cache_size", [], |row| row.get::<_, i64>(0))
+            .unwrap()
+            .abs()
+    };
+    assert_eq!(cache_kib(&a), crate::deferred_index::DEFAULT_CACHE_KIB);
+
     assert_eq!(a.apply_remote_changes_in_bulk(first).unwrap(), 4);
     assert!(index_sql(&a.conn, "vitals_by_patient").unwrap().is_none());
+    assert_eq!(cache_kib(&a), crate::deferred_index::BULK_CACHE_KIB);
     assert_eq!(a.vitals_history(p.id).unwrap().len(), 3);
 
     assert_eq!(a.apply_remote_changes(rest).unwrap(), 3);
+    assert_eq!(cache_kib(&a), crate::deferred_index::DEFAULT_CACHE_KIB);
     assert!(index_sql(&a.conn, "vitals_by_patient").unwrap().is_some());
     assert!(index_sql(&a.conn, "encounters_by_patient")
         .unwrap()
