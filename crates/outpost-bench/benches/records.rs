@@ -6,7 +6,9 @@
 //!   one change, saved compactly, and with the note typed in 20 edits;
 //! - applying 10,000 remote changes to a replica, in pages as a sync round pulls them into
 //!   an empty replica, vs inserting the same rows into plain SQLite with the same batching
-//!   (target ≤ 3×).
+//!   (target ≤ 3×); and, to show how much of that is encryption and the bytes a CRDT
+//!   keeps, vs inserting the same rows plus each change's bytes into SQLCipher set up like
+//!   the replica (informational).
 //!
 //! Needs the OS keyring (the replica's key lives there):
 //!   scripts/with-keyring.sh cargo bench -p outpost-bench
@@ -19,6 +21,7 @@ use outpost_bench::{apply_as_pulled, median, pages, report};
 use outpost_domain::document::encounter::{EncounterProjection, EncounterRecord, NoteKind};
 use outpost_domain::document::{DocKind, Document};
 use outpost_domain::ids::ReplicaId;
+use outpost_domain::protocol::WireChange;
 use outpost_domain::vitals::VitalsSet;
 use outpost_replica::Replica;
 use rusqlite::{params, Connection};
@@ -30,6 +33,11 @@ const NOTE_CHARS: usize = 2_000;
 
 fn plain_sqlite(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
+    create_plain_tables(&conn)?;
+    Ok(conn)
+}
+
+fn create_plain_tables(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
          CREATE TABLE vitals (id TEXT PRIMARY KEY, patient_id TEXT NOT NULL, taken_at TEXT NOT NULL,
@@ -39,13 +47,41 @@ fn plain_sqlite(path: &Path) -> Result<Connection> {
          CREATE INDEX vitals_patient ON vitals (patient_id, taken_at);
          CREATE TABLE records (id TEXT PRIMARY KEY, json TEXT NOT NULL);",
     )?;
+    Ok(())
+}
+
+/// `plain_sqlite`'s tables in a SQLCipher file keyed and set up like the replica's (raw
+/// key, cipher_compatibility 4, WAL + synchronous=FULL), plus a table for each change's
+/// bytes as pulled: what applying the changes must write at the least.
+fn sqlcipher(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    let key: String = (0..32)
+        .map(|i| format!("{:02x}", (i * 37 + 11) % 256))
+        .collect();
+    conn.execute_batch(&format!(
+        "PRAGMA key = \"x'{key}'\"; PRAGMA cipher_compatibility = 4;"
+    ))?;
+    create_plain_tables(&conn)?;
+    conn.execute_batch("CREATE TABLE changes (id TEXT PRIMARY KEY, bytes BLOB NOT NULL);")?;
     Ok(conn)
 }
 
-fn insert_plain(conn: &mut Connection, sets: &[VitalsSet]) -> Result<()> {
-    for page in sets.chunks(PAGE) {
+/// Inserts `sets` as vitals rows in transactions of [`PAGE`]; with `changes`, each set's
+/// change bytes too, in the same transaction.
+fn insert_plain(
+    conn: &mut Connection,
+    sets: &[VitalsSet],
+    changes: Option<&[WireChange]>,
+) -> Result<()> {
+    for (at, page) in sets.chunks(PAGE).enumerate() {
         let tx = conn.transaction()?;
         {
+            if let Some(changes) = changes {
+                let mut stmt = tx.prepare_cached("INSERT INTO changes VALUES (?1, ?2)")?;
+                for c in changes.iter().skip(at * PAGE).take(PAGE) {
+                    stmt.execute(params![c.doc_id.to_string(), c.bytes.0])?;
+                }
+            }
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO vitals VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
@@ -192,14 +228,28 @@ fn main() -> Result<()> {
             Ok((dir, conn))
         },
         |(dir, mut conn)| {
-            insert_plain(&mut conn, &sets)?;
+            insert_plain(&mut conn, &sets, None)?;
+            Ok((dir, conn))
+        },
+    )?;
+    // What the apply must write at the least: the same rows and each change's bytes, in
+    // SQLCipher (informational: it shows how much of the ratio is encryption and bytes).
+    let floor = median(
+        3,
+        || {
+            let dir = tempfile::tempdir()?;
+            let conn = sqlcipher(&dir.path().join("floor.sqlite3"))?;
+            Ok((dir, conn))
+        },
+        |(dir, mut conn)| {
+            insert_plain(&mut conn, &sets, Some(&wire))?;
             Ok((dir, conn))
         },
     )?;
     // On-disk baseline: the same rows plus each record as JSON, in plain SQLite.
     let dir = tempfile::tempdir()?;
     let mut conn = plain_sqlite(&dir.path().join("plain.sqlite3"))?;
-    insert_plain(&mut conn, &sets)?;
+    insert_plain(&mut conn, &sets, None)?;
     let tx = conn.transaction()?;
     for v in &sets {
         tx.execute(
@@ -217,6 +267,20 @@ fn main() -> Result<()> {
         plain.as_secs_f64() * 1e3,
         "ms",
         "≤ 3x",
+    );
+    report(
+        "  the same rows + each change's bytes in SQLCipher vs plain SQLite insert",
+        floor.as_secs_f64() * 1e3,
+        plain.as_secs_f64() * 1e3,
+        "ms",
+        "informational",
+    );
+    report(
+        "  apply 10,000 remote changes vs those rows + bytes in SQLCipher (ms)",
+        ours.as_secs_f64() * 1e3,
+        floor.as_secs_f64() * 1e3,
+        "ms",
+        "informational",
     );
     report(
         "on disk per vitals set: encrypted replica vs SQLite rows+JSON",
