@@ -142,13 +142,7 @@ fn pages(
 
 /// A SQLCipher file keyed and set up like the replica's, with one table per kind.
 fn sqlcipher(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path)?;
-    let key: String = (0..32)
-        .map(|i| format!("{:02x}", (i * 37 + 11) % 256))
-        .collect();
-    conn.execute_batch(&format!(
-        "PRAGMA key = \"x'{key}'\"; PRAGMA cipher_compatibility = 4;"
-    ))?;
+    let conn = outpost_bench::open_sqlcipher(path)?;
     conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
     conn.execute_batch(
         "PRAGMA synchronous = FULL;

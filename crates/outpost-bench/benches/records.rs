@@ -54,13 +54,7 @@ fn create_plain_tables(conn: &Connection) -> Result<()> {
 /// key, cipher_compatibility 4, WAL + synchronous=FULL), plus a table for each change's
 /// bytes as pulled: what applying the changes must write at the least.
 fn sqlcipher(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path)?;
-    let key: String = (0..32)
-        .map(|i| format!("{:02x}", (i * 37 + 11) % 256))
-        .collect();
-    conn.execute_batch(&format!(
-        "PRAGMA key = \"x'{key}'\"; PRAGMA cipher_compatibility = 4;"
-    ))?;
+    let conn = outpost_bench::open_sqlcipher(path)?;
     create_plain_tables(&conn)?;
     conn.execute_batch("CREATE TABLE changes (id TEXT PRIMARY KEY, bytes BLOB NOT NULL);")?;
     Ok(conn)

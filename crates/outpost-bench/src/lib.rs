@@ -69,6 +69,20 @@ where
         .ok_or_else(|| anyhow::anyhow!("median of no runs"))
 }
 
+/// Opens (creating it) a SQLCipher file keyed like a replica: a raw 256-bit key (a fixed
+/// one: the benchmarks' files are scratch) and `cipher_compatibility = 4`. The caller sets
+/// its journal mode and tables.
+pub fn open_sqlcipher(path: &std::path::Path) -> anyhow::Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(path)?;
+    let key: String = (0..32)
+        .map(|i| format!("{:02x}", (i * 37 + 11) % 256))
+        .collect();
+    conn.execute_batch(&format!(
+        "PRAGMA key = \"x'{key}'\"; PRAGMA cipher_compatibility = 4;"
+    ))?;
+    Ok(conn)
+}
+
 /// Prints one result line: what, measured, baseline, ratio and target.
 pub fn report(what: &str, ours: f64, baseline: f64, unit: &str, target: &str) {
     let ratio = ours / baseline;

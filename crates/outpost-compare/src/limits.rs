@@ -22,13 +22,7 @@ pub fn plain(path: &Path) -> Result<Connection> {
 
 /// A SQLCipher file keyed like the replica (raw 256-bit key, cipher_compatibility 4).
 pub fn sqlcipher(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path)?;
-    let key: String = (0..32)
-        .map(|i| format!("{:02x}", (i * 37 + 11) % 256))
-        .collect();
-    conn.execute_batch(&format!(
-        "PRAGMA key = \"x'{key}'\"; PRAGMA cipher_compatibility = 4;"
-    ))?;
+    let conn = outpost_bench::open_sqlcipher(path)?;
     setup(&conn)?;
     Ok(conn)
 }
