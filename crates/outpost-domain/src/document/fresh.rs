@@ -77,9 +77,11 @@ struct MapEntries {
 }
 
 impl MapEntries {
-    fn new() -> Self {
+    /// Room for `entries` keys (the operations that write to the map: at least its keys),
+    /// so reading the change never grows the table.
+    fn with_capacity(entries: usize) -> Self {
         Self {
-            table: HashTable::new(),
+            table: HashTable::with_capacity(entries),
             keys: OnceLock::new(),
         }
     }
@@ -257,8 +259,20 @@ fn visible_objects(
     start: u64,
 ) -> Option<HashMap<u64, Object>> {
     let base = bytes.as_ptr() as usize;
-    let mut objects: HashMap<u64, Object> = HashMap::new();
-    objects.insert(ROOT, Object::Map(MapEntries::new()));
+    // How many operations write to each object (the root, then each operation's counter
+    // less `start`), and how many objects there are, so each table is allocated once.
+    let mut writes = vec![0usize; read.ops.len() + 1];
+    let mut object_count = 1;
+    for op in &read.ops {
+        let slot = match op.obj {
+            ROOT => 0,
+            obj => usize::try_from(obj.checked_sub(start)?.checked_add(1)?).ok()?,
+        };
+        *writes.get_mut(slot)? += 1;
+        object_count += usize::from(matches!(op.action, Action::Make(_)));
+    }
+    let mut objects: HashMap<u64, Object> = HashMap::with_capacity(object_count);
+    objects.insert(ROOT, Object::Map(MapEntries::with_capacity(writes[0])));
     for (i, op) in read.ops.into_iter().enumerate() {
         let counter = start + i as u64;
         let value = match op.action {
@@ -316,9 +330,12 @@ fn visible_objects(
             if slot.is_some() {
                 return None;
             }
+            let entries = writes.get(i + 1).copied().unwrap_or(0);
             let made = match &value {
-                Value::Object(ObjType::Map) => Some(Object::Map(MapEntries::new())),
-                Value::Object(ty) => Some(Object::Seq(*ty, Vec::new())),
+                Value::Object(ObjType::Map) => {
+                    Some(Object::Map(MapEntries::with_capacity(entries)))
+                }
+                Value::Object(ty) => Some(Object::Seq(*ty, Vec::with_capacity(entries))),
                 Value::Scalar(_) => None,
             };
             *slot = Some((value, counter));

@@ -180,7 +180,8 @@ struct Columns<'a> {
 
 impl<'a> Columns<'a> {
     fn ops(&self) -> Option<ChangeOps<'a>> {
-        let actions = rle_uints(self.action, 0)?;
+        // Counted first, so every column below is allocated once at its size.
+        let actions = rle_uints(self.action, rle_entries(self.action)?)?;
         let n = actions.len();
         let obj_actor = rle_uints(self.obj_actor, n)?;
         let obj_ctr = rle_uints(self.obj_ctr, n)?;
@@ -336,6 +337,32 @@ fn booleans(bytes: &[u8], expected: usize) -> Option<Vec<bool>> {
         value = !value;
     }
     Some(out)
+}
+
+/// How many entries a run-length column of unsigned integers holds, read without keeping
+/// them.
+fn rle_entries(bytes: &[u8]) -> Option<usize> {
+    let mut r = Reader::new(bytes);
+    let mut entries = 0usize;
+    while !r.is_empty() {
+        let count = r.sleb()?;
+        let run = usize::try_from(count.unsigned_abs()).ok()?;
+        let run = match count {
+            0 => r.len()?,
+            c if c > 0 => {
+                r.uleb()?;
+                run
+            }
+            _ => {
+                for _ in 0..run {
+                    r.uleb()?;
+                }
+                run
+            }
+        };
+        entries = entries.checked_add(run).filter(|&e| e <= MAX_ENTRIES)?;
+    }
+    Some(entries)
 }
 
 /// A run-length column: a positive count and one value repeated, a negative count and

@@ -269,3 +269,20 @@ fn an_object_id_is_its_counter_and_the_root_is_zero() {
     assert_eq!(read.ops[1].obj, change.start_op().get());
     assert_eq!(read.ops[1].action, Action::Put(ScalarValue::Uint(72)));
 }
+
+/// The count taken before the operations are read (so each column is allocated once) is
+/// the number of entries the column holds: a repeated run, literal values, a run of nulls;
+/// a run past the limit is refused, not allocated.
+#[test]
+fn a_columns_entries_are_counted_as_the_reader_reads_them() {
+    use super::{rle_entries, rle_uints};
+    // 3 × 7; literals 1, 2; 4 nulls; 2 × 300 (a two-byte LEB128 value).
+    let column = [3, 7, 0x7e, 1, 2, 0, 4, 2, 0xac, 0x02];
+    assert_eq!(rle_entries(&column), Some(11));
+    assert_eq!(rle_uints(&column, 0).map(|v| v.len()), Some(11));
+    assert_eq!(rle_entries(&[]), Some(0));
+    // A run of 2^28 nulls.
+    assert_eq!(rle_entries(&[0, 0x80, 0x80, 0x80, 0x80, 0x01]), None);
+    // Cut off inside a literal run.
+    assert_eq!(rle_entries(&[0x7e, 1]), None);
+}
