@@ -88,3 +88,31 @@ pub fn report(what: &str, ours: f64, baseline: f64, unit: &str, target: &str) {
     let ratio = ours / baseline;
     println!("{what:<66} {ours:>10.1} {unit:<6} vs {baseline:>10.1} {unit:<6} = {ratio:>5.2}x  (target {target})");
 }
+
+/// Prints one result line for timings taken in rounds, the contenders taking turns: the
+/// medians of `ours` and of `baseline` (ms), and the median of the rounds' own ratios with
+/// their min and max.
+pub fn report_rounds(what: &str, ours: &[Duration], baseline: &[Duration], target: &str) {
+    let ms = |d: &Duration| d.as_secs_f64() * 1e3;
+    let mid = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let mut ratios: Vec<f64> = ours
+        .iter()
+        .zip(baseline)
+        .map(|(o, b)| ms(o) / ms(b))
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let (min, max) = (
+        ratios.first().copied().unwrap_or(f64::NAN),
+        ratios.last().copied().unwrap_or(f64::NAN),
+    );
+    println!(
+        "{what:<66} {:>10.1} ms     vs {:>10.1} ms     = {:>5.2}x  ({min:.2}–{max:.2} over {} rounds; target {target})",
+        mid(ours.iter().map(ms).collect()),
+        mid(baseline.iter().map(ms).collect()),
+        mid(ratios.clone()),
+        ratios.len()
+    );
+}
