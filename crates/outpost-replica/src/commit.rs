@@ -75,8 +75,8 @@ impl Replica {
         }
         tx.prepare_cached(
             "INSERT INTO changes (replica_id, counter, doc_id, kind, bytes, digest, author,
-                                  hlc_wall_ms, hlc_logical, wall_ms, pushed)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)",
+                                  hlc_wall_ms, hlc_logical, wall_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             self.id.to_string(),

@@ -17,7 +17,7 @@
 mod read_ahead;
 
 use crate::error::ReplicaError;
-use crate::meta::{self, parse, to_i64, to_u64};
+use crate::meta::{self, parse, to_u64};
 use crate::replica::Replica;
 use crate::{deferred_index, duplicates, peer_clock, projection};
 use chrono::{DateTime, Utc};
@@ -76,35 +76,25 @@ impl Replica {
 
     /// Records that the server holds this replica's changes `1..=through` and nothing
     /// after: those become pushed, later ones unpushed (so they are sent again). Returns
-    /// how many changes became pushed.
+    /// how many changes became pushed. Pushed changes are always a prefix of this
+    /// replica's counters, so the mark (`meta.pushed_through`) is all that is written. The
+    /// caller has checked that the server claims no change this replica has not made
+    /// (`plan::server_holds`).
     #[tracing::instrument(skip_all, fields(through = through))]
     pub fn acknowledge_pushed(&mut self, through: u64) -> Result<u64, ReplicaError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = self.id.to_string();
-        // Only the changes between the old and the new mark flip, found by the key.
         let before = meta::pushed_through(&tx)?;
         meta::set_pushed_through(&tx, through)?;
-        let (before, through) = (to_i64(before)?, to_i64(through)?);
-        let newly = tx.execute(
-            "UPDATE changes SET pushed = 1
-             WHERE replica_id = ?1 AND counter > ?2 AND counter <= ?3 AND pushed = 0",
-            params![id, before, through],
-        )?;
-        let reopened = tx.execute(
-            "UPDATE changes SET pushed = 0
-             WHERE replica_id = ?1 AND counter > ?3 AND counter <= ?2 AND pushed = 1",
-            params![id, before, through],
-        )?;
         tx.commit()?;
-        if reopened > 0 {
+        if through < before {
             tracing::warn!(
-                reopened,
+                reopened = before - through,
                 "the server lacks changes it had acknowledged; resending"
             );
         }
-        Ok(newly as u64)
+        Ok(through.saturating_sub(before))
     }
 
     /// How many documents this replica holds.

@@ -65,6 +65,9 @@ const MIGRATIONS: &[M<'static>] = &[
         "../../../migrations/replica/20261209000000_kind_check_without_list.sql"
     ))
     .foreign_key_check(),
+    M::up(include_str!(
+        "../../../migrations/replica/20261210000000_changes_without_pushed_flag.sql"
+    )),
 ];
 
 fn migrations() -> Migrations<'static> {

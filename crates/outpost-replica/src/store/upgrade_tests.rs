@@ -265,3 +265,63 @@ fn a_document_insert_checks_its_kind_without_building_a_temporary_table() {
         "the insert builds a temporary table: {program:?}"
     );
 }
+
+/// The migration that drops `changes.pushed` (the push mark says the same): the change
+/// log keeps every row and what is unpushed, and a new change is logged without it.
+#[test]
+fn the_change_log_loses_its_pushed_flag_and_keeps_its_rows_and_outbox() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    // Every migration before `changes_without_pushed_flag`, the fifteenth.
+    Migrations::from_slice(&MIGRATIONS[..14])
+        .to_latest(&mut conn)
+        .unwrap();
+    const ME: &str = "0193a000-0000-7000-8000-00000000ffff";
+    conn.execute(
+        "INSERT INTO documents (id, kind, bytes, heads) VALUES ('d', 'patient', x'00', x'')",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO meta (id, replica_id, counter, pushed_through) VALUES (1, ?1, 3, 2)",
+        [ME],
+    )
+    .unwrap();
+    for (counter, pushed) in [(1, 1), (2, 1), (3, 0)] {
+        conn.execute(
+            "INSERT INTO changes (replica_id, counter, doc_id, kind, bytes, digest, author,
+                                  hlc_wall_ms, hlc_logical, wall_ms, pushed)
+             VALUES (?1, ?2, 'd', 'patient', x'00', 'd', 'a', 1, 0, 1, ?3)",
+            params![ME, counter, pushed],
+        )
+        .unwrap();
+    }
+
+    conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
+    migrations().to_latest(&mut conn).unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+
+    assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 3);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM changes
+             WHERE counter > (SELECT pushed_through FROM meta WHERE id = 1)"
+        ),
+        1,
+        "change 3 still waits to be pushed"
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM pragma_table_info('changes') WHERE name = 'pushed'"
+        ),
+        0
+    );
+    conn.execute(
+        "INSERT INTO changes (replica_id, counter, doc_id, kind, bytes, digest, author,
+                              hlc_wall_ms, hlc_logical, wall_ms)
+         VALUES (?1, 4, 'd', 'patient', x'00', 'd', 'a', 1, 0, 1)",
+        [ME],
+    )
+    .expect("a change is logged without the flag");
+}
