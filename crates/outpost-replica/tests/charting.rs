@@ -7,12 +7,9 @@
 
 use crate::common;
 
-use common::{fields, new_patient, normal_vitals, reopen, stored};
+use common::{fields, new_patient, normal_vitals, reopen, stored, urgent_item, ward_handover};
 use outpost_replica::outpost_domain::document::encounter::{
     EncounterStatus, EncounterType, FieldValue, NewEncounter, NoteKind, NoteTexts,
-};
-use outpost_replica::outpost_domain::document::handover::{
-    HandoverPriority, HandoverShift, NewHandover, NewHandoverItem,
 };
 use outpost_replica::outpost_domain::document::template::{
     AutoPopulate, FieldEdit, FieldType, GridPos, TemplateContent, TemplateField, TemplateScope,
@@ -238,31 +235,10 @@ fn a_handover_is_opened_filled_and_acknowledged_item_by_item() {
     let p = r
         .register_patient(&new_patient("Amara Okafor", "MRN-1"), "desk.ana")
         .unwrap();
-    let shift = |name: &str| HandoverShift {
-        date: "2026-11-22".into(),
-        name: name.into(),
-    };
     let h = r
-        .open_handover(
-            &NewHandover {
-                ward: "Ward 3".into(),
-                from_shift: shift("day"),
-                to_shift: shift("night"),
-                author: "nurse.kim".into(),
-            },
-            "nurse.kim",
-        )
+        .open_handover(&ward_handover("2026-11-22", "nurse.kim"), "nurse.kim")
         .unwrap();
-    let item = NewHandoverItem {
-        id: "bed-4".into(),
-        patient_id: p.id,
-        priority: HandoverPriority::Urgent,
-        situation: "Post-op day 1".into(),
-        background: String::new(),
-        assessment: "Stable".into(),
-        recommendation: "Check drain at 22:00".into(),
-        action_required: "drain check".into(),
-    };
+    let item = urgent_item("bed-4", p.id, "Post-op day 1");
     r.add_handover_item(h.id, &item, "nurse.kim").unwrap();
     let before = stored(&r);
     let mut bad = item.clone();

@@ -7,11 +7,10 @@
 
 use crate::common;
 
-use common::{new_patient, normal_vitals};
+use common::{new_patient, normal_vitals, ward_handover};
 use outpost_replica::outpost_domain::document::encounter::{
     EncounterType, NewEncounter, NoteKind, NoteTexts,
 };
-use outpost_replica::outpost_domain::document::handover::{HandoverShift, NewHandover};
 use outpost_replica::outpost_domain::document::template::{
     FieldType, GridPos, TemplateContent, TemplateField, TemplateScope, TemplateSection,
 };
@@ -123,20 +122,8 @@ fn every_kind_made_on_either_side_shows_the_same_on_both() {
             "dr.ito",
         )
         .unwrap();
-    let shift = |name: &str| HandoverShift {
-        date: "2026-11-22".into(),
-        name: name.into(),
-    };
-    b.open_handover(
-        &NewHandover {
-            ward: "Ward 3".into(),
-            from_shift: shift("day"),
-            to_shift: shift("night"),
-            author: "nurse.kim".into(),
-        },
-        "nurse.kim",
-    )
-    .unwrap();
+    b.open_handover(&ward_handover("2026-11-22", "nurse.kim"), "nurse.kim")
+        .unwrap();
     a.add_allergy(
         p.id,
         &AllergyInput {

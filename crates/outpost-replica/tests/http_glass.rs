@@ -14,7 +14,7 @@ use crate::server;
 use crate::staff;
 
 use chrono::{DateTime, Duration, Utc};
-use common::{new_patient, normal_vitals, operative_template};
+use common::{new_patient, normal_vitals, operative_template, urgent_item, ward_handover};
 use outpost_replica::outpost_domain::audit::AuditAction;
 use outpost_replica::outpost_domain::credentials::Password;
 use outpost_replica::outpost_domain::document::encounter::{
@@ -536,9 +536,7 @@ async fn a_second_record_of_a_restricted_patient_is_restricted_once_merged_and_c
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_handover_item_about_a_restricted_patient_says_nothing_until_the_chart_opens() {
-    use outpost_replica::outpost_domain::document::handover::{
-        HandoverPriority, HandoverShift, NewHandover, NewHandoverItem,
-    };
+    use outpost_replica::outpost_domain::document::handover::HandoverPriority;
     let s = TestServer::start().await;
     let clinic = clinic(&s).await;
     let (_da, a) = workstation(&s, clinic, "dr.osei").await;
@@ -550,38 +548,20 @@ async fn a_handover_item_about_a_restricted_patient_says_nothing_until_the_chart
         .register_patient(&new_patient("Kofi Boateng", "MRN-2"), "dr.osei")
         .unwrap()
         .id;
-    let shift = |name: &str| HandoverShift {
-        date: "2026-12-06".into(),
-        name: name.into(),
-    };
-    let item = |id: &str, patient: DocId, situation: &str| NewHandoverItem {
-        id: id.into(),
-        patient_id: patient,
-        priority: HandoverPriority::Urgent,
-        situation: situation.into(),
-        background: "Admitted on Tuesday".into(),
-        assessment: "Stable".into(),
-        recommendation: "Check the drain at 22:00".into(),
-        action_required: "drain check".into(),
-    };
     let handover = {
         let mut r = a.lock().unwrap();
         let h = r
-            .open_handover(
-                &NewHandover {
-                    ward: "Ward 3".into(),
-                    from_shift: shift("day"),
-                    to_shift: shift("night"),
-                    author: "dr.osei".into(),
-                },
-                "dr.osei",
-            )
-            .unwrap();
-        r.add_handover_item(h.id, &item("bed-4", restricted, "Post-op day 1"), "dr.osei")
+            .open_handover(&ward_handover("2026-12-06", "dr.osei"), "dr.osei")
             .unwrap();
         r.add_handover_item(
             h.id,
-            &item("bed-5", open, "Chest pain overnight"),
+            &urgent_item("bed-4", restricted, "Post-op day 1"),
+            "dr.osei",
+        )
+        .unwrap();
+        r.add_handover_item(
+            h.id,
+            &urgent_item("bed-5", open, "Chest pain overnight"),
             "dr.osei",
         )
         .unwrap();
@@ -623,7 +603,11 @@ async fn a_handover_item_about_a_restricted_patient_says_nothing_until_the_chart
     let refused = b
         .lock()
         .unwrap()
-        .add_handover_item(handover, &item("bed-6", restricted, "Again"), "dr.mensah")
+        .add_handover_item(
+            handover,
+            &urgent_item("bed-6", restricted, "Again"),
+            "dr.mensah",
+        )
         .unwrap_err();
     assert!(
         matches!(refused, ReplicaError::Restricted { .. }),

@@ -3,6 +3,9 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use outpost_replica::outpost_domain::document::encounter::EncounterType;
+use outpost_replica::outpost_domain::document::handover::{
+    HandoverPriority, HandoverShift, NewHandover, NewHandoverItem,
+};
 use outpost_replica::outpost_domain::document::template::{
     FieldType, GridPos, TemplateContent, TemplateField, TemplateScope, TemplateSection,
 };
@@ -19,6 +22,34 @@ pub fn new_patient(name: &str, mrn: &str) -> NewPatient {
         date_of_birth: "1984-03-07".into(),
         sex: Sex::Female,
         mrn: mrn.into(),
+    }
+}
+
+/// A handover of Ward 3 from the day shift to the night shift of `date`, by `author`.
+pub fn ward_handover(date: &str, author: &str) -> NewHandover {
+    let shift = |name: &str| HandoverShift {
+        date: date.into(),
+        name: name.into(),
+    };
+    NewHandover {
+        ward: "Ward 3".into(),
+        from_shift: shift("day"),
+        to_shift: shift("night"),
+        author: author.into(),
+    }
+}
+
+/// An urgent handover item `id` about `patient`: `situation`, a drain to check at 22:00.
+pub fn urgent_item(id: &str, patient: DocId, situation: &str) -> NewHandoverItem {
+    NewHandoverItem {
+        id: id.into(),
+        patient_id: patient,
+        priority: HandoverPriority::Urgent,
+        situation: situation.into(),
+        background: "Admitted on Tuesday".into(),
+        assessment: "Stable".into(),
+        recommendation: "Check the drain at 22:00".into(),
+        action_required: "drain check".into(),
     }
 }
 
