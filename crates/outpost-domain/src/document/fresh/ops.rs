@@ -339,30 +339,11 @@ fn booleans(bytes: &[u8], expected: usize) -> Option<Vec<bool>> {
     Some(out)
 }
 
-/// How many entries a run-length column of unsigned integers holds, read without keeping
-/// them.
+/// How many entries a run-length column of unsigned integers holds: the column read by
+/// [`rle`] keeping only whether each entry is there (a byte each, where the numbers take
+/// sixteen).
 fn rle_entries(bytes: &[u8]) -> Option<usize> {
-    let mut r = Reader::new(bytes);
-    let mut entries = 0usize;
-    while !r.is_empty() {
-        let count = r.sleb()?;
-        let run = usize::try_from(count.unsigned_abs()).ok()?;
-        let run = match count {
-            0 => r.len()?,
-            c if c > 0 => {
-                r.uleb()?;
-                run
-            }
-            _ => {
-                for _ in 0..run {
-                    r.uleb()?;
-                }
-                run
-            }
-        };
-        entries = entries.checked_add(run).filter(|&e| e <= MAX_ENTRIES)?;
-    }
-    Some(entries)
+    rle(bytes, bytes.len(), |r| r.uleb().map(drop)).map(|entries| entries.len())
 }
 
 /// A run-length column: a positive count and one value repeated, a negative count and
