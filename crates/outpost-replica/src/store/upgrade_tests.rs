@@ -18,6 +18,24 @@ fn count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
+/// A database with the schema of the first `n` migrations (a replica written by that
+/// build).
+fn schema_of_first(n: usize) -> Connection {
+    let mut conn = Connection::open_in_memory().unwrap();
+    Migrations::from_slice(&MIGRATIONS[..n])
+        .to_latest(&mut conn)
+        .unwrap();
+    conn
+}
+
+/// Runs the remaining migrations as opening a replica does: foreign keys off while
+/// migrating, on afterwards.
+fn upgrade(conn: &mut Connection) {
+    conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
+    migrations().to_latest(conn).unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+}
+
 #[test]
 fn migrations_are_valid() {
     migrations().validate().unwrap();
@@ -25,10 +43,7 @@ fn migrations_are_valid() {
 
 #[test]
 fn a_schema_one_replica_keeps_its_documents_and_log_and_rebuilds_its_projections() {
-    let mut conn = Connection::open_in_memory().unwrap();
-    Migrations::from_slice(&MIGRATIONS[..1])
-        .to_latest(&mut conn)
-        .unwrap();
+    let mut conn = schema_of_first(1);
     conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
     conn.execute(
         "INSERT INTO meta (id, replica_id, counter) VALUES (1, '0193a000-0000-7000-8000-00000000ffff', 1)",
@@ -57,9 +72,7 @@ fn a_schema_one_replica_keeps_its_documents_and_log_and_rebuilds_its_projections
     )
     .unwrap();
 
-    conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
-    migrations().to_latest(&mut conn).unwrap();
-    conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+    upgrade(&mut conn);
 
     assert_eq!(count(&conn, "SELECT count(*) FROM documents"), 1);
     assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 1);
@@ -144,11 +157,8 @@ fn a_projection_written_in_another_shape_is_rebuilt_when_read() {
 /// pushed after a gap is sent again, which the server answers idempotently).
 #[test]
 fn a_replica_from_before_the_push_mark_keeps_its_audit_chain_and_every_unpushed_change() {
-    let mut conn = Connection::open_in_memory().unwrap();
     // Every migration before `fewer_pages_per_save`, the thirteenth.
-    Migrations::from_slice(&MIGRATIONS[..12])
-        .to_latest(&mut conn)
-        .unwrap();
+    let mut conn = schema_of_first(12);
     const ME: &str = "0193a000-0000-7000-8000-00000000ffff";
     conn.execute(
         "INSERT INTO documents (id, kind, bytes, heads) VALUES ('d', 'patient', x'00', x'')",
@@ -178,9 +188,7 @@ fn a_replica_from_before_the_push_mark_keeps_its_audit_chain_and_every_unpushed_
         .unwrap();
     }
 
-    // As a replica opens: foreign keys off while migrating.
-    conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
-    migrations().to_latest(&mut conn).unwrap();
+    upgrade(&mut conn);
 
     assert_eq!(count(&conn, "SELECT pushed_through FROM meta"), 2);
     let kept: Vec<(i64, String)> = conn
@@ -212,20 +220,15 @@ fn a_replica_from_before_the_push_mark_keeps_its_audit_chain_and_every_unpushed_
 /// document opens no temporary table.
 #[test]
 fn a_document_insert_checks_its_kind_without_building_a_temporary_table() {
-    let mut conn = Connection::open_in_memory().unwrap();
     // Every migration before `kind_check_without_list`, the fourteenth.
-    Migrations::from_slice(&MIGRATIONS[..13])
-        .to_latest(&mut conn)
-        .unwrap();
+    let mut conn = schema_of_first(13);
     conn.execute(
         "INSERT INTO documents (id, kind, bytes, heads, tail) VALUES ('d', 'vitals', x'0102', x'', 3)",
         [],
     )
     .unwrap();
 
-    conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
-    migrations().to_latest(&mut conn).unwrap();
-    conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+    upgrade(&mut conn);
 
     let kept: (String, Vec<u8>, i64) = conn
         .query_row(
@@ -270,11 +273,8 @@ fn a_document_insert_checks_its_kind_without_building_a_temporary_table() {
 /// log keeps every row and what is unpushed, and a new change is logged without it.
 #[test]
 fn the_change_log_loses_its_pushed_flag_and_keeps_its_rows_and_outbox() {
-    let mut conn = Connection::open_in_memory().unwrap();
     // Every migration before `changes_without_pushed_flag`, the fifteenth.
-    Migrations::from_slice(&MIGRATIONS[..14])
-        .to_latest(&mut conn)
-        .unwrap();
+    let mut conn = schema_of_first(14);
     const ME: &str = "0193a000-0000-7000-8000-00000000ffff";
     conn.execute(
         "INSERT INTO documents (id, kind, bytes, heads) VALUES ('d', 'patient', x'00', x'')",
@@ -296,9 +296,7 @@ fn the_change_log_loses_its_pushed_flag_and_keeps_its_rows_and_outbox() {
         .unwrap();
     }
 
-    conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
-    migrations().to_latest(&mut conn).unwrap();
-    conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+    upgrade(&mut conn);
 
     assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 3);
     assert_eq!(
