@@ -37,10 +37,10 @@ const MEASURES: &str = r#"
 - **(b) reconnect.** Four enrolled workstations hold 200 shared patients; offline, each
   saves 2,000 changes one by one (1,800 new vitals sets, 200 phone-number edits of the
   shared patients: 10 % of the changes, each shared patient edited on all four). Timed:
-  all four sync at once, in rounds, until a round moves nothing. Then the four must hold
-  the same documents at the same heads (Outpost) or the same documents at the same
-  winning and conflicting revisions (PouchDB). Fresh server database and fresh PouchDB
-  databases every round.
+  all four sync at once (each on its own thread or process), in rounds, until a round
+  moves nothing. Then the four must hold the same documents at the same heads (Outpost)
+  or the same documents at the same winning and conflicting revisions (PouchDB). Fresh
+  server database and fresh PouchDB databases every round.
 - **(c) charting edit.** Five encounters on one replica, 1,000 saves each (12 characters
   of note typed per save, `edit_encounter_note`, one durable commit); after each save the
   same words go as a single-row insert into a plain SQLite file and into a SQLCipher file
@@ -86,9 +86,10 @@ const FAIRNESS: &str = r#"
   in (a), (d) and (e)). Outpost's bootstrap carries one more document, the published
   template the encounters are charted on.
 - **Processes and network:** every contender talks HTTP over loopback; the Outpost
-  workstation in (a) is a process of its own, like PouchDB's; in (b) the four Outpost
-  workstations share the benchmark process and the four PouchDB ones share one Node
-  process. In (d) Outpost's server runs inside the benchmark process (the
+  workstation in (a) is a process of its own, like PouchDB's; in (b) each Outpost
+  workstation syncs on a thread of its own in the benchmark process (its own async
+  runtime and connection) and each PouchDB one runs in a Node process of its own, as each
+  is a machine of its own in a clinic. In (d) Outpost's server runs inside the benchmark process (the
   `outpost-server-bench` harness); in (a) and (b) it is the `outpost-server` binary.
 - **Merge semantics differ.** When two workstations edit the same patient's phone, PouchDB
   picks a winning revision and keeps the other as a conflict; Outpost keeps both values as
