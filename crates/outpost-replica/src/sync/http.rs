@@ -17,6 +17,7 @@ use outpost_domain::protocol::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
+use tokio_util::task::AbortOnDropHandle;
 
 /// Endpoints of protocol v1, relative to the server URL.
 pub const ENROLL_PATH: &str = "/v1/enroll";
@@ -148,6 +149,32 @@ impl HttpTransport {
         serde_json::from_slice(&bytes).map_err(|e| TransportError::Decode(e.to_string()))
     }
 
+    /// POSTs `req` to `path` and decodes the answer, a pull or bootstrap page, on a task of
+    /// its own. The sync loops poll such a request once, store the page before it, and only
+    /// then await it (see `sync::pull`): polled as part of their own future, the page
+    /// would be received and decoded (JSON, each change's bytes in base64: a tenth of a
+    /// bootstrap's storing thread) on the storing thread after the store. As a task, a
+    /// worker thread does that while the page before is stored. The task ends with the
+    /// future: a sync that is dropped stops downloading.
+    async fn page<Req: Serialize, Resp: DeserializeOwned + Send + 'static>(
+        &self,
+        path: &str,
+        req: &Req,
+    ) -> Result<Resp, TransportError> {
+        let url = format!("{}{path}", self.base);
+        let request = self
+            .client
+            .post(&url)
+            .json(req)
+            .bearer_auth(self.token.expose());
+        let task = AbortOnDropHandle::new(tokio::spawn(async move {
+            let resp = request.send().await.map_err(|e| unreachable(&url, &e))?;
+            decoded(&url, resp).await
+        }));
+        task.await
+            .map_err(|e| TransportError::Decode(format!("the download stopped: {e}")))?
+    }
+
     /// A quick reachability check (`GET /health`), without touching the replica.
     #[tracing::instrument(skip_all)]
     pub async fn health(&self) -> Result<(), TransportError> {
@@ -173,16 +200,14 @@ impl Transport for HttpTransport {
     }
 
     async fn pull(&self, req: &PullRequest) -> Result<PullResponse, TransportError> {
-        let url = format!("{}{PULL_PATH}", self.base);
-        post_json(&self.client, &url, Some(&self.token), req).await
+        self.page(PULL_PATH, req).await
     }
 
     async fn bootstrap(
         &self,
         req: &outpost_domain::protocol::BootstrapRequest,
     ) -> Result<outpost_domain::protocol::BootstrapResponse, TransportError> {
-        let url = format!("{}{BOOTSTRAP_PATH}", self.base);
-        post_json(&self.client, &url, Some(&self.token), req).await
+        self.page(BOOTSTRAP_PATH, req).await
     }
 
     async fn mrn_block(&self, req: &MrnBlockRequest) -> Result<MrnBlock, TransportError> {
@@ -284,6 +309,14 @@ async fn post_json<Req: Serialize + Sync, Resp: DeserializeOwned>(
         request = request.bearer_auth(token.expose());
     }
     let resp = request.send().await.map_err(|e| unreachable(url, &e))?;
+    decoded(url, resp).await
+}
+
+/// The answer `resp` from `url`, decoded; the server's error when it refused.
+async fn decoded<Resp: DeserializeOwned>(
+    url: &str,
+    resp: reqwest::Response,
+) -> Result<Resp, TransportError> {
     if !resp.status().is_success() {
         return Err(error_answer(resp).await);
     }
