@@ -251,9 +251,9 @@ fn desk_thread(
     requests: &mpsc::Receiver<()>,
     answers: &mpsc::Sender<Result<u64>>,
 ) {
-    let ready = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
+    // A runtime like the desktop app's (multi-threaded), so a page downloads on a worker
+    // while this thread stores the page before it, as it does in the app.
+    let ready = tokio::runtime::Runtime::new()
         .context("starting a workstation's runtime")
         .and_then(|rt| Ok((rt, ws.with(|r| Ok(sync::transport_for(r)?))?)));
     let (rt, transport) = match ready {
