@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
 use tokio_util::task::AbortOnDropHandle;
+use tracing::Instrument;
 
 /// Endpoints of protocol v1, relative to the server URL.
 pub const ENROLL_PATH: &str = "/v1/enroll";
@@ -152,10 +153,11 @@ impl HttpTransport {
     /// POSTs `req` to `path` and decodes the answer, a pull or bootstrap page, on a task of
     /// its own. The sync loops poll such a request once, store the page before it, and only
     /// then await it (see `sync::pull`): polled as part of their own future, the page
-    /// would be received and decoded (JSON, each change's bytes in base64: a tenth of a
+    /// would be received and decoded (JSON, each change's bytes in base64: about 4 % of a
     /// bootstrap's storing thread) on the storing thread after the store. As a task, a
     /// worker thread does that while the page before is stored. The task ends with the
     /// future: a sync that is dropped stops downloading.
+    #[tracing::instrument(skip_all, fields(path = path))]
     async fn page<Req: Serialize, Resp: DeserializeOwned + Send + 'static>(
         &self,
         path: &str,
@@ -167,10 +169,13 @@ impl HttpTransport {
             .post(&url)
             .json(req)
             .bearer_auth(self.token.expose());
-        let task = AbortOnDropHandle::new(tokio::spawn(async move {
-            let resp = request.send().await.map_err(|e| unreachable(&url, &e))?;
-            decoded(&url, resp).await
-        }));
+        let task = AbortOnDropHandle::new(tokio::spawn(
+            async move {
+                let resp = request.send().await.map_err(|e| unreachable(&url, &e))?;
+                decoded(&url, resp).await
+            }
+            .in_current_span(),
+        ));
         task.await
             .map_err(|e| TransportError::Decode(format!("the download stopped: {e}")))?
     }
