@@ -15,7 +15,7 @@
 use crate::audit::{self, Action};
 use crate::error::ReplicaError;
 use crate::meta::{self, to_i64, Clock};
-use crate::projection::Row;
+use crate::projection::RowAfter;
 use crate::replica::Replica;
 use crate::{duplicates, projection};
 use chrono::Utc;
@@ -25,9 +25,8 @@ use outpost_domain::DomainError;
 use rusqlite::{params, Connection, TransactionBehavior};
 
 /// What an edit hands back: the change it made (`None` when nothing differed; then nothing
-/// is stored), with the document's projection row when the edit built it from the record
-/// it edited (else the row is read from the document).
-pub(crate) type Edited = Option<(LocalChange, Option<Row>)>;
+/// is stored), with what it knows of the document's projection row.
+pub(crate) type Edited = Option<(LocalChange, RowAfter)>;
 
 /// What a write function hands back: the document as it now is, and what the edit made.
 pub(crate) type Written = (Document, Edited);
@@ -109,7 +108,7 @@ impl Replica {
     ) -> Result<Document, ReplicaError> {
         self.commit(author, action, true, |conn, actor, meta| {
             let (doc, change) = make(conn, actor, meta)?;
-            Ok((doc, Some((change, None))))
+            Ok((doc, Some((change, RowAfter::FromDocument))))
         })
     }
 
@@ -130,12 +129,12 @@ impl Replica {
         ) -> Result<Option<LocalChange>, ReplicaError>,
     ) -> Result<&Document, ReplicaError> {
         self.commit_edit(id, kind, author, action, |conn, doc, actor, meta| {
-            Ok(change(conn, doc, actor, meta)?.map(|c| (c, None)))
+            Ok(change(conn, doc, actor, meta)?.map(|c| (c, RowAfter::FromDocument)))
         })
     }
 
-    /// [`Replica::commit_change`] whose `change` may also hand back the document's
-    /// projection row, built from the record it edited.
+    /// [`Replica::commit_change`] whose `change` also says what it knows of the document's
+    /// projection row: built from the record it edited, or left as it was.
     pub(crate) fn commit_edit(
         &mut self,
         id: DocId,

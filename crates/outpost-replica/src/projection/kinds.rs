@@ -96,6 +96,13 @@ impl Row {
         }
         Ok(())
     }
+
+    /// Whether the document's stored row holds exactly these values.
+    pub(super) fn is_stored(&self, conn: &Connection) -> Result<bool, ReplicaError> {
+        Ok(conn
+            .prepare_cached(self.sql.unchanged)?
+            .exists(params_from_iter(self.values.iter()))?)
+    }
 }
 
 /// Computes the projection row of `doc` (reads the record once), built by the engine or

@@ -40,15 +40,26 @@ pub(crate) fn save_new(conn: &Connection, doc: &Document) -> Result<(), ReplicaE
     Stored::of(doc, doc.save(), true)?.write(conn)
 }
 
+/// The projection row after a local edit, as far as the edit knows it.
+#[derive(Debug)]
+pub(crate) enum RowAfter {
+    /// Read from the edited document.
+    FromDocument,
+    /// Built by the edit from the record it edited.
+    Built(Row),
+    /// The edit changed nothing the row holds (a narrative note, which rows leave to the
+    /// document): the stored row stays. Debug builds check that it is still the row.
+    Unchanged,
+}
+
 /// Saves a stored document after local `change` (its bytes): the change is appended to the
 /// document's tail, or the document is compacted when the tail is full. Rebuilds what is
-/// derived from it, taking `row` as the projection row when the edit built it from the
-/// record it edited (else the row is read from `doc`).
+/// derived from it; the projection row as `row` says.
 pub(crate) fn save_edit(
     conn: &Connection,
     doc: &Document,
     change: &[u8],
-    row: Option<Row>,
+    row: RowAfter,
 ) -> Result<(), ReplicaError> {
     let (tail, had_conflicts): (u32, bool) = conn
         .prepare_cached(
@@ -63,8 +74,16 @@ pub(crate) fn save_edit(
         id: doc.id.to_string(),
         kind: doc.kind,
         row: match row {
-            Some(row) => row,
-            None => kinds::row(doc)?,
+            RowAfter::Built(row) => Some(row),
+            RowAfter::FromDocument => Some(kinds::row(doc)?),
+            RowAfter::Unchanged => {
+                debug_assert!(
+                    kinds::row(doc)?.is_stored(conn)?,
+                    "an edit said it left the projection row of {} as it was, but it changed it",
+                    doc.id
+                );
+                None
+            }
         },
         conflicts: if had_conflicts {
             crate::conflicts::rows(doc)?
@@ -81,7 +100,8 @@ pub(crate) fn save_edit(
 pub(crate) struct Derived {
     id: String,
     kind: DocKind,
-    row: kinds::Row,
+    /// `None`: the stored row stays as it is.
+    row: Option<kinds::Row>,
     conflicts: Vec<(String, String)>,
 }
 
@@ -90,7 +110,7 @@ impl Derived {
         Ok(Self {
             id: doc.id.to_string(),
             kind: doc.kind,
-            row: kinds::row(doc)?,
+            row: Some(kinds::row(doc)?),
             conflicts: crate::conflicts::rows(doc)?,
         })
     }
@@ -98,7 +118,9 @@ impl Derived {
     /// Replaces the stored projection row and open conflicts. `fresh`: nothing was stored
     /// for this document before.
     fn write(&self, conn: &Connection, fresh: bool) -> Result<(), ReplicaError> {
-        self.row.write(conn, fresh)?;
+        if let Some(row) = &self.row {
+            row.write(conn, fresh)?;
+        }
         crate::conflicts::store(conn, &self.id, self.kind, &self.conflicts, fresh)
     }
 }
@@ -178,7 +200,7 @@ impl Stored {
             derived: Derived {
                 id: doc.id.to_string(),
                 kind: doc.kind,
-                row: kinds::row(doc)?,
+                row: Some(kinds::row(doc)?),
                 conflicts: Vec::new(),
             },
             fresh: true,

@@ -6,7 +6,7 @@
 
 use crate::audit::Action;
 use crate::error::ReplicaError;
-use crate::projection::{self, encounter_row, vitals_row};
+use crate::projection::{self, encounter_row, vitals_row, RowAfter};
 use crate::records::vitals::{known_patient, set_of};
 use crate::replica::Replica;
 use outpost_domain::document::encounter::{
@@ -74,7 +74,9 @@ impl Replica {
         values: &BTreeMap<String, FieldValue>,
         author: &str,
     ) -> Result<EncounterProjection, ReplicaError> {
-        self.encounter_edit(id, author, |r, template| r.set_fields(template, values))
+        self.encounter_edit(id, author, Reach::Row, |r, template| {
+            r.set_fields(template, values)
+        })
     }
 
     /// Sets one structured field.
@@ -97,7 +99,9 @@ impl Replica {
         text: &str,
         author: &str,
     ) -> Result<EncounterProjection, ReplicaError> {
-        self.encounter_edit(id, author, |r, _| r.edit_note(which, text))
+        self.encounter_edit(id, author, Reach::NotesOnly, |r, _| {
+            r.edit_note(which, text)
+        })
     }
 
     /// Moves the encounter between draft and in progress.
@@ -108,7 +112,7 @@ impl Replica {
         status: EncounterStatus,
         author: &str,
     ) -> Result<EncounterProjection, ReplicaError> {
-        self.encounter_edit(id, author, |r, _| r.set_status(status))
+        self.encounter_edit(id, author, Reach::Row, |r, _| r.set_status(status))
     }
 
     /// One encounter as stored (the read is audited).
@@ -171,6 +175,7 @@ impl Replica {
         &mut self,
         id: DocId,
         author: &str,
+        reach: Reach,
         edit: impl FnOnce(&mut EncounterRecord, &TemplateRecord) -> Result<(), DomainError>,
     ) -> Result<EncounterProjection, ReplicaError> {
         let template_id: String = self
@@ -201,12 +206,16 @@ impl Replica {
                 // The edit starts from the record the previous save left (kept with the
                 // document this replica holds decoded), and the row and the answer come from
                 // the record just edited: a save does not read the notes out of the document.
+                // A note is not in the row, so typing one leaves the row as it was.
                 edited
                     .map(|(change, record)| {
                         let projection = EncounterProjection::of(&record);
-                        let row = encounter_row::row(&projection)?;
+                        let row = match reach {
+                            Reach::NotesOnly => RowAfter::Unchanged,
+                            Reach::Row => RowAfter::Built(encounter_row::row(&projection)?),
+                        };
                         saved = Some(projection);
-                        Ok((change, Some(row)))
+                        Ok((change, row))
                     })
                     .transpose()
             },
@@ -217,6 +226,16 @@ impl Replica {
             None => stored_projection(&self.conn, id),
         }
     }
+}
+
+/// What an encounter edit may change of the encounter's projection row.
+#[derive(Debug, Clone, Copy)]
+enum Reach {
+    /// Only a narrative note, which the row leaves to the document: the row stays as it is
+    /// (a save of a typed note neither builds it nor compares it with the stored one).
+    NotesOnly,
+    /// Anything the row holds (header, status, fields).
+    Row,
 }
 
 /// `input` with the fields its template pre-fills added (values given in `input` win).

@@ -58,3 +58,30 @@ fn every_save_answers_and_stores_what_the_document_reads() {
         "a save that changes nothing answers the stored record"
     );
 }
+
+/// A note-only save leaves the stored row as it is without comparing it. An edit that says
+/// so but changed the row is caught in debug builds, which the tests run in, before
+/// anything is stored.
+#[test]
+#[cfg(debug_assertions)]
+#[should_panic(expected = "left the projection row")]
+fn a_save_claiming_to_leave_the_row_that_changed_it_is_caught() {
+    use crate::audit::Action;
+    use crate::projection::RowAfter;
+    use outpost_domain::document::encounter::EncounterRecord;
+    use outpost_domain::document::DocKind;
+
+    let (_d, mut r, id) = chart();
+    let _ = r.commit_edit(
+        id,
+        DocKind::Encounter,
+        "dr.ito",
+        Action::EDIT_ENCOUNTER,
+        |_, doc, actor, meta| {
+            let edited = doc.edit_kept(actor, meta, |e: &mut EncounterRecord| {
+                e.set_status(EncounterStatus::InProgress)
+            })?;
+            Ok(edited.map(|(change, _)| (change, RowAfter::Unchanged)))
+        },
+    );
+}
