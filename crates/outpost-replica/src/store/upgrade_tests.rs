@@ -13,6 +13,8 @@ const PATIENT_V1: &[u8] =
 const PATIENT_ID: &str = "0193a000-0000-7000-8000-0000000000a1";
 const HEAD_A: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
 const HEAD_B: &str = "f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f";
+/// The replica the upgraded databases belong to.
+const ME: &str = "0193a000-0000-7000-8000-00000000ffff";
 
 fn count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
@@ -26,6 +28,25 @@ fn schema_of_first(n: usize) -> Connection {
         .to_latest(&mut conn)
         .unwrap();
     conn
+}
+
+/// A change log from a build that still had `changes.pushed`: document `d`, and one change
+/// per `(counter, pushed)` by this replica.
+fn flagged_change_log(conn: &Connection, changes: &[(i64, i64)]) {
+    conn.execute(
+        "INSERT INTO documents (id, kind, bytes, heads) VALUES ('d', 'patient', x'00', x'')",
+        [],
+    )
+    .unwrap();
+    for (counter, pushed) in changes {
+        conn.execute(
+            "INSERT INTO changes (replica_id, counter, doc_id, kind, bytes, digest, author,
+                                  hlc_wall_ms, hlc_logical, wall_ms, pushed)
+             VALUES (?1, ?2, 'd', 'patient', x'00', 'd', 'a', 1, 0, 1, ?3)",
+            params![ME, counter, pushed],
+        )
+        .unwrap();
+    }
 }
 
 /// Runs the remaining migrations as opening a replica does: foreign keys off while
@@ -46,8 +67,8 @@ fn a_schema_one_replica_keeps_its_documents_and_log_and_rebuilds_its_projections
     let mut conn = schema_of_first(1);
     conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
     conn.execute(
-        "INSERT INTO meta (id, replica_id, counter) VALUES (1, '0193a000-0000-7000-8000-00000000ffff', 1)",
-        [],
+        "INSERT INTO meta (id, replica_id, counter) VALUES (1, ?1, 1)",
+        [ME],
     )
     .unwrap();
     conn.execute(
@@ -67,8 +88,8 @@ fn a_schema_one_replica_keeps_its_documents_and_log_and_rebuilds_its_projections
     conn.execute(
         "INSERT INTO changes (replica_id, counter, doc_id, kind, bytes, digest, author,
                               hlc_wall_ms, hlc_logical, wall_ms)
-         VALUES ('0193a000-0000-7000-8000-00000000ffff', 1, ?1, 'patient', x'00', 'd', 'a', 1, 0, 1)",
-        [PATIENT_ID],
+         VALUES (?1, 1, ?2, 'patient', x'00', 'd', 'a', 1, 0, 1)",
+        [ME, PATIENT_ID],
     )
     .unwrap();
 
@@ -125,11 +146,8 @@ fn a_schema_one_replica_keeps_its_documents_and_log_and_rebuilds_its_projections
 fn a_projection_written_in_another_shape_is_rebuilt_when_read() {
     let mut conn = Connection::open_in_memory().unwrap();
     migrations().to_latest(&mut conn).unwrap();
-    conn.execute(
-        "INSERT INTO meta (id, replica_id) VALUES (1, '0193a000-0000-7000-8000-00000000ffff')",
-        [],
-    )
-    .unwrap();
+    conn.execute("INSERT INTO meta (id, replica_id) VALUES (1, ?1)", [ME])
+        .unwrap();
     conn.execute(
         "INSERT INTO documents (id, kind, bytes, heads) VALUES (?1, 'patient', ?2, x'')",
         params![PATIENT_ID, PATIENT_V1],
@@ -159,26 +177,12 @@ fn a_projection_written_in_another_shape_is_rebuilt_when_read() {
 fn a_replica_from_before_the_push_mark_keeps_its_audit_chain_and_every_unpushed_change() {
     // Every migration before `fewer_pages_per_save`, the thirteenth.
     let mut conn = schema_of_first(12);
-    const ME: &str = "0193a000-0000-7000-8000-00000000ffff";
-    conn.execute(
-        "INSERT INTO documents (id, kind, bytes, heads) VALUES ('d', 'patient', x'00', x'')",
-        [],
-    )
-    .unwrap();
     conn.execute(
         "INSERT INTO meta (id, replica_id, counter) VALUES (1, ?1, 5)",
         [ME],
     )
     .unwrap();
-    for (counter, pushed) in [(1, 1), (2, 1), (3, 0), (4, 1), (5, 0)] {
-        conn.execute(
-            "INSERT INTO changes (replica_id, counter, doc_id, kind, bytes, digest, author,
-                                  hlc_wall_ms, hlc_logical, wall_ms, pushed)
-             VALUES (?1, ?2, 'd', 'patient', x'00', 'd', 'a', 1, 0, 1, ?3)",
-            params![ME, counter, pushed],
-        )
-        .unwrap();
-    }
+    flagged_change_log(&conn, &[(1, 1), (2, 1), (3, 0), (4, 1), (5, 0)]);
     for seq in 1..=2 {
         conn.execute(
             "INSERT INTO audit_log (seq, at, actor, action, doc_id, prev_hash, hash, category)
@@ -275,26 +279,12 @@ fn a_document_insert_checks_its_kind_without_building_a_temporary_table() {
 fn the_change_log_loses_its_pushed_flag_and_keeps_its_rows_and_outbox() {
     // Every migration before `changes_without_pushed_flag`, the fifteenth.
     let mut conn = schema_of_first(14);
-    const ME: &str = "0193a000-0000-7000-8000-00000000ffff";
-    conn.execute(
-        "INSERT INTO documents (id, kind, bytes, heads) VALUES ('d', 'patient', x'00', x'')",
-        [],
-    )
-    .unwrap();
     conn.execute(
         "INSERT INTO meta (id, replica_id, counter, pushed_through) VALUES (1, ?1, 3, 2)",
         [ME],
     )
     .unwrap();
-    for (counter, pushed) in [(1, 1), (2, 1), (3, 0)] {
-        conn.execute(
-            "INSERT INTO changes (replica_id, counter, doc_id, kind, bytes, digest, author,
-                                  hlc_wall_ms, hlc_logical, wall_ms, pushed)
-             VALUES (?1, ?2, 'd', 'patient', x'00', 'd', 'a', 1, 0, 1, ?3)",
-            params![ME, counter, pushed],
-        )
-        .unwrap();
-    }
+    flagged_change_log(&conn, &[(1, 1), (2, 1), (3, 0)]);
 
     upgrade(&mut conn);
 
