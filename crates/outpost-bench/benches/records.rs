@@ -26,6 +26,7 @@ use outpost_domain::vitals::VitalsSet;
 use outpost_replica::Replica;
 use rusqlite::{params, Connection};
 use std::path::Path;
+use std::time::Duration;
 
 const REMOTE_CHANGES: usize = 10_000;
 const PAGE: usize = 500;
@@ -102,6 +103,27 @@ fn insert_plain(
         tx.commit()?;
     }
     Ok(())
+}
+
+/// How long [`insert_plain`] takes into a fresh file that `open` creates (creating it is
+/// not timed).
+fn timed_insert(
+    open: fn(&Path) -> Result<Connection>,
+    sets: &[VitalsSet],
+    changes: Option<&[WireChange]>,
+) -> Result<Duration> {
+    median(
+        1,
+        || {
+            let dir = tempfile::tempdir()?;
+            let conn = open(&dir.path().join("baseline.sqlite3"))?;
+            Ok((dir, conn))
+        },
+        |(dir, mut conn)| {
+            insert_plain(&mut conn, sets, changes)?;
+            Ok((dir, conn))
+        },
+    )
 }
 
 fn file_bytes(dir: &Path) -> Result<u64> {
@@ -212,32 +234,10 @@ fn main() -> Result<()> {
                 Ok((dir, replica, Vec::new()))
             },
         )?);
-        plain.push(median(
-            1,
-            || {
-                let dir = tempfile::tempdir()?;
-                let conn = plain_sqlite(&dir.path().join("plain.sqlite3"))?;
-                Ok((dir, conn))
-            },
-            |(dir, mut conn)| {
-                insert_plain(&mut conn, &sets, None)?;
-                Ok((dir, conn))
-            },
-        )?);
+        plain.push(timed_insert(plain_sqlite, &sets, None)?);
         // What the apply must write at the least: the same rows and each change's bytes,
         // in SQLCipher (informational: how much of the ratio is encryption and bytes).
-        floor.push(median(
-            1,
-            || {
-                let dir = tempfile::tempdir()?;
-                let conn = sqlcipher(&dir.path().join("floor.sqlite3"))?;
-                Ok((dir, conn))
-            },
-            |(dir, mut conn)| {
-                insert_plain(&mut conn, &sets, Some(&wire))?;
-                Ok((dir, conn))
-            },
-        )?);
+        floor.push(timed_insert(sqlcipher, &sets, Some(&wire))?);
     }
     // What one full run leaves on disk, with the replica closed.
     let disk_ours = {
