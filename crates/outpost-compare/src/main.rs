@@ -13,6 +13,7 @@ mod bootstrap;
 mod clinic;
 mod disk;
 mod edits;
+mod floor;
 mod ingest;
 mod limits;
 mod machine;

@@ -33,7 +33,10 @@ const MEASURES: &str = r#"
   then a PouchDB process replicates the same records from express-pouchdb into an empty
   leveldb database, then the limit: one SQLCipher file keyed and set up like the replica
   reads the same JSON documents from a file and inserts them (id, kind, JSON; index on
-  kind) in transactions of 500.
+  kind) in transactions of 500. After its memory figures, the Outpost process also times
+  (a)'s floor: every row its replica ended with (documents, changes, projections), read
+  back beforehand, written into a new SQLCipher file set up like the replica, one page's
+  share per commit, indexes built at the end; no bootstrap can write less.
 - **(b) reconnect.** Four enrolled workstations hold 200 shared patients; offline, each
   saves 2,000 changes one by one (1,800 new vitals sets, 200 phone-number edits of the
   shared patients: 10 % of the changes, each shared patient edited on all four). Timed:
