@@ -188,7 +188,12 @@ impl<'a> Columns<'a> {
         let key_actor = rle_uints(self.key_actor, n)?;
         let key_ctr = delta(self.key_ctr, n)?;
         let key_str = rle_strs(self.key_str, n)?;
+        // The engine reads one insert flag per operation and refuses a column that runs
+        // out (`UnexpectedNull`), so a shorter one is not read as "no insert".
         let insert = booleans(self.insert, n)?;
+        if insert.len() != n {
+            return None;
+        }
         let value_meta = rle_uints(self.value_meta, n)?;
         let pred_group = rle_uints(self.pred_group, n)?;
         let pred_actor = rle_uints(self.pred_actor, n)?;
@@ -229,7 +234,9 @@ impl<'a> Columns<'a> {
                 4 => Action::Make(ObjType::Text),
                 _ => return None,
             };
-            let count = usize::try_from(at(&pred_group, i).unwrap_or(0)).ok()?;
+            // The engine reads each operation's predecessor count and refuses a null or a
+            // column that runs out, so neither is read as "no predecessors".
+            let count = usize::try_from(at(&pred_group, i)?).ok()?;
             let start = preds.len();
             for _ in 0..count {
                 match (
@@ -244,7 +251,7 @@ impl<'a> Columns<'a> {
             ops.push(Op {
                 obj,
                 key,
-                insert: insert.get(i).copied().unwrap_or(false),
+                insert: *insert.get(i)?,
                 action,
                 preds: start..preds.len(),
             });

@@ -286,3 +286,102 @@ fn a_columns_entries_are_counted_as_the_reader_reads_them() {
     // Cut off inside a literal run.
     assert_eq!(rle_entries(&[0x7e, 1]), None);
 }
+
+/// `bytes` (an uncompressed change) with the data of its column `column` replaced by
+/// `data`, the column lengths and the chunk length written again to match.
+fn with_column(bytes: &[u8], column: u32, data: &[u8]) -> Vec<u8> {
+    use super::Reader;
+    fn uleb(mut n: u64, out: &mut Vec<u8>) {
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    let mut r = Reader::new(&bytes[9..]);
+    let len = r.len().unwrap();
+    let body = r.take(len).unwrap();
+    let mut r = Reader::new(body);
+    let deps = r.len().unwrap();
+    r.take(deps * 32).unwrap();
+    let actor = r.len().unwrap();
+    r.take(actor).unwrap();
+    r.uleb().unwrap();
+    r.uleb().unwrap();
+    r.sleb().unwrap();
+    let message = r.len().unwrap();
+    r.take(message).unwrap();
+    assert_eq!(r.uleb(), Some(0), "no other actors");
+    let prefix = &body[..body.len() - r.bytes.len()];
+    let columns = r.len().unwrap();
+    let specs: Vec<(u32, usize)> = (0..columns)
+        .map(|_| (r.uleb().unwrap() as u32, r.len().unwrap()))
+        .collect();
+    let mut new_body = prefix.to_vec();
+    uleb(columns as u64, &mut new_body);
+    let mut columns_data = Vec::new();
+    for (spec, len) in specs {
+        let old = r.take(len).unwrap();
+        let new = if spec == column { data } else { old };
+        uleb(u64::from(spec), &mut new_body);
+        uleb(new.len() as u64, &mut new_body);
+        columns_data.extend_from_slice(new);
+    }
+    new_body.extend_from_slice(&columns_data);
+    new_body.extend_from_slice(r.bytes);
+    let mut out = bytes[..9].to_vec();
+    uleb(new_body.len() as u64, &mut out);
+    out.extend_from_slice(&new_body);
+    out
+}
+
+/// Found by `damaged_bytes_never_read_differently_from_the_engine`: an insert column with
+/// fewer flags than the change has operations was read as "no insert" for the rest, where
+/// the engine refuses the change (it reads one flag per operation).
+#[test]
+fn an_insert_column_shorter_than_the_operations_is_not_read() {
+    let mut doc = AutoCommit::new();
+    let list = doc.put_object(ROOT, "allergies", ObjType::List).unwrap();
+    doc.insert(&list, 0, "penicillin").unwrap();
+    doc.insert(&list, 1, "latex").unwrap();
+    doc.commit();
+    let bytes = doc.get_last_local_change().unwrap().raw_bytes().to_vec();
+    // One false (the list's creation), then two inserts.
+    let whole = with_column(&bytes, super::INSERT, &[1, 2]);
+    assert_eq!(whole, bytes, "the rewrite alone changes nothing");
+    assert!(read(&whole).is_some());
+
+    let short = with_column(&bytes, super::INSERT, &[1, 1]);
+    let refused = Change::try_from(&short[..]).unwrap_err();
+    assert!(
+        format!("{refused:?}").contains("UnexpectedNull"),
+        "the engine refuses it for a missing flag: {refused:?}"
+    );
+    assert!(read(&short).is_none());
+}
+
+/// The same class of damage in the predecessor counts: a count column that runs out, or a
+/// null count, was read as "no predecessors" where the engine refuses the change.
+#[test]
+fn a_predecessor_count_missing_or_null_is_not_read() {
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "phone", "555-0100").unwrap();
+    doc.put(ROOT, "phone", "555-0199").unwrap();
+    doc.commit();
+    let bytes = doc.get_last_local_change().unwrap().raw_bytes().to_vec();
+    // Two operations: none before the first, the first before the second (literals 0, 1).
+    let whole = with_column(&bytes, super::PRED_GROUP, &[0x7e, 0, 1]);
+    assert_eq!(whole, bytes, "the rewrite alone changes nothing");
+    assert!(read(&whole).is_some());
+
+    // One count for two operations, then a null count in place of the first.
+    for damaged in [&[0x7f, 0][..], &[0, 1, 0x7f, 1][..]] {
+        let damaged = with_column(&bytes, super::PRED_GROUP, damaged);
+        assert!(Change::try_from(&damaged[..]).is_err());
+        assert!(read(&damaged).is_none(), "{damaged:?}");
+    }
+}
