@@ -73,12 +73,21 @@ where
 /// one: the benchmarks' files are scratch) and `cipher_compatibility = 4`. The caller sets
 /// its journal mode and tables.
 pub fn open_sqlcipher(path: &std::path::Path) -> anyhow::Result<rusqlite::Connection> {
-    let conn = rusqlite::Connection::open(path)?;
     let key: String = (0..32)
         .map(|i| format!("{:02x}", (i * 37 + 11) % 256))
         .collect();
+    open_sqlcipher_keyed(path, &key)
+}
+
+/// Opens a SQLCipher file with the raw key `hex_key` (64 hex digits, as a replica's key
+/// is kept) and `cipher_compatibility = 4`.
+pub fn open_sqlcipher_keyed(
+    path: &std::path::Path,
+    hex_key: &str,
+) -> anyhow::Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(path)?;
     conn.execute_batch(&format!(
-        "PRAGMA key = \"x'{key}'\"; PRAGMA cipher_compatibility = 4;"
+        "PRAGMA key = \"x'{hex_key}'\"; PRAGMA cipher_compatibility = 4;"
     ))?;
     Ok(conn)
 }

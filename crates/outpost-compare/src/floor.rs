@@ -4,12 +4,12 @@
 //! those rows, read out of the workstation's replica beforehand, into a new SQLCipher file
 //! keyed and set up like it (WAL, synchronous=FULL, cipher_compatibility 4, a bulk load's
 //! 16 MiB page cache), committing a bootstrap page's share at a time, with no HTTP,
-//! server, JSON or CRDT work, and builds the indexes once at the end (the cheapest order). No bootstrap can take less, so
-//! PouchDB's time over this one bounds what (a)'s PouchDB ratio can reach.
+//! server, JSON or CRDT work, and builds the indexes once at the end (the cheapest order).
+//! No bootstrap can take less, so PouchDB's time over this one bounds what (a)'s PouchDB
+//! ratio can reach.
 
 use anyhow::{Context, Result};
 use rusqlite::types::Value;
-use rusqlite::Connection;
 use std::path::Path;
 use std::time::Instant;
 
@@ -35,10 +35,7 @@ impl Contents {
         let key = keyring::Entry::new("outpost", &user)
             .and_then(|e| e.get_password())
             .context("reading the bootstrapped replica's key from the keyring")?;
-        let conn = Connection::open(db_path)?;
-        conn.execute_batch(&format!(
-            "PRAGMA key = \"x'{key}'\"; PRAGMA cipher_compatibility = 4;"
-        ))?;
+        let conn = outpost_bench::open_sqlcipher_keyed(db_path, &key)?;
         let schema = |kind: &str| -> Result<Vec<(String, String)>> {
             let mut stmt = conn.prepare(
                 "SELECT name, sql FROM sqlite_master WHERE type = ?1 AND sql IS NOT NULL \
@@ -81,12 +78,12 @@ impl Contents {
     pub fn write(&self, path: &Path, transactions: usize) -> Result<f64> {
         let started = Instant::now();
         let mut conn = outpost_bench::open_sqlcipher(path)?;
-        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+        crate::limits::durable_like_the_replica(&conn)?;
         // Keys unchecked: the rows are a consistent replica's, copied a share at a time.
         // The page cache is the 16 MiB a replica's bulk load gives itself.
         conn.execute_batch(
-            "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 4000; \
-             PRAGMA foreign_keys = OFF; PRAGMA cache_size = -16384;",
+            "PRAGMA wal_autocheckpoint = 4000; PRAGMA foreign_keys = OFF; \
+             PRAGMA cache_size = -16384;",
         )?;
         let tx = conn.transaction()?;
         for t in &self.tables {

@@ -28,9 +28,15 @@ pub fn sqlcipher(path: &Path) -> Result<Connection> {
 }
 
 fn setup(conn: &Connection) -> Result<()> {
+    durable_like_the_replica(conn)?;
+    conn.execute_batch(TABLES)?;
+    Ok(())
+}
+
+/// The replica's journal and durability: WAL, every commit flushed (synchronous=FULL).
+pub fn durable_like_the_replica(conn: &Connection) -> Result<()> {
     conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
     conn.execute_batch("PRAGMA synchronous = FULL;")?;
-    conn.execute_batch(TABLES)?;
     Ok(())
 }
 
